@@ -103,8 +103,9 @@ class Baseline:
 
     hr_bpm: float
     rmssd_ms: float
-    hr_mad_bpm: float
-    rmssd_mad_ms: float
+    hr_sd_bpm: float
+    """Robust spread: 1.4826 x median absolute deviation."""
+    rmssd_sd_ms: float
     source: str
     """Where it came from: "profile", "window" or "session" (first calm minutes)."""
     window_s: tuple[float, float] | None = None

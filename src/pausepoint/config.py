@@ -1,0 +1,150 @@
+"""Thresholds from calibration/defaults.toml, as frozen dataclasses the pipeline is given.
+
+The pipeline never reads files; this module does, once, and hands it the numbers.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from pausepoint.errors import BadInput
+
+DEFAULTS_PATH = Path(__file__).resolve().parents[2] / "calibration" / "defaults.toml"
+
+
+@dataclass(frozen=True)
+class TimelineConfig:
+    gap_slack_s: float
+
+
+@dataclass(frozen=True)
+class ArtifactsConfig:
+    poor_rate: float
+    rate_window_beats: int
+
+
+@dataclass(frozen=True)
+class SignalConfig:
+    recover_s: float
+
+
+@dataclass(frozen=True)
+class EstimatorsConfig:
+    hr_window_s: float
+    rmssd_window_s: float
+    rmssd_long_window_s: float
+    sdnn_window_s: float
+    hf_window_s: float
+    lf_hf_window_s: float
+    coherence_window_s: float
+    spectral_every_s: float
+
+
+@dataclass(frozen=True)
+class BaselineConfig:
+    settle_s: float
+    window_s: float
+    min_beats: int
+    mad_to_sd: float
+    rmssd_sd_floor_frac: float
+
+
+@dataclass(frozen=True)
+class ArousalConfig:
+    hr_weight: float
+    vagal_weight: float
+    logistic_k: float
+    logistic_mid: float
+    motion_bpm_per_g: float
+    motion_full_g: float
+    motion_rise_s: float
+    motion_decay_s: float
+
+
+@dataclass(frozen=True)
+class FloodingConfig:
+    ceiling_hr_bpm: float
+    rise_min_bpm: float
+    rise_min_frac: float
+    rmssd_drop_sd: float
+    sustain_s: float
+    exit_margin_bpm: float
+    exit_sustain_s: float
+    rising_enter: float
+    rising_exit: float
+    rising_sustain_s: float
+
+
+@dataclass(frozen=True)
+class BreakConfig:
+    min_s: float
+    ready_hr_margin_bpm: float
+    ready_rmssd_sd: float
+    ready_sustain_s: float
+
+
+@dataclass(frozen=True)
+class Config:
+    timeline: TimelineConfig
+    artifacts: ArtifactsConfig
+    signal: SignalConfig
+    estimators: EstimatorsConfig
+    baseline: BaselineConfig
+    arousal: ArousalConfig
+    flooding: FloodingConfig
+    break_: BreakConfig
+
+    def override(self, changes: dict[str, dict[str, Any]]) -> Config:
+        """A copy with some thresholds replaced, e.g. {"flooding": {"ceiling_hr_bpm": 90}}."""
+        sections = {}
+        for section, values in changes.items():
+            name = _attr(section)
+            if name not in {f.name for f in fields(self)}:
+                raise BadInput(f"unknown settings section [{section}]")
+            sections[name] = _build(
+                type(getattr(self, name)), {**vars(getattr(self, name)), **values}, section
+            )
+        return replace(self, **sections)
+
+
+def _attr(section: str) -> str:
+    return "break_" if section == "break" else section
+
+
+def _build(cls: type, values: dict[str, Any], section: str) -> Any:
+    names = {f.name: f for f in fields(cls)}
+    unknown = set(values) - set(names)
+    missing = set(names) - set(values)
+    if unknown or missing:
+        problem = f"unknown {sorted(unknown)}" if unknown else f"missing {sorted(missing)}"
+        raise BadInput(f"settings section [{section}]: {problem}")
+    built = {}
+    for name, f in names.items():
+        kind = int if f.type in (int, "int") else float
+        value = values[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise BadInput(f"settings [{section}] {name} = {value!r} is not a number")
+        built[name] = kind(value)
+    return cls(**built)
+
+
+def load_config(path: Path = DEFAULTS_PATH) -> Config:
+    """Read the thresholds file; a broken file is a one-line BadInput, never a traceback."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(
+            f"{path}: cannot read thresholds ({exc.strerror}); reinstall pausepoint"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML ({exc}); fix or restore the file") from exc
+    sections = {}
+    for name, cls in get_type_hints(Config).items():
+        section = "break" if name == "break_" else name
+        if section not in data:
+            raise BadInput(f"{path}: section [{section}] is missing; restore the file")
+        sections[name] = _build(cls, data[section], section)
+    return Config(**sections)
