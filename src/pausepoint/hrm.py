@@ -72,7 +72,18 @@ def encode_heart_rate(
     contact: bool | None = True,
     energy_kj: int | None = None,
 ) -> bytes:
-    """The bytes a strap would notify; RR is rounded to the 1/1024 s tick."""
+    """The bytes a strap would notify; RR is rounded to the 1/1024 s tick.
+
+    Raises ValueError for what the layout cannot carry, so that every payload
+    it returns is one parse_heart_rate accepts.
+    """
+    if not 0 <= hr_bpm <= 0xFFFF:
+        raise ValueError(f"hr_bpm {hr_bpm} does not fit uint16")
+    if energy_kj is not None and not 0 <= energy_kj <= 0xFFFF:
+        raise ValueError(f"energy_kj {energy_kj} does not fit uint16")
+    ticks = [rr_ticks_from_ms(v) for v in rr_ms]
+    if any(not 1 <= t <= 0xFFFF for t in ticks):
+        raise ValueError(f"RR intervals {rr_ms} must be 0.5 ms to 63999 ms (1 to 65535 ticks)")
     flags = 0
     hr_field = struct.pack("<B", hr_bpm) if hr_bpm < 256 else struct.pack("<H", hr_bpm)
     if hr_bpm >= 256:
@@ -86,7 +97,7 @@ def encode_heart_rate(
     rr_field = b""
     if rr_ms:
         flags |= RR_PRESENT
-        rr_field = struct.pack(f"<{len(rr_ms)}H", *(rr_ticks_from_ms(v) for v in rr_ms))
+        rr_field = struct.pack(f"<{len(ticks)}H", *ticks)
     return bytes([flags]) + hr_field + energy_field + rr_field
 
 

@@ -1,0 +1,578 @@
+"""Polar Measurement Data (PMD): pure encoding and decoding, no Bluetooth here.
+
+PMD is Polar's own GATT service for raw streams (ECG and accelerometer on the
+H10). A client reads the control point for the feature bitmap, writes requests
+to it (start / stop / get settings), receives the answer as an indication, and
+then gets data frames as notifications on the data characteristic.
+
+Layouts follow the public Polar BLE SDK (Android sources and unit tests):
+
+- feature read: ``0x0F``, then a bitmap with bit ``n`` set when measurement
+  type ``n`` is available (ECG 0, PPG 1, ACC 2, PPI 3, GYRO 5, MAG 6).
+- request: op code, measurement type, then settings as
+  ``setting type, count, values`` (sample rate, resolution and range are
+  uint16 LE). Op codes: 1 get settings, 2 start, 3 stop.
+- response: ``0xF0``, op code, measurement type, status, then on success a
+  "more" byte and parameters.
+- data frame: measurement type, uint64 LE timestamp in ns (of the LAST sample),
+  frame type (bit 7 = delta compressed), samples. ECG raw type 0 is a 3-byte
+  signed µV per sample. ACC raw types 0/1/2 carry x, y, z in mG as signed 1, 2
+  or 3-byte values (the H10 sends type 1, 16 bit). Compressed ACC frames (type
+  0x80 in G units times a factor, 0x81 in mG) hold a reference sample followed
+  by blocks of bit-packed deltas; the SDK rejects compressed ECG, and so do we.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+PMD_SERVICE_UUID = "fb005c80-02e7-f387-1cad-8acd2d8df0c8"
+PMD_CONTROL_UUID = "fb005c81-02e7-f387-1cad-8acd2d8df0c8"
+"""Control point: read (features), write (requests), indicate (responses)."""
+PMD_DATA_UUID = "fb005c82-02e7-f387-1cad-8acd2d8df0c8"
+"""Data: notify (frames)."""
+
+FEATURE_READ_CODE = 0x0F
+CONTROL_RESPONSE_CODE = 0xF0
+HEADER_SIZE = 10
+COMPRESSED_BIT = 0x80
+MEASUREMENT_TYPE_MASK = 0x3F
+"""The SDK masks the type byte of a data frame; the upper bits are not a type."""
+MAX_DELTA_BITS = 32
+
+
+class PmdError(ValueError):
+    """A PMD payload that does not follow the layout; ``status`` is the answer a strap gives."""
+
+    def __init__(self, reason: str, status: ControlStatus | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class MeasurementType(enum.IntEnum):
+    ECG = 0
+    PPG = 1
+    ACC = 2
+    PPI = 3
+    GYRO = 5
+    MAG = 6
+
+
+class ControlOp(enum.IntEnum):
+    GET_SETTINGS = 1
+    START = 2
+    STOP = 3
+
+
+class SettingType(enum.IntEnum):
+    SAMPLE_RATE = 0
+    RESOLUTION = 1
+    RANGE = 2
+    RANGE_MILLIUNIT = 3
+    CHANNELS = 4
+    FACTOR = 5
+
+
+class ControlStatus(enum.IntEnum):
+    SUCCESS = 0
+    ERROR_INVALID_OP_CODE = 1
+    ERROR_INVALID_MEASUREMENT_TYPE = 2
+    ERROR_NOT_SUPPORTED = 3
+    ERROR_INVALID_LENGTH = 4
+    ERROR_INVALID_PARAMETER = 5
+    ERROR_ALREADY_IN_STATE = 6
+    ERROR_INVALID_RESOLUTION = 7
+    ERROR_INVALID_SAMPLE_RATE = 8
+    ERROR_INVALID_RANGE = 9
+    ERROR_INVALID_MTU = 10
+    ERROR_INVALID_NUMBER_OF_CHANNELS = 11
+    ERROR_INVALID_STATE = 12
+    ERROR_DEVICE_IN_CHARGER = 13
+    ERROR_DISK_FULL = 14
+
+
+_SETTING_FORMAT = {
+    SettingType.SAMPLE_RATE: "<H",
+    SettingType.RESOLUTION: "<H",
+    SettingType.RANGE: "<H",
+    SettingType.RANGE_MILLIUNIT: "<I",
+    SettingType.CHANNELS: "<B",
+    SettingType.FACTOR: "<f",
+}
+DEFAULT_RESOLUTION_BITS = {MeasurementType.ECG: 14, MeasurementType.ACC: 16}
+"""What the H10 offers: ECG 14 bit, ACC 16 bit."""
+
+SettingValue = int | float
+
+
+def _kind(kind: int) -> MeasurementType:
+    try:
+        return MeasurementType(kind)
+    except ValueError:
+        raise ValueError(f"unknown PMD measurement type {kind!r}") from None
+
+
+# ---------------------------------------------------------------- features
+
+
+def build_features(kinds: Sequence[int]) -> bytes:
+    """The feature read value a strap offering ``kinds`` returns."""
+    bitmap = 0
+    for kind in kinds:
+        bitmap |= 1 << _kind(kind)
+    return bytes([FEATURE_READ_CODE, bitmap & 0xFF, bitmap >> 8])
+
+
+def parse_features(data: bytes) -> frozenset[MeasurementType]:
+    """The measurement types a strap offers; bits of types we do not know are ignored."""
+    data = bytes(data)
+    if len(data) < 2:
+        raise PmdError(f"feature read of {len(data)} bytes, need at least 2")
+    if data[0] != FEATURE_READ_CODE:
+        raise PmdError(f"feature read starts with 0x{data[0]:02x}, expected 0x0f")
+    bitmap = int.from_bytes(data[1:3], "little")
+    return frozenset(kind for kind in MeasurementType if bitmap >> kind & 1)
+
+
+# ---------------------------------------------------------------- settings
+
+
+def build_settings(settings: Mapping[int, Sequence[SettingValue]]) -> bytes:
+    """Settings as ``type, count, values``: one value each in a request, all in an answer."""
+    out = bytearray()
+    for setting, values in settings.items():
+        fmt = _SETTING_FORMAT[SettingType(setting)]
+        if not 0 < len(values) < 256:
+            raise ValueError(f"{SettingType(setting).name}: {len(values)} values, need 1-255")
+        out += bytes([setting, len(values)])
+        for value in values:
+            try:
+                out += struct.pack(fmt, value)
+            except struct.error as exc:
+                raise ValueError(f"{SettingType(setting).name} value {value!r}: {exc}") from None
+    return bytes(out)
+
+
+def parse_settings(data: bytes) -> dict[SettingType, tuple[SettingValue, ...]]:
+    """Decode the settings list of a request or a get-settings answer."""
+    data = bytes(data)
+    settings: dict[SettingType, tuple[SettingValue, ...]] = {}
+    offset = 0
+    while offset < len(data):
+        if offset + 2 > len(data):
+            raise PmdError("settings end inside a header", ControlStatus.ERROR_INVALID_LENGTH)
+        code, count = data[offset], data[offset + 1]
+        offset += 2
+        try:
+            setting = SettingType(code)
+        except ValueError:
+            raise PmdError(
+                f"unknown setting type {code}", ControlStatus.ERROR_INVALID_PARAMETER
+            ) from None
+        if setting in settings:
+            raise PmdError(f"{setting.name} given twice", ControlStatus.ERROR_INVALID_PARAMETER)
+        fmt = _SETTING_FORMAT[setting]
+        end = offset + count * struct.calcsize(fmt)
+        if end > len(data):
+            raise PmdError(
+                f"{setting.name}: {count} values need {end - offset} bytes, "
+                f"{len(data) - offset} left",
+                ControlStatus.ERROR_INVALID_LENGTH,
+            )
+        settings[setting] = tuple(v for (v,) in struct.iter_unpack(fmt, data[offset:end]))
+        offset = end
+    return settings
+
+
+# ---------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True, slots=True)
+class PmdRequest:
+    """A control point write, as a strap sees it."""
+
+    op: ControlOp
+    kind: MeasurementType
+    settings: dict[SettingType, SettingValue] = field(default_factory=dict)
+
+    def _int(self, setting: SettingType) -> int | None:
+        value = self.settings.get(setting)
+        return None if value is None else int(value)
+
+    @property
+    def sample_rate_hz(self) -> int | None:
+        return self._int(SettingType.SAMPLE_RATE)
+
+    @property
+    def resolution_bits(self) -> int | None:
+        return self._int(SettingType.RESOLUTION)
+
+    @property
+    def range_g(self) -> int | None:
+        return self._int(SettingType.RANGE)
+
+
+def start_request(
+    kind: int,
+    sample_rate_hz: int,
+    resolution_bits: int | None = None,
+    range_g: int | None = None,
+) -> bytes:
+    """Start a stream; resolution defaults to what the H10 offers (ECG 14, ACC 16 bit)."""
+    kind = _kind(kind)
+    if resolution_bits is None:
+        if kind not in DEFAULT_RESOLUTION_BITS:
+            raise ValueError(f"{kind.name}: give resolution_bits, there is no default")
+        resolution_bits = DEFAULT_RESOLUTION_BITS[kind]
+    settings: dict[int, Sequence[SettingValue]] = {
+        SettingType.SAMPLE_RATE: (sample_rate_hz,),
+        SettingType.RESOLUTION: (resolution_bits,),
+    }
+    if range_g is not None:
+        settings[SettingType.RANGE] = (range_g,)
+    for setting, (value,) in settings.items():
+        if not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{SettingType(setting).name} must be a positive int, got {value!r}")
+    return bytes([ControlOp.START, kind]) + build_settings(settings)
+
+
+def stop_request(kind: int) -> bytes:
+    return bytes([ControlOp.STOP, _kind(kind)])
+
+
+def settings_request(kind: int) -> bytes:
+    """Ask which sample rates, resolutions and ranges a stream offers."""
+    return bytes([ControlOp.GET_SETTINGS, _kind(kind)])
+
+
+def parse_request(data: bytes) -> PmdRequest:
+    """Decode a control point write; PmdError.status is the answer the strap should give."""
+    data = bytes(data)
+    if len(data) < 2:
+        raise PmdError(f"request of {len(data)} bytes, need 2", ControlStatus.ERROR_INVALID_LENGTH)
+    try:
+        op = ControlOp(data[0])
+    except ValueError:
+        raise PmdError(f"unknown op code {data[0]}", ControlStatus.ERROR_INVALID_OP_CODE) from None
+    try:
+        kind = MeasurementType(data[1])
+    except ValueError:
+        raise PmdError(
+            f"unknown measurement type {data[1]}", ControlStatus.ERROR_INVALID_MEASUREMENT_TYPE
+        ) from None
+    if op is not ControlOp.START:
+        if len(data) != 2:
+            raise PmdError(
+                f"{op.name} request of {len(data)} bytes, expected 2",
+                ControlStatus.ERROR_INVALID_LENGTH,
+            )
+        return PmdRequest(op, kind)
+    selected: dict[SettingType, SettingValue] = {}
+    for setting, values in parse_settings(data[2:]).items():
+        if len(values) != 1:
+            raise PmdError(
+                f"start request selects {len(values)} values for {setting.name}, expected 1",
+                ControlStatus.ERROR_INVALID_PARAMETER,
+            )
+        selected[setting] = values[0]
+    return PmdRequest(op, kind, selected)
+
+
+# ---------------------------------------------------------------- responses
+
+
+@dataclass(frozen=True, slots=True)
+class ControlResponse:
+    """A control point indication; codes stay ints so a new firmware's codes still decode."""
+
+    op: int
+    kind: int
+    status: int
+    more: bool = False
+    """More parameter indications follow (long get-settings answers)."""
+    params: bytes = b""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == ControlStatus.SUCCESS
+
+    @property
+    def status_name(self) -> str:
+        return _name(ControlStatus, self.status)
+
+    def describe(self) -> str:
+        """One line for a log or an error message, e.g. ``START ACC: ERROR_INVALID_SAMPLE_RATE``."""
+        kind = _name(MeasurementType, self.kind)
+        return f"{_name(ControlOp, self.op)} {kind}: {self.status_name}"
+
+
+def _name(codes: type[enum.IntEnum], value: int) -> str:
+    try:
+        return codes(value).name
+    except ValueError:
+        return f"code {value}"
+
+
+def build_control_response(op: int, kind: int, status: int, params: bytes = b"") -> bytes:
+    """The indication a strap sends after a request; parameters only go with success."""
+    head = bytes([CONTROL_RESPONSE_CODE, op, kind, status])
+    if status != ControlStatus.SUCCESS:
+        if params:
+            raise ValueError("a failed request carries no parameters")
+        return head
+    return head + b"\x00" + bytes(params)
+
+
+def parse_control_response(data: bytes) -> ControlResponse:
+    data = bytes(data)
+    if len(data) < 4:
+        raise PmdError(f"control point response of {len(data)} bytes, need at least 4")
+    if data[0] != CONTROL_RESPONSE_CODE:
+        raise PmdError(f"control point response starts with 0x{data[0]:02x}, expected 0xf0")
+    op, kind, status = data[1], data[2], data[3]
+    if status != ControlStatus.SUCCESS:
+        return ControlResponse(op, kind, status)
+    more = len(data) > 4 and data[4] != 0
+    return ControlResponse(op, kind, status, more, data[5:])
+
+
+# ---------------------------------------------------------------- data frames
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EcgFrame:
+    timestamp_ns: int
+    """Strap clock (ns since 2000-01-01 when set) of the LAST sample."""
+    samples_uv: npt.NDArray[np.int32]
+    frame_type: int = 0
+
+    kind: ClassVar[MeasurementType] = MeasurementType.ECG
+
+    def __len__(self) -> int:
+        return len(self.samples_uv)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AccFrame:
+    timestamp_ns: int
+    """Strap clock (ns since 2000-01-01 when set) of the LAST sample."""
+    samples_mg: npt.NDArray[np.float64]
+    """Shape (n, 3): x, y, z in mG; float because compressed frames are scaled by a factor."""
+    frame_type: int = 1
+    compressed: bool = False
+
+    kind: ClassVar[MeasurementType] = MeasurementType.ACC
+
+    def __len__(self) -> int:
+        return len(self.samples_mg)
+
+
+PmdFrame = EcgFrame | AccFrame
+
+
+def _signed_le(data: bytes, width: int) -> npt.NDArray[np.int64]:
+    """Little-endian two's complement integers of ``width`` bytes each."""
+    raw = np.frombuffer(data, dtype=np.uint8).reshape(-1, width).astype(np.int64)
+    values = np.zeros(len(raw), dtype=np.int64)
+    for i in range(width):
+        values |= raw[:, i] << (8 * i)
+    sign = np.int64(1) << (8 * width - 1)
+    return np.where(values & sign, values - (sign << 1), values)
+
+
+def _decode_raw(payload: bytes, width: int, channels: int, what: str) -> npt.NDArray[np.int64]:
+    step = width * channels
+    if not payload:
+        raise PmdError(f"{what}: frame holds no samples")
+    if len(payload) % step:
+        raise PmdError(f"{what}: {len(payload)} sample bytes is not a multiple of {step}")
+    return _signed_le(payload, width).reshape(-1, channels)
+
+
+def _decode_delta(payload: bytes, channels: int, resolution_bits: int) -> npt.NDArray[np.int64]:
+    """Reference sample, then blocks of (bit width, count, LSB-first packed signed deltas)."""
+    ref_width = math.ceil(resolution_bits / 8)
+    ref_size = ref_width * channels
+    if len(payload) < ref_size:
+        raise PmdError(f"compressed frame of {len(payload)} bytes, reference needs {ref_size}")
+    rows = [_signed_le(payload[:ref_size], ref_width).reshape(1, channels)]
+    offset = ref_size
+    while offset < len(payload):
+        if offset + 2 > len(payload):
+            raise PmdError("compressed frame ends inside a delta block header")
+        width, count = payload[offset], payload[offset + 1]
+        offset += 2
+        if not 0 < width <= MAX_DELTA_BITS:
+            raise PmdError(f"delta block with bit width {width}, expected 1-{MAX_DELTA_BITS}")
+        n_bits = width * count * channels
+        n_bytes = math.ceil(n_bits / 8)
+        if offset + n_bytes > len(payload):
+            raise PmdError(
+                f"delta block of {count} samples x {width} bits needs {n_bytes} bytes, "
+                f"{len(payload) - offset} left"
+            )
+        bits = np.unpackbits(
+            np.frombuffer(payload[offset : offset + n_bytes], dtype=np.uint8), bitorder="little"
+        )[:n_bits].astype(np.int64)
+        deltas = bits.reshape(-1, width) @ (np.int64(1) << np.arange(width, dtype=np.int64))
+        deltas = np.where(deltas >> (width - 1), deltas - (np.int64(1) << width), deltas)
+        rows.append(deltas.reshape(count, channels))
+        offset += n_bytes
+    return np.cumsum(np.concatenate(rows), axis=0)
+
+
+def parse_data_frame(data: bytes, factor: float | None = None) -> PmdFrame:
+    """Decode one notification of the data characteristic; raises PmdError, nothing else.
+
+    ``factor`` is the FACTOR setting from the start answer; only compressed ACC
+    frames use it (type 0x80 needs it, type 0x81 defaults to 1).
+    """
+    data = bytes(data)
+    if len(data) < HEADER_SIZE:
+        raise PmdError(f"data frame of {len(data)} bytes, header needs {HEADER_SIZE}")
+    type_code = data[0] & MEASUREMENT_TYPE_MASK
+    timestamp_ns = int.from_bytes(data[1:9], "little")
+    frame_type = data[9]
+    compressed = bool(frame_type & COMPRESSED_BIT)
+    base_type = frame_type & ~COMPRESSED_BIT
+    payload = data[HEADER_SIZE:]
+    if type_code == MeasurementType.ECG:
+        if compressed or base_type != 0:
+            raise PmdError(
+                f"ECG frame type 0x{frame_type:02x} not decoded: chest straps send raw type 0"
+                + (" (the Polar SDK rejects compressed ECG too)" if compressed else "")
+            )
+        samples = _decode_raw(payload, 3, 1, "ECG").reshape(-1).astype(np.int32)
+        return EcgFrame(timestamp_ns, samples, frame_type)
+    if type_code == MeasurementType.ACC:
+        if not compressed:
+            if base_type > 2:
+                raise PmdError(f"ACC raw frame type {base_type} unknown, expected 0, 1 or 2")
+            raw = _decode_raw(payload, base_type + 1, 3, "ACC")
+            return AccFrame(timestamp_ns, raw.astype(np.float64), frame_type, False)
+        if base_type == 0:
+            if factor is None:
+                raise PmdError("compressed ACC type 0 is in G units: pass the start answer factor")
+            scale = factor * 1000.0
+        elif base_type == 1:
+            scale = 1.0 if factor is None else factor
+        else:
+            raise PmdError(f"compressed ACC frame type {base_type} not supported (0 and 1 are)")
+        raw = _decode_delta(payload, 3, 16)
+        return AccFrame(timestamp_ns, raw.astype(np.float64) * scale, frame_type, True)
+    try:
+        name = MeasurementType(type_code).name
+    except ValueError:
+        name = f"type {type_code}"
+    raise PmdError(f"{name} data frames are not decoded (only ECG and ACC)")
+
+
+def _header(kind: MeasurementType, timestamp_ns: int, frame_type: int) -> bytes:
+    if not 0 <= timestamp_ns < 1 << 64:
+        raise ValueError(f"timestamp_ns {timestamp_ns} does not fit uint64")
+    return bytes([kind]) + int(timestamp_ns).to_bytes(8, "little") + bytes([frame_type])
+
+
+def build_ecg_frame(timestamp_ns: int, samples_uv: npt.ArrayLike) -> bytes:
+    """A raw type 0 ECG frame as an H10 sends it; ``timestamp_ns`` is the last sample's."""
+    values = np.asarray(samples_uv)
+    if values.ndim != 1 or not len(values):
+        raise ValueError("samples_uv must be a non-empty 1-D sequence")
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError("samples_uv must be integers (µV)")
+    if values.min() < -(1 << 23) or values.max() >= 1 << 23:
+        raise ValueError("ECG samples must fit a signed 24-bit value")
+    packed = (values.astype(np.int64) & 0xFFFFFF).astype("<u4").view(np.uint8).reshape(-1, 4)
+    return _header(MeasurementType.ECG, timestamp_ns, 0) + packed[:, :3].tobytes()
+
+
+def build_acc_frame(timestamp_ns: int, samples_mg: npt.ArrayLike) -> bytes:
+    """A raw type 1 (16-bit) ACC frame as an H10 sends it; rows are x, y, z in mG."""
+    values = np.asarray(samples_mg)
+    if values.ndim != 2 or values.shape[1] != 3 or not len(values):
+        raise ValueError("samples_mg must have shape (n, 3) with n > 0")
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError("samples_mg must be integers (mG)")
+    if values.min() < -(1 << 15) or values.max() >= 1 << 15:
+        raise ValueError("ACC samples must fit int16")
+    return _header(MeasurementType.ACC, timestamp_ns, 1) + values.astype("<i2").tobytes()
+
+
+# ---------------------------------------------------------------- time and motion
+
+
+class PmdClock:
+    """Maps strap timestamps onto the host's session clock.
+
+    The first frame's last sample is placed at the host time the frame arrived;
+    later frames keep the strap's own spacing, so samples stay evenly spaced
+    instead of inheriting Bluetooth jitter. The offset therefore includes the
+    first frame's latency (tens of ms), which no later frame can undo. When the
+    mapping strays more than ``max_skew_s`` from a frame's arrival time (the
+    strap restarted its clock, or the clocks drifted apart), it re-anchors on
+    that frame. ECG and ACC share the strap clock, so one PmdClock serves both.
+    """
+
+    def __init__(self, max_skew_s: float = 2.0) -> None:
+        self.max_skew_s = max_skew_s
+        self.reanchors = 0
+        self._anchor_ns: int | None = None
+        self._anchor_t_s = 0.0
+        self._last_ns: dict[int, int] = {}
+
+    def to_session_s(self, timestamp_ns: int, arrival_t_s: float) -> float:
+        """Session time of a strap timestamp that arrived at host time ``arrival_t_s``."""
+        if self._anchor_ns is None:
+            self._anchor(timestamp_ns, arrival_t_s)
+            return arrival_t_s
+        t_s = self._anchor_t_s + (timestamp_ns - self._anchor_ns) / 1e9
+        if abs(t_s - arrival_t_s) > self.max_skew_s:
+            self._anchor(timestamp_ns, arrival_t_s)
+            self.reanchors += 1
+            return arrival_t_s
+        return t_s
+
+    def sample_times_s(
+        self, frame: PmdFrame, arrival_t_s: float, sample_rate_hz: float
+    ) -> npt.NDArray[np.float64]:
+        """Session time of every sample of ``frame``, the last one at the frame's timestamp.
+
+        Spacing comes from the previous frame of the same stream when that agrees
+        with the nominal rate within 10 % (as the Polar SDK does), so frames join
+        without gaps or overlaps; otherwise from ``sample_rate_hz``.
+        """
+        if sample_rate_hz <= 0:
+            raise ValueError(f"sample_rate_hz must be positive, got {sample_rate_hz}")
+        n = len(frame)
+        t_last_s = self.to_session_s(frame.timestamp_ns, arrival_t_s)
+        step_s = 1.0 / sample_rate_hz
+        previous_ns = self._last_ns.get(frame.kind)
+        if previous_ns is not None:
+            measured_s = (frame.timestamp_ns - previous_ns) / n / 1e9
+            if abs(measured_s - step_s) <= 0.1 * step_s:
+                step_s = measured_s
+        self._last_ns[frame.kind] = frame.timestamp_ns
+        return t_last_s - step_s * np.arange(n - 1, -1, -1, dtype=np.float64)
+
+    def _anchor(self, timestamp_ns: int, arrival_t_s: float) -> None:
+        self._anchor_ns = timestamp_ns
+        self._anchor_t_s = arrival_t_s
+        self._last_ns.clear()
+
+
+def motion_g(frame: AccFrame) -> float:
+    """Movement in one ACC frame, gravity removed: std of |a| in g.
+
+    Gravity adds a constant 1 g to |a| whatever the strap's orientation, so the
+    spread of |a| over the frame is the dynamic part; sitting still gives a few mg.
+    """
+    magnitude_g = np.linalg.norm(frame.samples_mg, axis=1) / 1000.0
+    return float(np.std(magnitude_g))
