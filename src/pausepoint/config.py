@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from pausepoint.errors import BadInput
+from pausepoint.pipeline.artifacts import ArtifactConfig
 
 DEFAULTS_PATH = Path(__file__).resolve().parents[2] / "calibration" / "defaults.toml"
 
@@ -21,14 +22,9 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True)
-class ArtifactsConfig:
-    poor_rate: float
-    rate_window_beats: int
-
-
-@dataclass(frozen=True)
 class SignalConfig:
     recover_s: float
+    poor_artifact_rate: float
 
 
 @dataclass(frozen=True)
@@ -89,7 +85,7 @@ class BreakConfig:
 @dataclass(frozen=True)
 class Config:
     timeline: TimelineConfig
-    artifacts: ArtifactsConfig
+    artifacts: ArtifactConfig
     signal: SignalConfig
     estimators: EstimatorsConfig
     baseline: BaselineConfig
@@ -128,7 +124,10 @@ def _build(cls: type, values: dict[str, Any], section: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise BadInput(f"settings [{section}] {name} = {value!r} is not a number")
         built[name] = kind(value)
-    return cls(**built)
+    try:
+        return cls(**built)
+    except ValueError as exc:
+        raise BadInput(f"settings section [{section}]: {exc}") from exc
 
 
 def load_config(path: Path = DEFAULTS_PATH) -> Config:

@@ -100,7 +100,7 @@ class TextMonitor:
         for event in update.events:
             self._out.write(f"{clock_text(event.t_s)}  * {EVENT_WORDS[event.kind]}\n")
         if self._next_line_s is None or update.t_s >= self._next_line_s:
-            self._next_line_s = update.t_s + self._every_s
+            self._next_line_s = (update.t_s // self._every_s + 1) * self._every_s
             self._out.write(self.line(update) + "\n")
         self._out.flush()
 

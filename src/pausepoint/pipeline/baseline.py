@@ -72,9 +72,23 @@ class BaselineWindow:
             self._window_s,
         )
 
+    def close(self) -> Baseline | None:
+        """End of recording: a named window cut short is judged on what it holds."""
+        if not self._named or self.failed:
+            return None
+        if len(self._hr_bpm) < self._cfg.min_beats or not self._rmssd_ms:
+            self.failed = True
+            return None
+        return robust_baseline(
+            np.asarray(self._hr_bpm), np.asarray(self._rmssd_ms), self._cfg, "window", self._named
+        )
+
     def restart(self, t_s: float) -> None:
         """Signal went poor mid-window: try again from here (a named window is kept)."""
         self._hr_bpm.clear()
         self._rmssd_ms.clear()
         if not self._named:
-            self._window_s = (t_s + self._cfg.settle_s, t_s + self._cfg.settle_s + self._cfg.window_s)
+            self._window_s = (
+                t_s + self._cfg.settle_s,
+                t_s + self._cfg.settle_s + self._cfg.window_s,
+            )

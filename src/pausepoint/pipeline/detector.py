@@ -117,7 +117,9 @@ class FloodingDetector:
         )
         events: list[Event] = []
         if self._flooded:
-            if self._exit.held(j.hr_bpm < entry_hr_bpm - cfg.exit_margin_bpm, j.t_s, cfg.exit_sustain_s):
+            if self._exit.held(
+                j.hr_bpm < entry_hr_bpm - cfg.exit_margin_bpm, j.t_s, cfg.exit_sustain_s
+            ):
                 self._flooded = False
                 self._exit.clear()
                 events.append(Event(j.t_s, EventKind.FLOODING_END))

@@ -617,20 +617,26 @@ class Estimators:
     """Every rolling estimator of the live path, fed beat by beat; None where not yet known.
 
     ``config`` needs the window fields of ``pausepoint.config.EstimatorsConfig``; pNN50 uses
-    the SDNN window. ``gap()`` restarts every window and forgets every value.
+    the SDNN window. ``gap()`` restarts every window and forgets every value. The spectral
+    values feed the screen, not the flooding judgement, so an offline run that shows no
+    spectra can leave them out (``spectral=False``): they are most of the cost per beat.
     """
 
-    def __init__(self, config: EstimatorsConfig) -> None:
+    def __init__(self, config: EstimatorsConfig, *, spectral: bool = True) -> None:
         self._hr = RollingHr(config.hr_window_s)
         self._rmssd = RollingRmssd(config.rmssd_window_s)
         self._rmssd_long = RollingRmssd(config.rmssd_long_window_s)
         self._sdnn = RollingSdnn(config.sdnn_window_s)
         self._pnn50 = RollingPnn50(config.sdnn_window_s)
-        self._spectrum = RollingSpectrum(
-            config.hf_window_s,
-            config.coherence_window_s,
-            config.lf_hf_window_s,
-            config.spectral_every_s,
+        self._spectrum = (
+            RollingSpectrum(
+                config.hf_window_s,
+                config.coherence_window_s,
+                config.lf_hf_window_s,
+                config.spectral_every_s,
+            )
+            if spectral
+            else None
         )
         self._clear()
 
@@ -651,7 +657,7 @@ class Estimators:
         self.rmssd60_ms = self._rmssd_long.update(beat)
         self.sdnn_ms = self._sdnn.update(beat)
         self.pnn50_pct = self._pnn50.update(beat)
-        spectral = self._spectrum.update(beat)
+        spectral = None if self._spectrum is None else self._spectrum.update(beat)
         if spectral is not None:
             self.hf_ms2 = spectral.hf_ms2
             self.resp_rate_bpm = spectral.resp_rate_bpm
@@ -668,5 +674,6 @@ class Estimators:
             self._pnn50,
             self._spectrum,
         ):
-            estimator.reset()
+            if estimator is not None:
+                estimator.reset()
         self._clear()

@@ -1,0 +1,113 @@
+"""pausepoint's speed figures, one per line: `name: value unit`.
+
+Run through scripts/bench, which sets up the environment first. Figures, not tests:
+nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+HOLTER = SHARED / "physionet_rr_healthy_subjects"
+
+
+def say(name: str, value: float, unit: str) -> None:
+    print(f"{name}: {value:.4g} {unit}", flush=True)
+
+
+def bench_simulator() -> None:
+    from pausepoint.sources.simulated import simulate
+
+    beats = 0
+    t0 = time.perf_counter()
+    for seed in range(5):
+        rec = simulate("argument", seed=seed)
+        beats += sum(len(s.rr_ms) for s in rec.heart_samples())
+    say("simulator_throughput", beats / (time.perf_counter() - t0), "beats/s")
+
+
+def _engine_costs_us(samples) -> np.ndarray:
+    from pausepoint.config import load_config
+    from pausepoint.pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(load_config())
+    per_beat_us = []
+    clock = time.perf_counter_ns
+    for sample in samples:
+        t0 = clock()
+        pipeline.push(sample)
+        dt_ns = clock() - t0
+        n = len(getattr(sample, "rr_ms", ())) or 1
+        per_beat_us += [dt_ns / 1000.0 / n] * n
+    return np.asarray(per_beat_us)
+
+
+def bench_engine() -> None:
+    from pausepoint.sources.simulated import simulate
+
+    samples = simulate("argument", seed=1).samples
+    costs_us = _engine_costs_us(samples)
+    say("engine_cost_per_beat_median", float(np.median(costs_us)), "us")
+    say("engine_cost_per_beat_p99", float(np.percentile(costs_us, 99)), "us")
+
+
+def bench_naive_ratio() -> None:
+    """The engine against recomputing neurokit2's hrv_time + hrv_frequency at every beat."""
+    import warnings
+
+    import neurokit2 as nk
+
+    from pausepoint.sources.simulated import simulate
+
+    samples = simulate("calm", seed=2).samples
+    rr_ms = np.array([v for s in samples for v in getattr(s, "rr_ms", ())])
+    n_beats = 300
+    costs_us = _engine_costs_us(samples)
+    engine_us = float(np.mean(costs_us))
+    t_s = np.cumsum(rr_ms) / 1000.0
+    naive_us = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = int(np.searchsorted(t_s, 130.0))
+        for i in range(start, start + n_beats):
+            lo = int(np.searchsorted(t_s, t_s[i] - 120.0))
+            peaks = nk.intervals_to_peaks(rr_ms[lo : i + 1], sampling_rate=1000)
+            t0 = time.perf_counter()
+            nk.hrv_time(peaks, sampling_rate=1000)
+            nk.hrv_frequency(peaks, sampling_rate=1000)
+            naive_us.append((time.perf_counter() - t0) * 1e6)
+    naive_mean_us = statistics.fmean(naive_us)
+    say("naive_neurokit2_cost_per_beat_mean", naive_mean_us, "us")
+    say("engine_cost_per_beat_mean", engine_us, "us")
+    say("engine_speedup_vs_naive", naive_mean_us / engine_us, "x")
+
+
+def bench_analyze_holter() -> None:
+    files = sorted(HOLTER.glob("*.txt")) if HOLTER.exists() else []
+    if not files:
+        print("analyze_holter: skipped (shared data absent)")
+        return
+    path = max(files, key=lambda p: p.stat().st_size)
+    exe = Path(sys.executable).with_name("pausepoint")
+    t0 = time.perf_counter()
+    subprocess.run([str(exe), "analyze", str(path), "--json"], check=True, capture_output=True)
+    say(f"analyze_holter_{path.stem}_end_to_end", time.perf_counter() - t0, "s")
+
+
+def main() -> None:
+    bench_simulator()
+    bench_engine()
+    bench_naive_ratio()
+    bench_analyze_holter()
+
+
+if __name__ == "__main__":
+    main()

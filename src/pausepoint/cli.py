@@ -1,0 +1,266 @@
+"""Command line: thin shells over the pipeline, sources and files.
+
+Errors a user can cause print one line (what, where, what to do) and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pausepoint import __version__
+from pausepoint.errors import BadInput, UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or math.isnan(value):
+        raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
+    return value
+
+
+def _window(text: str) -> tuple[float, float]:
+    try:
+        start, end = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not START_S:END_S, e.g. 60:300") from None
+    if not 0 <= start < end:
+        raise argparse.ArgumentTypeError(f"{text!r}: START_S must be below END_S")
+    return start, end
+
+
+def _scenario_choices() -> list[str]:
+    from pausepoint.sources.simulated import SCENARIOS
+
+    return sorted(SCENARIOS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pausepoint",
+        description="Biofeedback for hard conversations: notices flooding and prompts a pause.",
+    )
+    parser.add_argument("--version", action="version", version=f"pausepoint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
+    p.add_argument("scenario", choices=_scenario_choices(), metavar="SCENARIO")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--minutes", type=_positive)
+    p.add_argument("--out", type=Path, required=True, help="recording, pausepoint CSV")
+    p.add_argument("--truth", type=Path, help="ground truth, JSON")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("monitor", help="live text monitor: a status line per second")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--simulate", metavar="SCENARIO", choices=_scenario_choices())
+    src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--minutes", type=_positive)
+    p.add_argument("--speed", type=_positive, default=1.0, help="simulation speed, e.g. 10")
+    p.set_defaults(func=cmd_monitor)
+
+    p = sub.add_parser("analyze", help="run the engine over an RR file: flooding, events, HRV")
+    p.add_argument("input", type=Path, metavar="INPUT")
+    p.add_argument(
+        "--baseline",
+        type=_window,
+        metavar="START_S:END_S",
+        help="calm stretch to judge against (default: the first calm minutes)",
+    )
+    p.add_argument(
+        "--auto-break",
+        action="store_true",
+        help="treat the end of flooding as the start of a break",
+    )
+    p.add_argument("--timeline", action="store_true", help="add a row per second")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("hrv", help="whole-recording HRV table of an RR file")
+    p.add_argument("input", type=Path, metavar="INPUT")
+    p.add_argument("--no-correction", action="store_true", help="use RR as recorded")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_hrv)
+    return parser
+
+
+def _write_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, separators=(",", ":"))
+    sys.stdout.write("\n")
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from pausepoint.sources.files import write_pausepoint_csv
+    from pausepoint.sources.simulated import simulate
+
+    rec = simulate(args.scenario, seed=args.seed, minutes=args.minutes)
+    write_pausepoint_csv(args.out, rec.heart_samples())
+    if args.truth:
+        from pausepoint.sources.files import write_text_atomic
+
+        write_text_atomic(args.truth, json.dumps(rec.truth.to_dict(), indent=1) + "\n")
+    beats = sum(len(s.rr_ms) for s in rec.heart_samples())
+    print(
+        f"{args.scenario} (seed {args.seed}): {beats} beats, "
+        f"{rec.truth.duration_s / 60:.1f} min -> {args.out}"
+    )
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    from pausepoint.config import load_config
+    from pausepoint.monitor import TextMonitor
+    from pausepoint.pipeline.pipeline import Pipeline
+    from pausepoint.sources.pacing import paced
+    from pausepoint.sources.simulated import simulate
+
+    scenario = args.simulate
+    if args.device is not None:
+        raise UserError(
+            f"strap {args.device!r}: Bluetooth straps are not supported yet; "
+            "use --simulate SCENARIO"
+        )
+    if scenario is None:
+        print("No strap chosen: running the simulated 'argument' scenario.", file=sys.stderr)
+        scenario = "argument"
+    pipeline = Pipeline(load_config(), auto_break=True)
+    monitor = TextMonitor(sys.stdout)
+    rec = simulate(scenario, seed=args.seed, minutes=args.minutes)
+
+    async def stream() -> None:
+        async for sample in paced(rec.samples, args.speed):
+            monitor.feed(pipeline.push(sample))
+
+    try:
+        asyncio.run(stream())
+    except KeyboardInterrupt:
+        print()
+    print(monitor.summary.text())
+    return 0
+
+
+def _read_samples(path: Path) -> tuple[list, str]:
+    from pausepoint.sources.files import read_rr_file, to_samples
+
+    rec = read_rr_file(path)
+    samples = to_samples(rec)
+    if not samples:
+        raise BadInput(f"{path}: no RR intervals in the file; nothing to analyze")
+    return samples, rec.unit_note
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from pausepoint.analysis import analyze
+    from pausepoint.config import load_config
+    from pausepoint.progress import Progress
+
+    samples, unit_note = _read_samples(args.input)
+    result = analyze(
+        samples,
+        load_config(),
+        input_name=str(args.input),
+        baseline_window_s=args.baseline,
+        auto_break=args.auto_break,
+        timeline=args.timeline,
+        progress=Progress("Analyzing", len(samples)),
+    )
+    if args.json:
+        _write_json(result)
+    else:
+        _print_analysis(result, unit_note)
+    return 0
+
+
+def _print_analysis(r: dict[str, Any], unit_note: str) -> None:
+    from pausepoint.model import EventKind
+    from pausepoint.monitor import EVENT_WORDS, clock_text
+
+    s = r["summary"]
+    print(f"{r['input']}: {r['beats']} beats over {clock_text(r['duration_s'])} ({unit_note})")
+    b = r["baseline"]
+    if b:
+        print(f"Calm level ({b['from']}): {b['hr_bpm']} bpm, RMSSD {b['rmssd_ms']} ms")
+    else:
+        print("Calm level: not found (the recording never held 2 calm minutes)")
+    print(
+        f"Mean heart rate {s['mean_hr_bpm']} bpm, RMSSD {s['rmssd_ms']} ms, "
+        f"SDNN {s['sdnn_ms']} ms, pNN50 {s['pnn50_pct']} %"
+    )
+    a = s["artifacts"]
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(a["by_kind"].items())) or "none"
+    print(f"Corrected beats: {a['count']} ({a['rate'] * 100:.2f} %): {kinds}")
+    print(f"Time flooded: {s['flooded_s'] / 60:.1f} min; peak arousal {s['peak_arousal']}")
+    for e in r["events"]:
+        if e["kind"] != EventKind.GAP:
+            print(f"  {clock_text(e['t_s'])}  {EVENT_WORDS[EventKind(e['kind'])]}")
+    gaps = sum(e["kind"] == EventKind.GAP for e in r["events"])
+    if gaps:
+        print(f"  {gaps} gap{'s' * (gaps != 1)} where beats were not received")
+
+
+def cmd_hrv(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from pausepoint.analysis import corrected_beats, hrv_table
+    from pausepoint.config import load_config
+
+    samples, unit_note = _read_samples(args.input)
+    if args.no_correction:
+        rr_ms = np.array([v for s in samples for v in s.rr_ms])
+    else:
+        rr_ms = np.array([b.rr_ms for b in corrected_beats(samples, load_config())])
+    table = hrv_table(rr_ms)
+    if args.json:
+        _write_json(table)
+        return 0
+    print(
+        f"{args.input}: {len(rr_ms)} intervals ({unit_note}"
+        f"{', uncorrected' if args.no_correction else ', artifacts corrected'})"
+    )
+    for key, value in table.items():
+        if key != "method":
+            print(
+                f"  {key:16s} {value:.4g}" if isinstance(value, float) else f"  {key:16s} {value}"
+            )
+    print(f"  method: {table['method']}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        args = parser.parse_args(["monitor", *(argv or sys.argv[1:])])
+        func = args.func
+    try:
+        return func(args)
+    except UserError as exc:
+        print(f"pausepoint: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The engine: ``Pipeline.push(sample) -> Update``. Plain Python, no clock of its own.
+
+timeline -> artifact correction -> estimators -> baseline -> arousal -> detector.
+Time comes from the samples, so a replay of recorded samples is the live session
+again, event for event.
+"""
+
+from __future__ import annotations
+
+from pausepoint.config import Config
+from pausepoint.model import Baseline, Beat, Event, EventKind, HeartSample, Sample, State, Update
+from pausepoint.pipeline.arousal import MotionLevel, arousal_index, motion_explained_bpm
+from pausepoint.pipeline.artifacts import ArtifactCorrector
+from pausepoint.pipeline.baseline import BaselineWindow
+from pausepoint.pipeline.detector import FloodingDetector, Judgement
+from pausepoint.pipeline.estimators import Estimators
+from pausepoint.pipeline.timeline import BeatTimeline
+
+
+class Pipeline:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        baseline: Baseline | None = None,
+        baseline_window_s: tuple[float, float] | None = None,
+        auto_break: bool = False,
+        spectral: bool = True,
+    ) -> None:
+        """``spectral=False`` skips HF, breathing rate, coherence and LF/HF (display only)."""
+        self._cfg = config
+        self._timeline = BeatTimeline(config.timeline)
+        self._corrector = ArtifactCorrector(config.artifacts)
+        self._estimators = Estimators(config.estimators, spectral=spectral)
+        self._baseline = baseline
+        self._baseline_window = (
+            None if baseline is not None else BaselineWindow(config.baseline, baseline_window_s)
+        )
+        self._motion = MotionLevel(config.arousal.motion_rise_s, config.arousal.motion_decay_s)
+        self._detector = FloodingDetector(
+            config.flooding, config.break_, config.signal, auto_break=auto_break
+        )
+        self._contact_ok = True
+        self._pending: list[Event] = []
+
+    @property
+    def baseline(self) -> Baseline | None:
+        return self._baseline
+
+    @property
+    def baseline_failed(self) -> bool:
+        """A named baseline window held too few clean beats."""
+        return self._baseline_window is not None and self._baseline_window.failed
+
+    @property
+    def state(self) -> State:
+        return self._detector.state
+
+    def start_break(self, t_s: float) -> None:
+        """The person chose to pause; the event comes out with the next update."""
+        self._pending += self._detector.start_break(t_s)
+
+    def push(self, sample: Sample) -> Update:
+        events, self._pending = self._pending, []
+        if not isinstance(sample, HeartSample):
+            self._motion.update(sample.t_s, sample.motion_g)
+            return self._update(sample.t_s, (), events)
+        beats, gap = self._timeline.place(sample)
+        released: list[Beat] = []
+        if gap is not None:
+            released += self._corrector.flush()
+            self._estimators_add(released)
+            self._corrector.reset()
+            self._estimators.gap()
+            events.append(
+                Event(gap.start_s, EventKind.GAP, {"duration_s": round(gap.end_s - gap.start_s, 3)})
+            )
+        self._contact_ok = sample.contact is not False
+        fresh: list[Beat] = []
+        for beat in beats:
+            fresh += self._corrector.push(beat)
+        self._estimators_add(fresh)
+        released += fresh
+        if self._baseline is None and self._baseline_window is not None:
+            for beat in fresh:
+                found = self._baseline_window.add(beat.t_s, beat.rr_ms, self._estimators.rmssd_ms)
+                if found is not None:
+                    self._baseline = found
+                    events.append(Event(beat.t_s, EventKind.BASELINE, _baseline_detail(found)))
+                    break
+        return self._update(sample.t_s, tuple(released), events)
+
+    def finish(self, t_s: float) -> Update:
+        """End of stream: release the beats still held for look-ahead."""
+        beats = self._corrector.flush()
+        self._estimators_add(beats)
+        events, self._pending = self._pending, []
+        if self._baseline is None and self._baseline_window is not None:
+            self._baseline = self._baseline_window.close()
+        return self._update(t_s, tuple(beats), events)
+
+    def _estimators_add(self, beats: list[Beat]) -> None:
+        for beat in beats:
+            self._estimators.add(beat)
+
+    def _update(self, t_s: float, beats: tuple[Beat, ...], events: list[Event]) -> Update:
+        est = self._estimators
+        motion_g = self._motion.motion_g
+        artifact_rate = self._corrector.artifact_rate()
+        signal_ok = self._contact_ok and (
+            artifact_rate is None or artifact_rate <= self._cfg.signal.poor_artifact_rate
+        )
+        if not signal_ok and self._baseline is None and self._baseline_window is not None:
+            self._baseline_window.restart(t_s)
+        arousal = None
+        hr_judged = None
+        if self._baseline is not None and est.hr_bpm is not None:
+            arousal = arousal_index(
+                est.hr_bpm,
+                est.rmssd_ms,
+                self._baseline,
+                motion_g,
+                self._cfg.arousal,
+                self._cfg.flooding,
+            )
+            hr_judged = est.hr_bpm - motion_explained_bpm(motion_g, self._cfg.arousal)
+        events += self._detector.step(
+            Judgement(t_s, hr_judged, est.rmssd_ms, arousal, signal_ok, self._baseline)
+        )
+        return Update(
+            t_s=t_s,
+            state=self._detector.state,
+            beats=beats,
+            events=tuple(events),
+            hr_bpm=est.hr_bpm,
+            rmssd_ms=est.rmssd_ms,
+            rmssd60_ms=est.rmssd60_ms,
+            sdnn_ms=est.sdnn_ms,
+            pnn50_pct=est.pnn50_pct,
+            hf_ms2=est.hf_ms2,
+            resp_rate_bpm=est.resp_rate_bpm,
+            coherence=est.coherence,
+            lf_hf=est.lf_hf,
+            arousal=arousal,
+            artifact_rate=artifact_rate,
+            motion_g=motion_g,
+            baseline=self._baseline,
+        )
+
+
+def _baseline_detail(b: Baseline) -> dict[str, object]:
+    return {"hr_bpm": round(b.hr_bpm, 1), "rmssd_ms": round(b.rmssd_ms, 1), "from": b.source}
