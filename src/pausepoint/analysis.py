@@ -154,6 +154,6 @@ def corrected_beats(samples: Sequence[HeartSample], config: Config) -> list[Beat
 
 
 def hrv_table(rr_ms: np.ndarray) -> dict[str, Any]:
-    if len(rr_ms) < 3:
-        raise BadInput("too few beats for HRV: need at least 3 RR intervals")
+    if len(rr_ms) < 4:
+        raise BadInput("too few beats for HRV: need at least 4 RR intervals")
     return hrv_summary(rr_ms)

@@ -346,7 +346,7 @@ def test_beats_must_not_go_back_in_time_or_be_empty() -> None:
 
 def spectrum_of(reference: Reference, t_now_s: float, window_s: float) -> est.Spectrum | None:
     rr_ms = reference.window_rr_ms(t_now_s, window_s)
-    return None if rr_ms is None or len(rr_ms) < 3 else est.rr_spectrum(rr_ms)  # RR >= 250 ms
+    return None if rr_ms is None or len(rr_ms) < 4 else est.rr_spectrum(rr_ms)  # RR >= 250 ms
 
 
 def defined(value: float | None) -> float | None:
