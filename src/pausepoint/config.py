@@ -37,6 +37,7 @@ class EstimatorsConfig:
     lf_hf_window_s: float
     coherence_window_s: float
     spectral_every_s: float
+    lf_hf_every_s: float
 
 
 @dataclass(frozen=True)

@@ -415,6 +415,26 @@ def test_rolling_spectrum_on_paced_breathing() -> None:
         est.RollingSpectrum(hf_window_s=60.0, coherence_window_s=64.0, lf_hf_window_s=30.0)
 
 
+def test_lf_hf_recomputed_at_its_own_slower_cadence() -> None:
+    rr_ms = sine_rr_ms(420, [(30.0, 0.1), (20.0, 0.25)], noise_ms=5.0)
+    t_s = np.cumsum(rr_ms) / 1000.0
+    rolling = est.RollingSpectrum(60.0, 64.0, 120.0, every_s=5.0, lf_hf_every_s=15.0)
+    last_recompute_s = None
+    recomputes = 0
+    for i, t in enumerate(t_s):
+        got = rolling.update(Beat(float(t), float(rr_ms[i])))
+        if got is None or got.t_s != t or t - 120.0 < t_s[0] - rr_ms[0] / 1000.0:
+            continue
+        if last_recompute_s is None or t - last_recompute_s >= 15.0:
+            window_ms = rr_ms[: i + 1][t_s[: i + 1] > t - 120.0]
+            assert close(got.lf_hf, est.band_powers(est.rr_spectrum(window_ms)).lf_hf)
+            last_recompute_s, kept = t, got.lf_hf
+            recomputes += 1
+        else:
+            assert got.lf_hf == kept
+    assert recomputes >= 15
+
+
 def test_estimators_bundle_follows_its_config_and_forgets_at_a_gap() -> None:
     config = load_config().estimators
     bundle = est.Estimators(config)

@@ -208,9 +208,17 @@ def rr_spectrum(rr_ms: ArrayLike) -> Spectrum:
     return spectrum
 
 
+def _bins(freq_hz: NDArray[np.float64], low_hz: float, high_hz: float, closed: bool) -> slice:
+    """Bins with low_hz <= f < high_hz (f <= high_hz when closed); the grid is sorted, so a
+    slice found by bisection replaces a boolean mask over every bin."""
+    start = int(np.searchsorted(freq_hz, low_hz, "left"))
+    stop = int(np.searchsorted(freq_hz, high_hz, "right" if closed else "left"))
+    return slice(start, stop)
+
+
 def band_power(spectrum: Spectrum, low_hz: float, high_hz: float) -> float:
     """Power in ms² of the bins with low_hz <= f < high_hz."""
-    in_band = (spectrum.freq_hz >= low_hz) & (spectrum.freq_hz < high_hz)
+    in_band = _bins(spectrum.freq_hz, low_hz, high_hz, closed=False)
     return float(np.sum(spectrum.psd_ms2_per_hz[in_band]) * spectrum.df_hz)
 
 
@@ -239,13 +247,16 @@ def band_powers(spectrum: Spectrum) -> BandPowers:
 def _highest_peak(spectrum: Spectrum, low_hz: float, high_hz: float) -> int | None:
     """Index of the highest local maximum with low_hz <= f <= high_hz, None if there is none."""
     psd = spectrum.psd_ms2_per_hz
-    (in_band,) = np.nonzero((spectrum.freq_hz >= low_hz) & (spectrum.freq_hz <= high_hz))
-    in_band = in_band[(in_band > 0) & (in_band < psd.size - 1)]
-    is_peak = (psd[in_band] > psd[in_band - 1]) & (psd[in_band] >= psd[in_band + 1])
-    peaks = in_band[is_peak]
+    band = _bins(spectrum.freq_hz, low_hz, high_hz, closed=True)
+    start, stop = max(band.start, 1), min(band.stop, psd.size - 1)
+    if start >= stop:
+        return None
+    centre = psd[start:stop]
+    is_peak = (centre > psd[start - 1 : stop - 1]) & (centre >= psd[start + 1 : stop + 1])
+    (peaks,) = np.nonzero(is_peak)
     if peaks.size == 0:
         return None
-    return int(peaks[np.argmax(psd[peaks])])
+    return start + int(peaks[np.argmax(centre[peaks])])
 
 
 def coherence(spectrum: Spectrum) -> float:
@@ -257,11 +268,8 @@ def coherence(spectrum: Spectrum) -> float:
     """
     peak = _highest_peak(spectrum, *COHERENCE_PEAK_BAND_HZ)
     if peak is None:
-        (in_band,) = np.nonzero(
-            (spectrum.freq_hz >= COHERENCE_PEAK_BAND_HZ[0])
-            & (spectrum.freq_hz <= COHERENCE_PEAK_BAND_HZ[1])
-        )
-        peak = int(in_band[np.argmax(spectrum.psd_ms2_per_hz[in_band])])
+        in_band = _bins(spectrum.freq_hz, *COHERENCE_PEAK_BAND_HZ, closed=True)
+        peak = in_band.start + int(np.argmax(spectrum.psd_ms2_per_hz[in_band]))
     half_width_hz = COHERENCE_PEAK_WIDTH_HZ / 2.0
     near_peak = np.abs(spectrum.freq_hz - spectrum.freq_hz[peak]) <= half_width_hz
     peak_ms2 = float(np.sum(spectrum.psd_ms2_per_hz[near_peak]) * spectrum.df_hz)
@@ -555,7 +563,9 @@ class RollingSpectrum(_TimeWindow):
     at most once per every_s of beat time, so the per-beat cost stays small; between
     recomputations ``update`` returns the last estimate, whose ``t_s`` says when it was computed.
     As in the batch functions, the tachogram's time axis is the cumulative NN, not the beats'
-    ``t_s``. A value whose window is too short for ``rr_spectrum`` is None.
+    ``t_s``. A value whose window is too short for ``rr_spectrum`` is None. LF/HF, a slow
+    balance over two minutes, may be recomputed less often (``lf_hf_every_s``, default
+    every_s): its spectrum is the costliest and it changes least from one to the next.
     """
 
     def __init__(
@@ -564,6 +574,7 @@ class RollingSpectrum(_TimeWindow):
         coherence_window_s: float = 64.0,
         lf_hf_window_s: float = 120.0,
         every_s: float = 5.0,
+        lf_hf_every_s: float | None = None,
     ) -> None:
         if not (0.0 < hf_window_s <= lf_hf_window_s and 0.0 < coherence_window_s <= lf_hf_window_s):
             raise ValueError(
@@ -574,11 +585,14 @@ class RollingSpectrum(_TimeWindow):
         self.hf_window_s = float(hf_window_s)
         self.coherence_window_s = float(coherence_window_s)
         self.every_s = float(every_s)
+        self.lf_hf_every_s = self.every_s if lf_hf_every_s is None else float(lf_hf_every_s)
         self._estimate: SpectrumEstimate | None = None
+        self._lf_hf_t_s: float | None = None
 
     def reset(self) -> None:
         super().reset()
         self._estimate = None
+        self._lf_hf_t_s = None
 
     def _spectrum(self, t_now_s: float, window_s: float) -> Spectrum | None:
         """Spectrum of the beats in the last window_s; None if not covered or too short."""
@@ -598,19 +612,28 @@ class RollingSpectrum(_TimeWindow):
             return None
         if self._estimate is not None and t_now_s - self._estimate.t_s < self.every_s:
             return self._estimate
+        lf_hf = None if self._estimate is None else self._estimate.lf_hf
+        lf_hf_due = self._lf_hf_t_s is None or t_now_s - self._lf_hf_t_s >= self.lf_hf_every_s
+        windows_s = [self.hf_window_s, self.coherence_window_s]
+        if lf_hf_due:
+            windows_s.append(self.window_s)
         spectra: dict[float, Spectrum | None] = {}
-        for window_s in (self.hf_window_s, self.coherence_window_s, self.window_s):
+        for window_s in windows_s:
             if window_s not in spectra:
                 spectra[window_s] = self._spectrum(t_now_s, window_s)
         hf = spectra[self.hf_window_s]
         coherent = spectra[self.coherence_window_s]
-        long = spectra[self.window_s]
+        if lf_hf_due:
+            long = spectra[self.window_s]
+            lf_hf = None if long is None else _defined(band_powers(long).lf_hf)
+            if long is not None:
+                self._lf_hf_t_s = t_now_s
         self._estimate = SpectrumEstimate(
             t_s=t_now_s,
             hf_ms2=None if hf is None else band_power(hf, *HF_BAND_HZ),
             resp_rate_bpm=None if hf is None else _defined(respiratory_rate(hf)),
             coherence=None if coherent is None else _defined(coherence(coherent)),
-            lf_hf=None if long is None else _defined(band_powers(long).lf_hf),
+            lf_hf=lf_hf,
         )
         return self._estimate
 
@@ -636,6 +659,7 @@ class Estimators:
                 config.coherence_window_s,
                 config.lf_hf_window_s,
                 config.spectral_every_s,
+                config.lf_hf_every_s,
             )
             if spectral
             else None
