@@ -1,6 +1,7 @@
 """The command line as a user meets it: real files, real subprocesses for exit codes."""
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,20 @@ def test_monitor_prints_a_line_per_second_and_a_summary(capsys):
     assert "calm" in status[-1]
     assert out[-1].startswith(("Session 00:02:5", "Session 00:03:00"))
     assert "flooded 0.0 min" in out[-1]
+
+
+def test_ctrl_c_ends_the_monitor_cleanly_with_a_summary():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pausepoint.cli", "monitor", "--simulate", "calm", "--speed", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    seen = [proc.stdout.readline() for _ in range(3)]
+    assert all("HR" in line for line in seen)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert out.strip().splitlines()[-1].startswith("Session 00:00:")
