@@ -10,6 +10,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -75,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=_positive, default=1.0, help="simulation speed, e.g. 10")
     p.set_defaults(func=cmd_monitor)
 
+    p = sub.add_parser("scan", help="list heart-rate straps nearby")
+    p.add_argument("--timeout", type=_positive, default=5.0, metavar="S", help="seconds to listen")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scan)
+
     p = sub.add_parser("analyze", help="run the engine over an RR file: flooding, events, HRV")
     p.add_argument("input", type=Path, metavar="INPUT")
     p.add_argument(
@@ -123,35 +129,93 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _strap_target(device: str) -> dict[str, str]:
+    """An address (MAC, or a macOS UUID) or else an advertised name."""
+    is_address = re.fullmatch(r"([0-9A-F]{2}:){5}[0-9A-F]{2}|[0-9A-F-]{36}", device, re.I)
+    return {"address": device} if is_address else {"name": device}
+
+
 def cmd_monitor(args: argparse.Namespace) -> int:
     from pausepoint.config import load_config
     from pausepoint.monitor import TextMonitor
     from pausepoint.pipeline.pipeline import Pipeline
-    from pausepoint.sources.pacing import paced
-    from pausepoint.sources.simulated import simulate
 
-    scenario = args.simulate
-    if args.device is not None:
-        raise UserError(
-            f"strap {args.device!r}: Bluetooth straps are not supported yet; "
-            "use --simulate SCENARIO"
-        )
-    if scenario is None:
-        print("No strap chosen: running the simulated 'argument' scenario.", file=sys.stderr)
-        scenario = "argument"
     pipeline = Pipeline(load_config(), auto_break=True)
     monitor = TextMonitor(sys.stdout)
-    rec = simulate(scenario, seed=args.seed, minutes=args.minutes)
-
-    async def stream() -> None:
-        async for sample in paced(rec.samples, args.speed):
-            monitor.feed(pipeline.push(sample))
-
+    scenario = args.simulate
+    device = args.device
+    if scenario is None and device is None:
+        device = _nearby_strap()
+        if device is None:
+            scenario = "argument"
     try:
-        asyncio.run(stream())
+        if device is not None:
+            asyncio.run(_monitor_strap(device, pipeline, monitor))
+        else:
+            asyncio.run(_monitor_simulation(scenario, args, pipeline, monitor))
     except KeyboardInterrupt:
         print()
     print(monitor.summary.text())
+    return 0
+
+
+def _nearby_strap() -> str | None:
+    """The strongest known strap nearby, or None (said in one line) to run the simulator."""
+    from pausepoint.sources.ble import NoBluetooth, scan
+
+    try:
+        found = asyncio.run(scan(3.0))
+    except NoBluetooth:
+        print("No Bluetooth adapter: running the simulated 'argument' scenario.", file=sys.stderr)
+        return None
+    straps = [s for s in found if s.known] or found
+    if not straps:
+        print("No strap found nearby: running the simulated 'argument' scenario.", file=sys.stderr)
+        return None
+    return straps[0].address
+
+
+async def _monitor_simulation(scenario, args, pipeline, monitor) -> None:
+    from pausepoint.sources.pacing import paced
+    from pausepoint.sources.simulated import simulate
+
+    rec = simulate(scenario, seed=args.seed, minutes=args.minutes)
+    async for sample in paced(rec.samples, args.speed):
+        monitor.feed(pipeline.push(sample))
+
+
+async def _monitor_strap(device: str, pipeline, monitor, **source_options: Any) -> None:
+    from pausepoint.sources.ble import BleSource
+
+    def on_state(state) -> None:
+        print(f"Strap: {state}", file=sys.stderr, flush=True)
+
+    source = BleSource(
+        lambda sample: monitor.feed(pipeline.push(sample)),
+        on_state=on_state,
+        acc=True,
+        **_strap_target(device),
+        **source_options,
+    )
+    try:
+        await source.run()
+    finally:
+        await source.stop()
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from pausepoint.sources.ble import scan
+
+    found = asyncio.run(scan(args.timeout))
+    if args.json:
+        _write_json([vars(s) for s in found])
+        return 0
+    if not found:
+        print("No heart-rate strap heard. Is it on, moistened and worn? Try --timeout 15.")
+        return 0
+    for s in found:
+        model = s.model or "unknown strap"
+        print(f"{s.name or '(no name)':24s} {s.address:20s} {s.rssi_dbm:4d} dBm  {model}")
     return 0
 
 

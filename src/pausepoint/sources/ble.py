@@ -80,6 +80,22 @@ class BleBackend(Protocol):
     client: type[BaseBleakClient]
 
 
+class NoBluetooth(UserError):
+    """The computer has no Bluetooth we can use (no adapter, adapter off, no BlueZ)."""
+
+
+async def _start(scanner: BleakScanner) -> None:
+    """Start scanning; a missing or switched-off adapter becomes one clear line."""
+    try:
+        await scanner.start()
+    except (OSError, BleakError) as exc:
+        detail = str(exc) or type(exc).__name__
+        raise NoBluetooth(
+            f"no Bluetooth adapter available ({detail}); turn Bluetooth on, "
+            "or try --simulate argument"
+        ) from exc
+
+
 class StrapNotFound(UserError):
     """No strap answered the first scan."""
 
@@ -169,8 +185,11 @@ async def scan(
         service_uuids=[HEART_RATE_SERVICE_UUID],
         backend=backend.scanner if backend else None,
     )
-    async with scanner:
+    await _start(scanner)
+    try:
         await sleep(timeout_s)
+    finally:
+        await scanner.stop()
     found_straps = []
     for device, adv in found.values():
         name = adv.local_name or device.name
@@ -536,7 +555,7 @@ class BleSource:
             service_uuids=[HEART_RATE_SERVICE_UUID],
             backend=self._backend.scanner if self._backend else None,
         )
-        await scanner.start()
+        await _start(scanner)
         try:
             if not await self._wait(
                 self._first_of(chosen, self._sleep(self.policy.scan_timeout_s))
