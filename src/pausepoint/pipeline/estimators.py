@@ -429,10 +429,10 @@ class _TimeWindow:
         """A beat left; diff_ms is the difference that paired it with the new oldest beat."""
 
 
-class RollingHr(_TimeWindow):
-    """Heart rate over the last window_s: 60000 / mean NN, twin of ``mean_hr``."""
+class _RollingNnSums(_TimeWindow):
+    """Exact sums of the NN intervals in the window, for the mean and the variance."""
 
-    def __init__(self, window_s: float = 10.0) -> None:
+    def __init__(self, window_s: float) -> None:
         super().__init__(window_s)
         self._rr = _ExactSums()
 
@@ -445,6 +445,13 @@ class RollingHr(_TimeWindow):
 
     def _left(self, rr_ms: float, diff_ms: float | None) -> None:
         self._rr.remove(rr_ms)
+
+
+class RollingHr(_RollingNnSums):
+    """Heart rate over the last window_s: 60000 / mean NN, twin of ``mean_hr``."""
+
+    def __init__(self, window_s: float = 10.0) -> None:
+        super().__init__(window_s)
 
     def update(self, beat: Beat) -> float | None:
         """HR in bpm once the window is covered (at least one beat), else None."""
@@ -454,22 +461,11 @@ class RollingHr(_TimeWindow):
         return 60000.0 / self._rr.mean()
 
 
-class RollingSdnn(_TimeWindow):
+class RollingSdnn(_RollingNnSums):
     """SDNN (ddof=1) over the last window_s, twin of ``sdnn``."""
 
     def __init__(self, window_s: float = 60.0) -> None:
         super().__init__(window_s)
-        self._rr = _ExactSums()
-
-    def reset(self) -> None:
-        super().reset()
-        self._rr = _ExactSums()
-
-    def _entered(self, rr_ms: float, diff_ms: float | None) -> None:
-        self._rr.add(rr_ms)
-
-    def _left(self, rr_ms: float, diff_ms: float | None) -> None:
-        self._rr.remove(rr_ms)
 
     def update(self, beat: Beat) -> float | None:
         """SDNN in ms once the window is covered and holds 2 beats, else None."""
