@@ -6,78 +6,60 @@ Errors a user can cause print one line (what, where, what to do) and exit 2.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import math
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from pausepoint import __version__
+from pausepoint.commands import sessions
+from pausepoint.commands.common import (
+    Parser,
+    positive,
+    scenario,
+    strap_target,
+    window,
+    write_json,
+)
 from pausepoint.errors import BadInput, UserError
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or math.isnan(value):
-        raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
-    return value
-
-
-def _window(text: str) -> tuple[float, float]:
-    try:
-        start, end = (float(part) for part in text.split(":"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not START_S:END_S, e.g. 60:300") from None
-    if not 0 <= start < end:
-        raise argparse.ArgumentTypeError(f"{text!r}: START_S must be below END_S")
-    return start, end
-
-
-def _scenario_choices() -> list[str]:
-    from pausepoint.sources.simulated import SCENARIOS
-
-    return sorted(SCENARIOS)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="pausepoint",
         description="Biofeedback for hard conversations: notices flooding and prompts a pause.",
     )
     parser.add_argument("--version", action="version", version=f"pausepoint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="session database (default: $PAUSEPOINT_DB, else "
+        "pausepoint's folder in your user data)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
-    p.add_argument("scenario", choices=_scenario_choices(), metavar="SCENARIO")
+    p.add_argument("scenario", type=scenario, metavar="SCENARIO")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--minutes", type=_positive)
+    p.add_argument("--minutes", type=positive)
     p.add_argument("--out", type=Path, required=True, help="recording, pausepoint CSV")
     p.add_argument("--truth", type=Path, help="ground truth, JSON")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("monitor", help="live text monitor: a status line per second")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--simulate", metavar="SCENARIO", choices=_scenario_choices())
+    src.add_argument("--simulate", metavar="SCENARIO", type=scenario)
     src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--minutes", type=_positive)
-    p.add_argument("--speed", type=_positive, default=1.0, help="simulation speed, e.g. 10")
+    p.add_argument("--minutes", type=positive)
+    p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     p.set_defaults(func=cmd_monitor)
 
     p = sub.add_parser("scan", help="list heart-rate straps nearby")
-    p.add_argument("--timeout", type=_positive, default=5.0, metavar="S", help="seconds to listen")
+    p.add_argument("--timeout", type=positive, default=5.0, metavar="S", help="seconds to listen")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_scan)
 
@@ -85,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", type=Path, metavar="INPUT")
     p.add_argument(
         "--baseline",
-        type=_window,
+        type=window,
         metavar="START_S:END_S",
         help="calm stretch to judge against (default: the first calm minutes)",
     )
@@ -103,12 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-correction", action="store_true", help="use RR as recorded")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_hrv)
+
+    sessions.register(sub)
     return parser
-
-
-def _write_json(obj: Any) -> None:
-    json.dump(obj, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -129,13 +108,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _strap_target(device: str) -> dict[str, str]:
-    """An address (MAC, or a macOS UUID) or else an advertised name."""
-    is_address = re.fullmatch(r"([0-9A-F]{2}:){5}[0-9A-F]{2}|[0-9A-F-]{36}", device, re.I)
-    return {"address": device} if is_address else {"name": device}
-
-
 def cmd_monitor(args: argparse.Namespace) -> int:
+    import asyncio
+
     from pausepoint.config import load_config
     from pausepoint.monitor import TextMonitor
     from pausepoint.pipeline.pipeline import Pipeline
@@ -161,6 +136,8 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 def _nearby_strap() -> str | None:
     """The strongest known strap nearby, or None (said in one line) to run the simulator."""
+    import asyncio
+
     from pausepoint.sources.ble import NoBluetooth, scan
 
     try:
@@ -194,7 +171,7 @@ async def _monitor_strap(device: str, pipeline, monitor, **source_options: Any) 
         lambda sample: monitor.feed(pipeline.push(sample)),
         on_state=on_state,
         acc=True,
-        **_strap_target(device),
+        **strap_target(device),
         **source_options,
     )
     try:
@@ -204,11 +181,13 @@ async def _monitor_strap(device: str, pipeline, monitor, **source_options: Any) 
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    import asyncio
+
     from pausepoint.sources.ble import scan
 
     found = asyncio.run(scan(args.timeout))
     if args.json:
-        _write_json([vars(s) for s in found])
+        write_json([vars(s) for s in found])
         return 0
     if not found:
         print("No heart-rate strap heard. Is it on, moistened and worn? Try --timeout 15.")
@@ -245,7 +224,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         progress=Progress("Analyzing", len(samples)),
     )
     if args.json:
-        _write_json(result)
+        write_json(result)
     else:
         _print_analysis(result, unit_note)
     return 0
@@ -291,7 +270,7 @@ def cmd_hrv(args: argparse.Namespace) -> int:
         rr_ms = np.array([b.rr_ms for b in corrected_beats(samples, load_config())])
     table = hrv_table(rr_ms)
     if args.json:
-        _write_json(table)
+        write_json(table)
         return 0
     print(
         f"{args.input}: {len(rr_ms)} intervals ({unit_note}"

@@ -1,0 +1,59 @@
+"""What every subcommand's parser shares: argument types and output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from typing import Any, NoReturn
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or math.isnan(value):
+        raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
+    return value
+
+
+def scenario(text: str) -> str:
+    """A simulator scenario; checked when used, so building the parser imports no numpy."""
+    from pausepoint.sources.simulated import SCENARIOS
+
+    if text not in SCENARIOS:
+        raise argparse.ArgumentTypeError(
+            f"no scenario {text!r}; choose one of {', '.join(sorted(SCENARIOS))}"
+        )
+    return text
+
+
+def window(text: str) -> tuple[float, float]:
+    try:
+        start, end = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not START_S:END_S, e.g. 60:300") from None
+    if not 0 <= start < end:
+        raise argparse.ArgumentTypeError(f"{text!r}: START_S must be below END_S")
+    return start, end
+
+
+def strap_target(device: str) -> dict[str, str]:
+    """An address (MAC, or a macOS UUID) or else an advertised name."""
+    is_address = re.fullmatch(r"([0-9A-F]{2}:){5}[0-9A-F]{2}|[0-9A-F-]{36}", device, re.I)
+    return {"address": device} if is_address else {"name": device}
+
+
+def write_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, separators=(",", ":"))
+    sys.stdout.write("\n")

@@ -1,0 +1,451 @@
+"""Session commands: record, sessions, show, replay, import, export, delete.
+
+Thin shells over the store and the recorder. ``register(sub)`` adds them to the main
+parser; the database is ``args.db`` (``--db``), else $PAUSEPOINT_DB, else the user's
+data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from pausepoint.commands.common import positive, scenario, strap_target, write_json
+from pausepoint.errors import BadInput, UserError
+from pausepoint.model import HeartSample, MotionSample, Sample, Update
+from pausepoint.store import SessionInfo, Store, StoreError, db_path
+
+PROGRESS_EVERY = 256
+
+
+def _session_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a session ID; `pausepoint sessions` lists them"
+        )
+    return int(text)
+
+
+def register(sub: Any) -> None:
+    """Add the session commands to the main parser's subparsers."""
+
+    p = sub.add_parser("record", help="record a session with the text monitor")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--simulate", metavar="SCENARIO", type=scenario)
+    src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
+    p.add_argument("--speed", type=positive, help="simulation speed, e.g. 10 (default 1)")
+    p.add_argument("--minutes", type=positive, help="stop after this long")
+    p.add_argument("--note", help="a few words to find the session by")
+    p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("sessions", help="list the recorded sessions")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_sessions)
+
+    p = sub.add_parser("show", help="one session: its summary, events and markers")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("replay", help="feed a session's raw samples through the pipeline again")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    pace = p.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=positive, help="times real time (default 1)")
+    pace.add_argument("--max", action="store_true", help="as fast as possible")
+    p.add_argument("--json", action="store_true", help="one JSON object with the events")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("import", help="make a session of an RR file")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--note", help="a few words to find the session by")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write a session as pausepoint CSV, Kubios text or JSON")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("--format", choices=("csv", "kubios", "json"), required=True)
+    p.add_argument("--out", type=Path, metavar="FILE", help="default: stdout")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("delete", help="delete a session and everything recorded in it")
+    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask")
+    p.set_defaults(func=cmd_delete)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _open_store(args: argparse.Namespace, *, write: bool = False) -> Store:
+    """The database; a read-only one still serves the commands that only read."""
+    path = db_path(getattr(args, "db", None))
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        if write or exc.reason != "readonly":
+            raise
+    return Store.open(path, readonly=True)
+
+
+def _date_text(info: SessionInfo) -> str:
+    return info.started_utc.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _peak_text(peak_hr_bpm: float | None) -> str:
+    return "-" if peak_hr_bpm is None else f"{peak_hr_bpm:.0f} bpm"
+
+
+def _sample_json(sample: Sample) -> dict[str, Any]:
+    if isinstance(sample, MotionSample):
+        return {"t_s": sample.t_s, "motion_g": sample.motion_g}
+    return {
+        "t_s": sample.t_s,
+        "hr_bpm": sample.hr_bpm,
+        "rr_ms": list(sample.rr_ms),
+        "contact": sample.contact,
+        "energy_kj": sample.energy_kj,
+        "raw": sample.raw.hex(),
+    }
+
+
+# --- record ------------------------------------------------------------------------------
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pausepoint.config import load_config
+    from pausepoint.monitor import TextMonitor
+    from pausepoint.recorder import PipelineSettings, Recorder, record_strap
+
+    config = load_config()
+    if args.device is not None and args.speed is not None:
+        raise UserError("--speed is for --simulate; a strap streams in real time")
+    monitor = TextMonitor(sys.stdout)
+    settings = PipelineSettings(auto_break=True)
+    with _open_store(args, write=True) as store:
+        if args.device is not None:
+            target = strap_target(args.device)
+            recorder = Recorder(
+                store,
+                config,
+                source="ble",
+                settings=settings,
+                note=args.note,
+                strap_address=target.get("address"),
+                strap_name=target.get("name"),
+            )
+            work = record_strap(
+                recorder,
+                **target,
+                minutes=args.minutes,
+                on_update=monitor.feed,
+                on_state=lambda state: print(f"Strap: {state}", file=sys.stderr, flush=True),
+            )
+        else:
+            from pausepoint.sources.pacing import paced
+            from pausepoint.sources.simulated import simulate
+
+            rec = simulate(args.simulate, seed=args.seed, minutes=args.minutes)
+            recorder = Recorder(
+                store,
+                config,
+                source=f"simulated:{args.simulate}",
+                settings=settings,
+                note=args.note,
+                details={
+                    "simulation": {
+                        "scenario": args.simulate,
+                        "seed": args.seed,
+                        "minutes": args.minutes,
+                    }
+                },
+            )
+            work = recorder.run(paced(rec.samples, args.speed or 1.0), monitor.feed)
+        print(
+            f"Recording session {recorder.session_id} in {store.path} (Ctrl-C ends it).",
+            file=sys.stderr,
+        )
+        try:
+            asyncio.run(work)
+        except KeyboardInterrupt:
+            print()
+    print(monitor.summary.text())
+    if recorder.session_id is None:
+        print("Nothing was received, so no session was kept.")
+    else:
+        print(f"Saved as session {recorder.session_id}.")
+    return 0
+
+
+# --- sessions, show ----------------------------------------------------------------------
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from pausepoint.monitor import clock_text
+
+    with _open_store(args) as store:
+        infos = store.sessions()
+        path = store.path
+    if args.json:
+        write_json({"sessions": [info.to_dict() for info in infos]})
+        return 0
+    if not infos:
+        print(f"No sessions yet in {path}. Record one: pausepoint record --simulate argument")
+        return 0
+    rows = [("ID", "Date", "Duration", "Status", "Source", "Flooded", "Peak HR", "Note")]
+    for info in infos:
+        rows.append(
+            (
+                str(info.id),
+                _date_text(info),
+                clock_text(info.duration_s),
+                str(info.status),
+                info.source,
+                f"{info.flooded_s / 60:.1f} min",
+                _peak_text(info.peak_hr_bpm),
+                " ".join((info.note or "").split()),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [row[0].rjust(widths[0])] + [
+            c.ljust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from pausepoint.monitor import EVENT_WORDS, clock_text
+
+    with _open_store(args) as store:
+        info = store.session(args.id)
+        events = store.events(args.id, origin=None)
+        markers = store.markers(args.id)
+        actions = store.actions(args.id)
+    if args.json:
+        write_json(
+            {
+                "session": info.to_dict(),
+                "events": [event.to_dict() for event in events],
+                "markers": [{"t_s": round(m.t_s, 3), "text": m.text} for m in markers],
+                "actions": [{"t_s": round(a.t_s, 3), "kind": a.kind} for a in actions],
+            }
+        )
+        return 0
+    print(f"Session {info.id}: {info.source}, {info.status}")
+    print(
+        f"Started {_date_text(info)}, {clock_text(info.duration_s)} long, {info.beats} beats; "
+        f"flooded {info.flooded_s / 60:.1f} min, peak heart rate {_peak_text(info.peak_hr_bpm)}"
+    )
+    if info.strap_name or info.strap_address:
+        print(f"Strap: {' '.join(p for p in (info.strap_name, info.strap_address) if p)}")
+    if info.note:
+        print(f"Note: {info.note}")
+    timeline = [(e.t_s, EVENT_WORDS[e.kind]) for e in events]
+    timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
+    timeline += [(a.t_s, f"You started a {a.kind}.") for a in actions]
+    for t_s, text in sorted(timeline, key=lambda item: item[0]):
+        print(f"  {clock_text(t_s)}  {text}")
+    return 0
+
+
+# --- replay ------------------------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pausepoint.config import load_config
+    from pausepoint.monitor import TextMonitor
+    from pausepoint.recorder import Replay
+
+    config = load_config()
+    with _open_store(args) as store:
+        session = Replay(store, args.id, config)
+        recorded = store.events(args.id)
+    speed = math.inf if args.max or (args.json and args.speed is None) else args.speed or 1.0
+    monitor = TextMonitor(sys.stdout if not args.json else _Discard())
+    updates: list[Update] = []
+
+    def feed(update: Update) -> None:
+        updates.append(update)
+        monitor.feed(update)
+
+    try:
+        if math.isinf(speed):
+            _replay_at_once(session, feed)
+        else:
+            asyncio.run(_replay_paced(session, speed, feed))
+    except KeyboardInterrupt:
+        print()
+    if args.json:
+        events = [event for update in updates for event in update.events]
+        s = monitor.summary
+        write_json(
+            {
+                "session": session.info.id,
+                "events": [event.to_dict() for event in events],
+                "same_as_recorded": events == recorded,
+                "summary": {
+                    "duration_s": round(s.duration_s, 3),
+                    "beats": s.beats,
+                    "flooded_s": round(s.flooded_s, 3),
+                    "peak_hr_bpm": None if s.peak_hr_bpm is None else round(s.peak_hr_bpm, 1),
+                    "peak_arousal": None if s.peak_arousal is None else round(s.peak_arousal, 1),
+                },
+            }
+        )
+    else:
+        print(monitor.summary.text())
+    return 0
+
+
+class _Discard:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def _replay_at_once(session: Any, feed: Any) -> None:
+    from pausepoint.progress import Progress
+
+    progress = Progress("Replaying", len(session.samples))
+    for i, sample in enumerate(session.samples):
+        feed(session.push(sample))
+        if i % PROGRESS_EVERY == 0:
+            progress.step(i)
+    last = session.finish()
+    if last is not None:
+        feed(last)
+    progress.done()
+
+
+async def _replay_paced(session: Any, speed: float, feed: Any) -> None:
+    from pausepoint.sources.pacing import paced
+
+    async for sample in paced(session.samples, speed):
+        feed(session.push(sample))
+    last = session.finish()
+    if last is not None:
+        feed(last)
+
+
+# --- import, export ----------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pausepoint.config import load_config
+    from pausepoint.monitor import clock_text
+    from pausepoint.progress import Progress
+    from pausepoint.recorder import Recorder
+    from pausepoint.sources.files import read_rr_file, to_samples
+
+    name = args.file.name
+    rec = read_rr_file(args.file)
+    samples = to_samples(rec)
+    if not samples:
+        raise BadInput(f"{name}: no RR intervals in the file; nothing to import")
+    config = load_config()
+    with _open_store(args, write=True) as store:
+        recorder = Recorder(
+            store,
+            config,
+            source=f"file:{name}",
+            note=args.note,
+            details={"file": {"format": rec.format, "unit_note": rec.unit_note}},
+            atomic=True,
+        )
+        progress = Progress("Importing", len(samples))
+        try:
+            for i, sample in enumerate(samples):
+                recorder.feed(sample)
+                if i % PROGRESS_EVERY == 0:
+                    progress.step(i)
+            recorder.finish()
+        finally:
+            progress.done()
+    s = recorder.summary
+    print(
+        f"Imported {name} as session {recorder.session_id}: {clock_text(s.duration_s)}, "
+        f"{s.beats} beats ({rec.unit_note})"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from pausepoint.sources.files import write_kubios_txt, write_pausepoint_csv, write_text_atomic
+
+    with _open_store(args) as store:
+        info = store.session(args.id)
+        samples = store.samples(args.id)
+        if args.format == "json":
+            obj = {
+                "format": "pausepoint-session",
+                "session": {**info.to_dict(), "settings": info.settings},
+                "samples": [_sample_json(sample) for sample in samples],
+                "events": [event.to_dict() for event in store.events(args.id, origin=None)],
+                "markers": [{"t_s": m.t_s, "text": m.text} for m in store.markers(args.id)],
+                "actions": [
+                    {"seq": a.seq, "t_s": a.t_s, "kind": a.kind, **a.detail}
+                    for a in store.actions(args.id)
+                ],
+            }
+    heart = [sample for sample in samples if isinstance(sample, HeartSample)]
+
+    def write(path: Path) -> None:
+        if args.format == "csv":
+            write_pausepoint_csv(path, heart)
+        elif args.format == "kubios":
+            write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
+        else:
+            write_text_atomic(path, json.dumps(obj, separators=(",", ":")) + "\n")
+
+    if args.out is not None:
+        write(args.out)
+        print(f"Session {info.id} written to {args.out} ({args.format}).", file=sys.stderr)
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"session-{info.id}"
+        write(path)
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+    return 0
+
+
+# --- delete ------------------------------------------------------------------------------
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from pausepoint.monitor import clock_text
+
+    with _open_store(args, write=True) as store:
+        info = store.session(args.id)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UserError(
+                    f"session {info.id} not deleted: no terminal to confirm; "
+                    "add --yes to delete it without asking"
+                )
+            question = (
+                f"Delete session {info.id} ({_date_text(info)}, "
+                f"{clock_text(info.duration_s)})? [y/N] "
+            )
+            try:
+                answer = input(question)
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Not deleted.")
+                return 1
+        store.delete_session(info.id)
+    print(f"Deleted session {info.id}.")
+    return 0
