@@ -32,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Biofeedback for hard conversations: notices flooding and prompts a pause.",
     )
     parser.add_argument("--version", action="version", version=f"pausepoint {__version__}")
-    parser.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        help="session database (default: $PAUSEPOINT_DB, else "
-        "pausepoint's folder in your user data)",
-    )
+    parser.add_argument("--db", type=Path, metavar="PATH", help="session database")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")

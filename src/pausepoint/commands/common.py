@@ -7,6 +7,7 @@ import json
 import math
 import re
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 
@@ -15,6 +16,17 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+DB_OPTION = argparse.ArgumentParser(add_help=False)
+DB_OPTION.add_argument(
+    "--db",
+    type=Path,
+    metavar="PATH",
+    default=argparse.SUPPRESS,
+    help="session database (default: $PAUSEPOINT_DB, else pausepoint's folder in your user data)",
+)
+"""``--db`` after a subcommand too; the main parser's own ``--db`` gives the default."""
 
 
 def positive(text: str) -> float:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import positive, scenario, strap_target, write_json
+from pausepoint.commands.common import DB_OPTION, positive, scenario, strap_target, write_json
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import HeartSample, MotionSample, Sample, Update
 from pausepoint.store import SessionInfo, Store, StoreError, db_path
@@ -33,7 +33,7 @@ def _session_id(text: str) -> int:
 def register(sub: Any) -> None:
     """Add the session commands to the main parser's subparsers."""
 
-    p = sub.add_parser("record", help="record a session with the text monitor")
+    p = sub.add_parser("record", parents=[DB_OPTION], help="record a session with the text monitor")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--simulate", metavar="SCENARIO", type=scenario)
     src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
@@ -43,16 +43,22 @@ def register(sub: Any) -> None:
     p.add_argument("--note", help="a few words to find the session by")
     p.set_defaults(func=cmd_record)
 
-    p = sub.add_parser("sessions", help="list the recorded sessions")
+    p = sub.add_parser("sessions", parents=[DB_OPTION], help="list the recorded sessions")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_sessions)
 
-    p = sub.add_parser("show", help="one session: its summary, events and markers")
+    p = sub.add_parser(
+        "show", parents=[DB_OPTION], help="one session: its summary, events and markers"
+    )
     p.add_argument("id", type=_session_id, metavar="ID")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("replay", help="feed a session's raw samples through the pipeline again")
+    p = sub.add_parser(
+        "replay",
+        parents=[DB_OPTION],
+        help="feed a session's raw samples through the pipeline again",
+    )
     p.add_argument("id", type=_session_id, metavar="ID")
     pace = p.add_mutually_exclusive_group()
     pace.add_argument("--speed", type=positive, help="times real time (default 1)")
@@ -60,18 +66,22 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object with the events")
     p.set_defaults(func=cmd_replay)
 
-    p = sub.add_parser("import", help="make a session of an RR file")
+    p = sub.add_parser("import", parents=[DB_OPTION], help="make a session of an RR file")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--note", help="a few words to find the session by")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="write a session as pausepoint CSV, Kubios text or JSON")
+    p = sub.add_parser(
+        "export", parents=[DB_OPTION], help="write a session as pausepoint CSV, Kubios text or JSON"
+    )
     p.add_argument("id", type=_session_id, metavar="ID")
     p.add_argument("--format", choices=("csv", "kubios", "json"), required=True)
     p.add_argument("--out", type=Path, metavar="FILE", help="default: stdout")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("delete", help="delete a session and everything recorded in it")
+    p = sub.add_parser(
+        "delete", parents=[DB_OPTION], help="delete a session and everything recorded in it"
+    )
     p.add_argument("id", type=_session_id, metavar="ID")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_delete)
