@@ -123,3 +123,18 @@ def test_rising_with_hysteresis():
     assert det.state == State.RISING
     _run(det, 100, 115, 70, 40, arousal=20)
     assert det.state == State.CALM
+
+
+def test_flooding_ends_when_vagal_tone_is_back_even_if_heart_rate_lingers():
+    det = _detector()
+    _run(det, 0, 60, 70, 40, arousal=15)
+    _run(det, 60, 75, 85, 20, arousal=75)
+    assert det.state == State.FLOODED
+    # slow breathing: RMSSD back above baseline, HR just under the entry level (80 bpm)
+    assert _run(det, 75, 104, 78, 55, arousal=30) == []
+    assert kinds(_run(det, 104, 106, 78, 55, arousal=30)) == [EventKind.FLOODING_END]
+    # with RMSSD still below baseline the same heart rate keeps the state
+    det = _detector()
+    _run(det, 0, 60, 70, 40, arousal=15)
+    _run(det, 60, 75, 85, 20, arousal=75)
+    assert _run(det, 75, 300, 78, 36, arousal=45) == [] and det.state == State.FLOODED

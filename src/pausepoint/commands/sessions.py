@@ -80,6 +80,13 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
+        "report", parents=[DB_OPTION], help="a one-page report of a session, to keep or share"
+    )
+    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("--out", type=Path, metavar="FILE", required=True, help=".html, .png or .pdf")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
         "delete", parents=[DB_OPTION], help="delete a session and everything recorded in it"
     )
     p.add_argument("id", type=_session_id, metavar="ID")
@@ -346,6 +353,30 @@ async def _replay_paced(session: Any, speed: float, feed: Any) -> None:
     last = session.finish()
     if last is not None:
         feed(last)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pausepoint.config import load_config
+    from pausepoint.progress import Progress
+    from pausepoint.recorder import replay
+    from pausepoint.report import RENDER_STEPS, ReportInput, render_report
+
+    config = load_config()
+    with _open_store(args) as store:
+        info = store.session(args.id)
+        updates = list(replay(store, args.id, config))
+        markers = [(m.t_s, m.text) for m in store.markers(args.id)]
+    started = info.started_utc.astimezone()
+    data = ReportInput(
+        title=f"Check-in, {started:%d %b %Y, %H:%M}",
+        source=info.strap_name or info.source,
+        updates=updates,
+        markers=markers,
+        note=info.note or "",
+    )
+    render_report(data, args.out, Progress("Report", RENDER_STEPS), config=config)
+    print(f"Report of session {info.id} -> {args.out}")
+    return 0
 
 
 # --- import, export ----------------------------------------------------------------------

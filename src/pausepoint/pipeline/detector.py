@@ -117,9 +117,14 @@ class FloodingDetector:
         )
         events: list[Event] = []
         if self._flooded:
-            if self._exit.held(
-                j.hr_bpm < entry_hr_bpm - cfg.exit_margin_bpm, j.t_s, cfg.exit_sustain_s
-            ):
+            # Out of flooding when heart rate is well under the entry level, or when vagal
+            # tone is back at baseline (one robust SD above where it had to fall) with heart
+            # rate under the ceiling: each a margin away from what let the state in.
+            settled_hr = j.hr_bpm < entry_hr_bpm - cfg.exit_margin_bpm
+            vagal_back = (
+                j.rmssd_ms >= base.rmssd_ms and j.hr_bpm < cfg.ceiling_hr_bpm - cfg.exit_margin_bpm
+            )
+            if self._exit.held(settled_hr or vagal_back, j.t_s, cfg.exit_sustain_s):
                 self._flooded = False
                 self._exit.clear()
                 events.append(Event(j.t_s, EventKind.FLOODING_END))

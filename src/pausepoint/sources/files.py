@@ -723,7 +723,12 @@ def _contact_text(contact: bool | None) -> str:
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
-    """Owner-only (0600) UTF-8 file that appears whole or not at all: temp file in the same
+    """Owner-only (0600) UTF-8 file that appears whole or not at all."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | Path, content: bytes) -> None:
+    """Owner-only (0600) file that appears whole or not at all: temp file in the same
     folder, fsync, rename. UserError (one line) when it cannot be written."""
     path = Path(path)
     name = _display_name(path)
@@ -735,9 +740,9 @@ def write_text_atomic(path: str | Path, text: str) -> None:
             "choose a folder that exists and that you can write to"
         ) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(fd, "wb") as f:
             os.chmod(temp_name, 0o600)
-            f.write(text)
+            f.write(content)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temp_name, path)

@@ -1,0 +1,69 @@
+"""Make the sample session reports in docs/reports from simulated sessions.
+
+The simulated person presses Start break when the scenario says so, as in the golden
+detection tests. Same seeds, same reports: rerun after changing the report or the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pausepoint.config import load_config
+from pausepoint.model import Update
+from pausepoint.pipeline.pipeline import Pipeline
+from pausepoint.report import ReportInput, render_report
+from pausepoint.sources.simulated import Recording, simulate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ARGUMENT_SEED = 7
+"""A person whose body settles before the 35-minute session ends."""
+CALM_SEED = 3
+
+
+def replay(rec: Recording) -> list[Update]:
+    pipeline = Pipeline(load_config())
+    break_s = rec.truth.break_start_s
+    updates = []
+    for sample in rec.samples:
+        if break_s is not None and sample.t_s >= break_s:
+            pipeline.start_break(break_s)
+            break_s = None
+        updates.append(pipeline.push(sample))
+    updates.append(pipeline.finish(rec.samples[-1].t_s))
+    return updates
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reports")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    argument = ReportInput(
+        title="Check-in, 27 Nov 2026, 19:05",
+        source=f"simulated: argument (seed {ARGUMENT_SEED})",
+        updates=replay(simulate("argument", seed=ARGUMENT_SEED)),
+        markers=((330.0, "we started on the holiday money"), (1500.0, "walked round the block")),
+        note="We both agreed to try the break this time.",
+    )
+    calm = ReportInput(
+        title="Quiet evening, 28 Nov 2026, 21:30",
+        source=f"simulated: calm (seed {CALM_SEED})",
+        updates=replay(simulate("calm", seed=CALM_SEED)),
+    )
+    for data, name in (
+        (argument, "argument.png"),
+        (argument, "argument.html"),
+        (calm, "calm.pdf"),
+    ):
+        t0 = time.perf_counter()
+        render_report(data, args.out / name)
+        print(f"{name}: {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
