@@ -264,3 +264,16 @@ def test_a_read_only_database_can_be_listed_but_not_recorded_in(run, db: Path) -
     finally:
         os.chmod(db.parent, 0o700)
         os.chmod(db, 0o600)
+
+
+def test_report_of_a_recorded_session(run, tmp_path: Path) -> None:
+    code, _, _ = run("record", "--simulate", "argument", "--seed", "7", "--speed", "100000")
+    assert code == 0
+    out = tmp_path / "checkin.html"
+    code, printed, _ = run("report", "1", "--out", str(out))
+    assert code == 0 and str(out) in printed
+    page = out.read_text()
+    assert "Check-in, " in page and "simulated:argument" in page
+    assert "You were flooded once" in page and "data:image/png;base64," in page
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    one_line_error(*run("report", "1", "--out", str(tmp_path / "x.docx"))[::2])
