@@ -114,6 +114,85 @@ def bench_detection() -> None:
     say("flooding_latency_max", float(np.max(latencies_s)), "s")
 
 
+def bench_ble_latency() -> None:
+    """Notification to Update through the virtual strap: bumble link, real bleak, pipeline."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT))
+    from hardware.bumble_backend import VirtualRadio
+    from hardware.virtual_strap import ScaledClock, VirtualStrap
+
+    from pausepoint.config import load_config
+    from pausepoint.model import HeartSample
+    from pausepoint.pipeline.pipeline import Pipeline
+    from pausepoint.sources.ble import BleSource
+    from pausepoint.sources.simulated import simulate
+
+    sent_s: list[float] = []
+    updated_s: list[float] = []
+
+    async def run() -> None:
+        radio = VirtualRadio()
+        clock = ScaledClock(10.0)
+        strap = VirtualStrap(radio, clock)
+        notify = strap.notify
+
+        async def timed_notify(characteristic, payload: bytes) -> bool:
+            if characteristic is strap.heart_rate:
+                sent_s.append(time.perf_counter())
+            return await notify(characteristic, payload)
+
+        strap.notify = timed_notify
+        pipeline = Pipeline(load_config())
+
+        def on_sample(sample) -> None:
+            if isinstance(sample, HeartSample):
+                pipeline.push(sample)
+                updated_s.append(time.perf_counter())
+
+        source = BleSource(on_sample, backend=radio.backend(), clock=clock.now, sleep=clock.sleep)
+        await strap.start()
+        task = asyncio.create_task(source.run())
+        try:
+            while not strap.subscribed(strap.heart_rate):
+                await asyncio.sleep(0.01)
+            await strap.play(simulate("argument", seed=1, minutes=10.0).heart_samples())
+            while len(updated_s) < len(sent_s):
+                await asyncio.sleep(0.01)
+        finally:
+            await source.stop()
+            await task
+            await strap.stop()
+            await radio.close()
+
+    asyncio.run(run())
+    latency_ms = (np.asarray(updated_s) - np.asarray(sent_s)) * 1000.0
+    say("ble_notification_to_update_median", float(np.median(latency_ms)), "ms")
+    say("ble_notification_to_update_p99", float(np.percentile(latency_ms, 99)), "ms")
+
+
+def bench_store() -> None:
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_store import bench_year
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "year.db"
+        for name, value in bench_year(path).items():
+            unit = name.rsplit("_", 1)[-1]
+            say(name.removesuffix(f"_{unit}"), value, unit)
+        exe = Path(sys.executable).with_name("pausepoint")
+        runs_s = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            subprocess.run(
+                [str(exe), "--db", str(path), "sessions"], check=True, capture_output=True
+            )
+            runs_s.append(time.perf_counter() - t0)
+        say("sessions_command_year_db_end_to_end", statistics.median(runs_s) * 1000.0, "ms")
+
+
 def bench_analyze_holter() -> None:
     files = sorted(HOLTER.glob("*.txt")) if HOLTER.exists() else []
     if not files:
@@ -132,6 +211,8 @@ def main() -> None:
     bench_naive_ratio()
     bench_detection()
     bench_analyze_holter()
+    bench_ble_latency()
+    bench_store()
 
 
 if __name__ == "__main__":
