@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from pausepoint.errors import BadInput
+from pausepoint.linkage import LinkageConfig
 from pausepoint.pipeline.artifacts import ArtifactConfig
 
 DEFAULTS_PATH = Path(__file__).resolve().parents[2] / "calibration" / "defaults.toml"
@@ -93,6 +94,7 @@ class Config:
     arousal: ArousalConfig
     flooding: FloodingConfig
     break_: BreakConfig
+    linkage: LinkageConfig
 
     def override(self, changes: dict[str, dict[str, Any]]) -> Config:
         """A copy with some thresholds replaced, e.g. {"flooding": {"ceiling_hr_bpm": 90}}."""
