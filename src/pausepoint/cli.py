@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pausepoint import __version__
-from pausepoint.commands import sessions
+from pausepoint.commands import calibrate, sessions
 from pausepoint.commands.common import (
     Parser,
     positive,
@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="treat the end of flooding as the start of a break",
     )
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="judge by this person's calibrated baseline and flooding ceiling",
+    )
     p.add_argument("--timeline", action="store_true", help="add a row per second")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_analyze)
@@ -81,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_hrv)
 
     sessions.register(sub)
+    calibrate.register(sub)
     return parser
 
 
@@ -207,16 +213,29 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from pausepoint.config import load_config
     from pausepoint.progress import Progress
 
+    config = load_config()
+    baseline = None
+    if args.profile is not None:
+        profile = calibrate.profile_from_db(args, args.profile)
+        if profile.baseline is not None and args.baseline is not None:
+            raise UserError(
+                f"--baseline and --profile {profile.name} both give a calm level; choose one"
+            )
+        baseline = profile.baseline
+        config = profile.config(config)
     samples, unit_note = _read_samples(args.input)
     result = analyze(
         samples,
-        load_config(),
+        config,
         input_name=str(args.input),
+        baseline=baseline,
         baseline_window_s=args.baseline,
         auto_break=args.auto_break,
         timeline=args.timeline,
         progress=Progress("Analyzing", len(samples)),
     )
+    if args.profile is not None:
+        result["profile"] = args.profile
     if args.json:
         write_json(result)
     else:

@@ -217,6 +217,16 @@ class Action:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredProfile:
+    """A profile's row: its body (JSON) and when it was made and last changed."""
+
+    name: str
+    body: dict[str, Any]
+    created_utc: datetime
+    updated_utc: datetime
+
+
 @dataclass(slots=True)
 class SessionSummary:
     duration_s: float = 0.0
@@ -739,6 +749,31 @@ class Store:
     def profile_names(self) -> list[str]:
         with self.guard():
             return [r[0] for r in self._conn.execute("SELECT name FROM profiles ORDER BY name")]
+
+    def profiles(self) -> list[StoredProfile]:
+        """Every profile with its dates, by name."""
+        with self.guard():
+            rows = self._conn.execute(
+                "SELECT name, body, created_utc, updated_utc FROM profiles ORDER BY name"
+            ).fetchall()
+        return [
+            StoredProfile(name, json.loads(body), _utc_parse(created), _utc_parse(updated))
+            for name, body, created, updated in rows
+        ]
+
+    def set_active_profile(self, name: str) -> bool:
+        """Make one profile the active one (``"active": true`` in its body, false in every
+        other), in one transaction; False when there is no such profile. Choosing a profile
+        does not change it, so its updated date stays."""
+        with self.write() as conn:
+            if conn.execute("SELECT 1 FROM profiles WHERE name = ?", (name,)).fetchone() is None:
+                return False
+            conn.execute(
+                "UPDATE profiles SET body = json_set(body, '$.active', "
+                "json(CASE WHEN name = ? THEN 'true' ELSE 'false' END))",
+                (name,),
+            )
+        return True
 
 
 def _prepare_file(path: Path) -> None:

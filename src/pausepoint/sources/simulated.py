@@ -36,6 +36,10 @@ SCENARIOS: dict[str, str] = {
     "walk": "10 min: 3 seated, 5 walking (HR +15-30 bpm, motion channel), 2 seated",
     "ectopic": "10 min calm with 5 % premature beats",
     "dropouts": "10 min calm with 6 runs of lost notifications and one 30 s contact loss",
+    "resonance": (
+        "15 min resonance-rate assessment (Lehrer): 1 min rest, then 2 min paced breathing "
+        "at each of 6.5, 6, 5.5, 5 and 4.5/min with 1 min rest between"
+    ),
 }
 
 _DEFAULT_MINUTES = {
@@ -46,7 +50,14 @@ _DEFAULT_MINUTES = {
     "walk": 10.0,
     "ectopic": 10.0,
     "dropouts": 10.0,
+    "resonance": 15.0,
 }
+
+RESONANCE_RATES_BPM = (6.5, 6.0, 5.5, 5.0, 4.5)
+"""The paced rates of the ``resonance`` scenario, in the order breathed (Lehrer et al. 2000)."""
+RESONANCE_LEAD_S = 60.0
+RESONANCE_PACED_S = 120.0
+RESONANCE_REST_S = 60.0
 
 ARTIFACT_KINDS = ("ectopic", "missed", "extra")
 
@@ -337,6 +348,8 @@ def _plan(
             plan.walking = on
     elif scenario == "argument":
         _plan_argument(plan, duration_s, scale, person, rng, paced_rate_bpm)
+    elif scenario == "resonance":
+        _plan_resonance(plan, duration_s, scale)
     elif scenario == "ectopic":
         plan.ectopic_fraction = 0.05
     elif scenario == "dropouts":
@@ -398,6 +411,24 @@ def _plan_argument(
         ("break-paced", break_s, paced_end_s),
         ("recovery", paced_end_s, duration_s),
     ]
+
+
+def _plan_resonance(plan: _Plan, duration_s: float, scale: float) -> None:
+    """Each rate of the assessment for a block, rest between: the person breathes at the
+    pacer's rate (the phase of each breath is their own)."""
+    start_s = RESONANCE_LEAD_S * scale
+    phases = [("rest", 0.0, start_s)]
+    for i, rate_bpm in enumerate(RESONANCE_RATES_BPM):
+        end_s = start_s + RESONANCE_PACED_S * scale
+        on = _window(plan.t_s, start_s, end_s) > 0
+        plan.paced_rate_bpm = np.where(on, rate_bpm, plan.paced_rate_bpm)
+        phases.append((f"paced-{rate_bpm:g}", start_s, end_s))
+        if i < len(RESONANCE_RATES_BPM) - 1:
+            phases.append(("rest", end_s, end_s + RESONANCE_REST_S * scale))
+        start_s = end_s + RESONANCE_REST_S * scale
+    if end_s < duration_s:
+        phases.append(("rest", end_s, duration_s))
+    plan.phases = phases
 
 
 def _lag(x: np.ndarray, tau_up_s: float, tau_down_s: float) -> np.ndarray:

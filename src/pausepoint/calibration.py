@@ -1,0 +1,756 @@
+"""Calibration: the person's own calm level and resonance breathing rate, kept in a profile.
+
+Flooding is personal: 95 bpm is calm for one heart and alarm for another, and the slow
+breathing rate that swings a heart most differs between people. Two short protocols measure
+both (calibration/baseline.toml, calibration/resonance.toml, with their sources); a profile
+per person keeps the results, with a flooding ceiling the person may lower or raise.
+
+The assessments are pure functions of recorded HeartSamples and a protocol: the beats go
+through the engine's own timeline and artifact correction, so a profile's baseline means
+what the engine's session baseline means (median and robust SD of beat heart rate and of
+30-s RMSSD). No clock is read here; dates come in as arguments.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from pausepoint.config import Config
+from pausepoint.errors import BadInput
+from pausepoint.model import Baseline, Beat, HeartSample, Sample
+from pausepoint.pipeline.artifacts import ArtifactCorrector
+from pausepoint.pipeline.baseline import robust_baseline
+from pausepoint.pipeline.estimators import RollingRmssd, rr_spectrum
+from pausepoint.pipeline.timeline import BeatTimeline
+
+CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
+BASELINE_PATH = CALIBRATION_DIR / "baseline.toml"
+RESONANCE_PATH = CALIBRATION_DIR / "resonance.toml"
+
+RECALIBRATE_AFTER_DAYS = 30
+"""Resting heart rate and RMSSD shift over weeks with fitness, sleep, season and medication;
+a monthly baseline is pausepoint's choice, not a published standard."""
+DEFAULT_PROFILE = "me"
+HR_GRID_HZ = 4.0
+"""Heart rate is resampled at 4 Hz for the per-breath measures, as the RR spectrum is."""
+CEILING_RANGE_BPM = (60.0, 220.0)
+RESONANCE_RANGE_BPM = (3.0, 10.0)
+_NAME = re.compile(r"\w[\w .-]{0,39}")
+
+
+# --- protocols ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineProtocol:
+    duration_s: float
+    min_duration_s: float
+    settle_s: float
+    max_artifact_rate: float
+    drift_window_s: float
+    max_drift_bpm: float
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paced rate of the resonance protocol, in protocol time (the pacer starts at 0)."""
+
+    rate_bpm: float
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class ResonanceProtocol:
+    rates_bpm: tuple[float, ...]
+    paced_s: float
+    lead_s: float
+    rest_s: float
+    settle_s: float
+    inhale_fraction: float
+    peak_half_width_hz: float
+    follow_p_max: float
+    min_rates: int
+
+    def blocks(self) -> tuple[Block, ...]:
+        """Rest for lead_s, then each rate for paced_s with rest_s between."""
+        blocks = []
+        start_s = self.lead_s
+        for rate_bpm in self.rates_bpm:
+            blocks.append(Block(rate_bpm, start_s, start_s + self.paced_s))
+            start_s += self.paced_s + self.rest_s
+        return tuple(blocks)
+
+    @property
+    def duration_s(self) -> float:
+        return self.blocks()[-1].end_s
+
+
+def _read_section(path: Path, section: str) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the protocol ({exc.strerror}); reinstall") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML ({exc}); fix or restore the file") from exc
+    if not isinstance(data.get(section), dict):
+        raise BadInput(f"{path}: section [{section}] is missing; restore the file")
+    return data[section]
+
+
+def _number(path: Path, name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BadInput(f"{path}: {name} = {value!r} is not a number; fix or restore the file")
+    return float(value)
+
+
+def _protocol(path: Path, section: str, cls: type) -> Any:
+    values = _read_section(path, section)
+    names = {f.name: f for f in fields(cls)}
+    unknown, missing = set(values) - set(names), set(names) - set(values)
+    if unknown or missing:
+        problem = f"unknown {sorted(unknown)}" if unknown else f"missing {sorted(missing)}"
+        raise BadInput(f"{path}: [{section}] {problem}; fix or restore the file")
+    built: dict[str, Any] = {}
+    for name, f in names.items():
+        value = values[name]
+        if name == "rates_bpm":
+            if not isinstance(value, list) or len(value) < 3:
+                raise BadInput(f"{path}: rates_bpm needs a list of at least 3 rates")
+            built[name] = tuple(_number(path, name, v) for v in value)
+        elif f.type in (int, "int"):
+            built[name] = int(_number(path, name, value))
+        else:
+            built[name] = _number(path, name, value)
+    return cls(**built)
+
+
+def load_baseline_protocol(path: Path = BASELINE_PATH) -> BaselineProtocol:
+    protocol = _protocol(path, "baseline", BaselineProtocol)
+    if protocol.settle_s < 0 or protocol.settle_s + protocol.min_duration_s > protocol.duration_s:
+        raise BadInput(f"{path}: settle_s + min_duration_s must fit within duration_s")
+    if protocol.min_duration_s < 2 * protocol.drift_window_s:
+        raise BadInput(f"{path}: min_duration_s must hold two drift windows")
+    return protocol
+
+
+def load_resonance_protocol(path: Path = RESONANCE_PATH) -> ResonanceProtocol:
+    protocol = _protocol(path, "resonance", ResonanceProtocol)
+    if not all(r > 0 for r in protocol.rates_bpm) or len(set(protocol.rates_bpm)) != len(
+        protocol.rates_bpm
+    ):
+        raise BadInput(f"{path}: rates_bpm must be different rates above zero")
+    if not 0 <= protocol.settle_s < protocol.paced_s or not 0 < protocol.inhale_fraction < 1:
+        raise BadInput(f"{path}: settle_s must be under paced_s, inhale_fraction within 0..1")
+    if not 3 <= protocol.min_rates <= len(protocol.rates_bpm):
+        raise BadInput(f"{path}: min_rates must be between 3 and the number of rates")
+    return protocol
+
+
+# --- beats -------------------------------------------------------------------------------
+
+
+def beat_runs(samples: Iterable[Sample], config: Config) -> list[list[Beat]]:
+    """Artifact-corrected beats as the engine sees them, in runs split where beats were lost."""
+    timeline = BeatTimeline(config.timeline)
+    corrector = ArtifactCorrector(config.artifacts)
+    runs: list[list[Beat]] = [[]]
+    for sample in samples:
+        if not isinstance(sample, HeartSample):
+            continue
+        beats, gap = timeline.place(sample)
+        if gap is not None:
+            runs[-1] += corrector.flush()
+            corrector.reset()
+            runs.append([])
+        for beat in beats:
+            runs[-1] += corrector.push(beat)
+    runs[-1] += corrector.flush()
+    return [run for run in runs if run]
+
+
+def _first_t_s(samples: Sequence[Sample]) -> float:
+    return next((s.t_s for s in samples if isinstance(s, HeartSample)), 0.0)
+
+
+# --- baseline ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineAssessment:
+    accepted: bool
+    reasons: tuple[str, ...]
+    """Why it was not accepted, each in plain words with what to do."""
+    advice: str
+    baseline: Baseline | None
+    """Median and robust SD of beat heart rate and 30-s RMSSD (None with too few beats)."""
+    rmssd_whole_ms: float | None
+    """RMSSD over the whole window: the standard 5-min value, for comparison."""
+    artifact_rate: float
+    drift_bpm: float | None
+    """Median heart rate of the last minute minus that of the first."""
+    covered_s: float
+    beats: int
+    window_s: tuple[float, float]
+    measured_utc: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        b = self.baseline
+        return {
+            "accepted": self.accepted,
+            "reasons": list(self.reasons),
+            "advice": self.advice,
+            "hr_bpm": None if b is None else round(b.hr_bpm, 1),
+            "rmssd_ms": None if b is None else round(b.rmssd_ms, 1),
+            "hr_sd_bpm": None if b is None else round(b.hr_sd_bpm, 2),
+            "rmssd_sd_ms": None if b is None else round(b.rmssd_sd_ms, 2),
+            "rmssd_whole_ms": _round(self.rmssd_whole_ms, 1),
+            "artifact_rate": round(self.artifact_rate, 4),
+            "drift_bpm": _round(self.drift_bpm, 1),
+            "covered_s": round(self.covered_s, 1),
+            "beats": self.beats,
+            "window_s": [round(self.window_s[0], 3), round(self.window_s[1], 3)],
+            "measured_utc": _utc_text(self.measured_utc),
+        }
+
+
+def assess_baseline(
+    samples: Sequence[Sample],
+    protocol: BaselineProtocol,
+    config: Config,
+    *,
+    start_s: float | None = None,
+    measured_utc: datetime | None = None,
+) -> BaselineAssessment:
+    """Judge a seated rest recorded from ``start_s`` (default: the first heart sample).
+
+    The window is settle_s..duration_s after the start. Rejected, with the reasons, when it
+    holds less than min_duration_s of beats, too many corrected beats, or a drifting heart
+    rate."""
+    t0_s = _first_t_s(samples) if start_s is None else start_s
+    window_s = (t0_s + protocol.settle_s, t0_s + protocol.duration_s)
+    hr_bpm: list[float] = []
+    beat_t_s: list[float] = []
+    rmssd_ms: list[float] = []
+    diffs_ms: list[float] = []
+    corrected = 0
+    covered_s = 0.0
+    for run in beat_runs(samples, config):
+        rolling = RollingRmssd(config.estimators.rmssd_window_s)
+        previous_ms: float | None = None
+        for beat in run:
+            value = rolling.update(beat)
+            if not window_s[0] <= beat.t_s <= window_s[1]:
+                continue
+            corrected += beat.artifact is not None
+            covered_s += beat.rr_ms / 1000.0
+            hr_bpm.append(60000.0 / beat.rr_ms)
+            beat_t_s.append(beat.t_s)
+            if value is not None:
+                rmssd_ms.append(value)
+            if previous_ms is not None:
+                diffs_ms.append(beat.rr_ms - previous_ms)
+            previous_ms = beat.rr_ms
+    count = len(hr_bpm)
+    artifact_rate = corrected / count if count else 0.0
+    baseline = None
+    if count and rmssd_ms:
+        baseline = robust_baseline(
+            np.asarray(hr_bpm), np.asarray(rmssd_ms), config.baseline, "profile", window_s
+        )
+    rmssd_whole_ms = math.sqrt(float(np.mean(np.square(diffs_ms)))) if diffs_ms else None
+    drift_bpm = _drift_bpm(np.asarray(beat_t_s), np.asarray(hr_bpm), protocol.drift_window_s)
+
+    reasons = []
+    if covered_s < protocol.min_duration_s or baseline is None:
+        reasons.append(
+            f"Only {covered_s / 60:.1f} minutes of heartbeats came through after settling "
+            f"(at least {protocol.min_duration_s / 60:g} are needed): check that the strap is "
+            "snug and its electrodes moist."
+        )
+    if artifact_rate > protocol.max_artifact_rate:
+        reasons.append(
+            f"{artifact_rate * 100:.0f} % of heartbeats needed correcting (the limit is "
+            f"{protocol.max_artifact_rate * 100:g} %): moisten the strap's electrodes, sit "
+            "still and breathe calmly."
+        )
+    if drift_bpm is not None and abs(drift_bpm) > protocol.max_drift_bpm:
+        if drift_bpm > 0:
+            why = "your body was not at rest yet; sit a few minutes longer before you start"
+        else:
+            why = "you were still settling down; sit a few minutes longer before you start"
+        reasons.append(
+            f"Your heart rate {'rose' if drift_bpm > 0 else 'fell'} by {abs(drift_bpm):.1f} "
+            f"bpm from the first to the last minute (the limit is {protocol.max_drift_bpm:g}): "
+            f"{why}."
+        )
+    minutes = f"{protocol.duration_s / 60:g} minutes"
+    advice = (
+        "Baseline accepted."
+        if not reasons
+        else f"Please repeat the baseline: sit quietly for {minutes}, breathing as usual."
+    )
+    return BaselineAssessment(
+        accepted=not reasons,
+        reasons=tuple(reasons),
+        advice=advice,
+        baseline=baseline,
+        rmssd_whole_ms=rmssd_whole_ms,
+        artifact_rate=artifact_rate,
+        drift_bpm=drift_bpm,
+        covered_s=covered_s,
+        beats=count,
+        window_s=window_s,
+        measured_utc=measured_utc,
+    )
+
+
+def _drift_bpm(t_s: np.ndarray, hr_bpm: np.ndarray, window_s: float) -> float | None:
+    """Median heart rate of the last window_s minus that of the first (None if they overlap)."""
+    if t_s.size < 2 or t_s[-1] - t_s[0] < 2 * window_s:
+        return None
+    first = hr_bpm[t_s < t_s[0] + window_s]
+    last = hr_bpm[t_s > t_s[-1] - window_s]
+    return float(np.median(last) - np.median(first))
+
+
+# --- resonance ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateResult:
+    """What one paced rate did to the heart."""
+
+    rate_bpm: float
+    breaths: int
+    """Whole pacer breaths judged."""
+    lf_peak_ms2: float | None
+    """Power of the RR spectrum within peak_half_width_hz of the paced rate."""
+    peak_to_trough_bpm: float | None
+    """Heart rate's max - min within each pacer breath, averaged."""
+    phase_locking: float | None
+    """0..1: how consistently heart rate swung in the same phase of each pacer breath."""
+    follow_p: float | None
+    """Rayleigh test: the chance of that consistency with no following at all."""
+    followed: bool
+    score: float | None
+    """0.5 ln(LF peak) + ln(peak-to-trough): both amplitude criteria on one log scale."""
+    fitted: float | None = None
+    """The score on the parabola through every followed rate."""
+    rank: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rate_bpm": self.rate_bpm,
+            "rank": self.rank,
+            "breaths": self.breaths,
+            "lf_peak_ms2": _round(self.lf_peak_ms2, 1),
+            "peak_to_trough_bpm": _round(self.peak_to_trough_bpm, 2),
+            "phase_locking": _round(self.phase_locking, 3),
+            "follow_p": _round(self.follow_p, 4),
+            "followed": self.followed,
+            "score": _round(self.score, 4),
+            "fitted": _round(self.fitted, 4),
+        }
+
+
+@dataclass(frozen=True)
+class ResonanceAssessment:
+    accepted: bool
+    reasons: tuple[str, ...]
+    advice: str
+    rates: tuple[RateResult, ...]
+    """In the order breathed."""
+    rate_bpm: float | None
+    """The rate to breathe at: where the curve through every followed rate peaks (never
+    beyond the tested rates), to 0.1 breaths a minute."""
+    best_tested_bpm: float | None
+    """The tested rate highest on that curve: rank 1."""
+    measured_utc: datetime | None = None
+
+    @property
+    def ranking(self) -> tuple[RateResult, ...]:
+        """Ranked rates, best first; rates not breathed with the pacer last."""
+        return tuple(sorted(self.rates, key=lambda r: (r.rank is None, r.rank or 0)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accepted": self.accepted,
+            "reasons": list(self.reasons),
+            "advice": self.advice,
+            "rate_bpm": self.rate_bpm,
+            "best_tested_bpm": self.best_tested_bpm,
+            "ranking": [r.to_dict() for r in self.ranking],
+            "measured_utc": _utc_text(self.measured_utc),
+        }
+
+
+def rayleigh_p(phase_locking: float, n: int) -> float:
+    """P of a mean resultant length this large from n uniform phases (Zar 1999, eq. 27.4)."""
+    if n < 1:
+        return 1.0
+    r_n = n * phase_locking
+    p = math.exp(math.sqrt(1.0 + 4.0 * n + 4.0 * (n * n - r_n * r_n)) - (1.0 + 2.0 * n))
+    return min(1.0, max(0.0, p))
+
+
+def assess_resonance(
+    samples: Sequence[Sample],
+    protocol: ResonanceProtocol,
+    config: Config,
+    *,
+    start_s: float = 0.0,
+    measured_utc: datetime | None = None,
+) -> ResonanceAssessment:
+    """Judge a recording of the resonance protocol whose pacer started at ``start_s``."""
+    runs = beat_runs(samples, config)
+    results = [_rate_result(runs, block, protocol, start_s) for block in protocol.blocks()]
+    followed = [r for r in results if r.followed and r.score is not None]
+    if len(followed) < protocol.min_rates:
+        missed = [f"{r.rate_bpm:g}" for r in results if not r.followed]
+        reason = (
+            f"Your heart followed the pacer at {len(followed)} of {len(results)} rates "
+            f"(not at {', '.join(missed)} a minute); at least {protocol.min_rates} are needed: "
+            "breathe with the pacer, softly, and keep the strap snug."
+        )
+        return ResonanceAssessment(
+            accepted=False,
+            reasons=(reason,),
+            advice="Please repeat the resonance assessment.",
+            rates=tuple(results),
+            rate_bpm=None,
+            best_tested_bpm=None,
+            measured_utc=measured_utc,
+        )
+    rates = np.array([r.rate_bpm for r in followed])
+    scores = np.array([r.score for r in followed], dtype=float)
+    curve = np.polyfit(rates, scores, 2)
+    fitted = np.polyval(curve, rates)
+    best = int(np.argmax(fitted))
+    peak_bpm = float(rates[best])
+    if curve[0] < 0:
+        peak_bpm = float(np.clip(-curve[1] / (2.0 * curve[0]), rates.min(), rates.max()))
+    rate_bpm = round(peak_bpm, 1)
+    order = np.argsort(-fitted, kind="stable")
+    rank_of = {float(rates[i]): place + 1 for place, i in enumerate(order)}
+    fit_of = {float(r): float(f) for r, f in zip(rates, fitted, strict=True)}
+    ranked = tuple(
+        replace(r, fitted=fit_of.get(r.rate_bpm), rank=rank_of.get(r.rate_bpm)) for r in results
+    )
+    return ResonanceAssessment(
+        accepted=True,
+        reasons=(),
+        advice=f"Breathe at {rate_bpm:g} breaths a minute when you pause.",
+        rates=ranked,
+        rate_bpm=rate_bpm,
+        best_tested_bpm=float(rates[best]),
+        measured_utc=measured_utc,
+    )
+
+
+def _block_beats(runs: list[list[Beat]], from_s: float, to_s: float) -> list[Beat]:
+    """The longest unbroken stretch of beats inside the window."""
+    pieces = [[b for b in run if from_s <= b.t_s <= to_s] for run in runs]
+    return max(pieces, key=len, default=[])
+
+
+def _rate_result(
+    runs: list[list[Beat]], block: Block, protocol: ResonanceProtocol, start_s: float
+) -> RateResult:
+    pacer_s = start_s + block.start_s
+    from_s, to_s = pacer_s + protocol.settle_s, start_s + block.end_s
+    beats = _block_beats(runs, from_s, to_s)
+    nothing = RateResult(block.rate_bpm, 0, None, None, None, None, False, None)
+    if len(beats) < 8 or beats[-1].t_s - beats[0].t_s < 0.5 * (to_s - from_s):
+        return nothing
+    t_s = np.array([b.t_s for b in beats])
+    rr_ms = np.array([b.rr_ms for b in beats])
+    breath_s = 60.0 / block.rate_bpm
+    grid_s = np.arange(t_s[0], t_s[-1], 1.0 / HR_GRID_HZ)
+    hr_bpm = np.interp(grid_s, t_s, 60000.0 / rr_ms)
+    cycles = (grid_s - pacer_s) / breath_s
+    swing = (hr_bpm - hr_bpm.mean()) * np.exp(-2j * np.pi * cycles)
+    index = np.floor(cycles).astype(int)
+    spans, phasors = [], []
+    for k in np.unique(index):
+        inside = index == k
+        if np.count_nonzero(inside) < 0.9 * breath_s * HR_GRID_HZ:
+            continue
+        spans.append(float(hr_bpm[inside].max() - hr_bpm[inside].min()))
+        total = complex(swing[inside].sum())
+        phasors.append(total / abs(total) if total != 0 else 0j)
+    if len(spans) < 3:
+        return nothing
+    spectrum = rr_spectrum(rr_ms)
+    near = np.abs(spectrum.freq_hz - block.rate_bpm / 60.0) <= protocol.peak_half_width_hz
+    lf_peak = float(spectrum.psd_ms2_per_hz[near].sum() * spectrum.df_hz)
+    peak_to_trough = float(np.mean(spans))
+    locking = float(abs(np.mean(phasors)))
+    p = rayleigh_p(locking, len(phasors))
+    score = None
+    if lf_peak > 0 and peak_to_trough > 0:
+        score = 0.5 * math.log(lf_peak) + math.log(peak_to_trough)
+    return RateResult(
+        rate_bpm=block.rate_bpm,
+        breaths=len(spans),
+        lf_peak_ms2=lf_peak,
+        peak_to_trough_bpm=peak_to_trough,
+        phase_locking=locking,
+        follow_p=p,
+        followed=p < protocol.follow_p_max,
+        score=score,
+    )
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+class ProfileStore(Protocol):
+    """What profiles need of the session store."""
+
+    def save_profile(self, name: str, body: dict[str, Any]) -> None: ...
+    def profiles(self) -> Sequence[Any]: ...
+    def set_active_profile(self, name: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One person's calibration. A couple has two."""
+
+    name: str
+    baseline: Baseline | None = None
+    baseline_utc: datetime | None = None
+    resonance_rate_bpm: float | None = None
+    resonance_utc: datetime | None = None
+    ceiling_hr_bpm: float | None = None
+    """The flooding ceiling; None: the default (calibration/defaults.toml, Gottman's 100)."""
+    active: bool = False
+    created_utc: datetime | None = None
+    updated_utc: datetime | None = None
+
+    @property
+    def recalibrate_by_utc(self) -> datetime | None:
+        """When the baseline is due again (RECALIBRATE_AFTER_DAYS after it was measured)."""
+        if self.baseline_utc is None:
+            return None
+        return self.baseline_utc + timedelta(days=RECALIBRATE_AFTER_DAYS)
+
+    def recalibration_due(self, now_utc: datetime) -> bool:
+        due = self.recalibrate_by_utc
+        return due is None or now_utc >= due
+
+    def overrides(self) -> dict[str, dict[str, Any]]:
+        """This person's thresholds over the defaults, as Config.override takes them."""
+        if self.ceiling_hr_bpm is None:
+            return {}
+        return {"flooding": {"ceiling_hr_bpm": self.ceiling_hr_bpm}}
+
+    def config(self, config: Config) -> Config:
+        return config.override(self.overrides()) if self.overrides() else config
+
+    def with_baseline(self, assessment: BaselineAssessment) -> Profile:
+        if not assessment.accepted or assessment.baseline is None:
+            raise ValueError("only an accepted baseline belongs in a profile")
+        return replace(
+            self,
+            baseline=replace(assessment.baseline, source="profile", window_s=None),
+            baseline_utc=assessment.measured_utc,
+        )
+
+    def with_resonance(self, assessment: ResonanceAssessment) -> Profile:
+        if not assessment.accepted or assessment.rate_bpm is None:
+            raise ValueError("only an accepted resonance assessment belongs in a profile")
+        return replace(
+            self,
+            resonance_rate_bpm=assessment.rate_bpm,
+            resonance_utc=assessment.measured_utc,
+        )
+
+    def to_body(self) -> dict[str, Any]:
+        b = self.baseline
+        return {
+            "active": self.active,
+            "baseline": None
+            if b is None
+            else {
+                "hr_bpm": b.hr_bpm,
+                "rmssd_ms": b.rmssd_ms,
+                "hr_sd_bpm": b.hr_sd_bpm,
+                "rmssd_sd_ms": b.rmssd_sd_ms,
+                "measured_utc": _utc_text(self.baseline_utc),
+            },
+            "resonance": None
+            if self.resonance_rate_bpm is None
+            else {
+                "rate_bpm": self.resonance_rate_bpm,
+                "measured_utc": _utc_text(self.resonance_utc),
+            },
+            "ceiling_hr_bpm": self.ceiling_hr_bpm,
+        }
+
+    @classmethod
+    def from_body(
+        cls,
+        name: str,
+        body: dict[str, Any],
+        created_utc: datetime | None = None,
+        updated_utc: datetime | None = None,
+    ) -> Profile:
+        try:
+            b = body.get("baseline")
+            r = body.get("resonance")
+            ceiling = body.get("ceiling_hr_bpm")
+            return cls(
+                name=name,
+                baseline=None
+                if b is None
+                else Baseline(
+                    hr_bpm=float(b["hr_bpm"]),
+                    rmssd_ms=float(b["rmssd_ms"]),
+                    hr_sd_bpm=float(b["hr_sd_bpm"]),
+                    rmssd_sd_ms=float(b["rmssd_sd_ms"]),
+                    source="profile",
+                ),
+                baseline_utc=None if b is None else _utc_parse(b.get("measured_utc")),
+                resonance_rate_bpm=None if r is None else float(r["rate_bpm"]),
+                resonance_utc=None if r is None else _utc_parse(r.get("measured_utc")),
+                ceiling_hr_bpm=None if ceiling is None else float(ceiling),
+                active=bool(body.get("active", False)),
+                created_utc=created_utc,
+                updated_utc=updated_utc,
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise BadInput(
+                f"profile {name!r}: its stored values cannot be read ({exc}); calibrate it again"
+            ) from None
+
+    def to_dict(self, now_utc: datetime | None = None) -> dict[str, Any]:
+        b = self.baseline
+        out = {
+            "name": self.name,
+            "active": self.active,
+            "baseline": None
+            if b is None
+            else {
+                "hr_bpm": round(b.hr_bpm, 1),
+                "rmssd_ms": round(b.rmssd_ms, 1),
+                "hr_sd_bpm": round(b.hr_sd_bpm, 2),
+                "rmssd_sd_ms": round(b.rmssd_sd_ms, 2),
+                "measured_utc": _utc_text(self.baseline_utc),
+            },
+            "resonance_rate_bpm": self.resonance_rate_bpm,
+            "resonance_utc": _utc_text(self.resonance_utc),
+            "ceiling_hr_bpm": self.ceiling_hr_bpm,
+            "created_utc": _utc_text(self.created_utc),
+            "updated_utc": _utc_text(self.updated_utc),
+            "recalibrate_by_utc": _utc_text(self.recalibrate_by_utc),
+        }
+        if now_utc is not None:
+            out["recalibration_due"] = self.recalibration_due(now_utc)
+        return out
+
+
+def check_profile_name(name: str) -> str:
+    if not _NAME.fullmatch(name) or name != name.strip():
+        raise BadInput(
+            f"profile name {name!r}: use 1-40 letters, digits, spaces, '.', '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def apply_setting(profile: Profile, setting: str) -> Profile:
+    """``ceiling=95`` (bpm, or ``default``) or ``resonance=5.5`` (breaths a minute)."""
+    keys = "ceiling=BPM|default, resonance=BREATHS_PER_MIN"
+    key, sep, text = (part.strip() for part in setting.partition("="))
+    if not sep or key not in ("ceiling", "resonance"):
+        raise BadInput(f"--set {setting!r}: write KEY=VALUE with KEY one of {keys}")
+    if key == "ceiling" and text.lower() == "default":
+        return replace(profile, ceiling_hr_bpm=None)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    low, high = CEILING_RANGE_BPM if key == "ceiling" else RESONANCE_RANGE_BPM
+    if not low <= value <= high:
+        unit = "bpm, or 'default'" if key == "ceiling" else "breaths a minute"
+        raise BadInput(f"--set {setting!r}: {key} must be between {low:g} and {high:g} {unit}")
+    if key == "resonance":
+        return replace(profile, resonance_rate_bpm=value)
+    if profile.baseline is not None and value <= profile.baseline.hr_bpm:
+        raise BadInput(
+            f"--set {setting!r}: that is not above {profile.name}'s resting heart rate "
+            f"({profile.baseline.hr_bpm:.0f} bpm), so every minute would count as flooding"
+        )
+    return replace(profile, ceiling_hr_bpm=value)
+
+
+def read_profiles(store: ProfileStore) -> list[Profile]:
+    return [
+        Profile.from_body(row.name, row.body, row.created_utc, row.updated_utc)
+        for row in store.profiles()
+    ]
+
+
+def find_profile(store: ProfileStore, name: str) -> Profile | None:
+    return next((p for p in read_profiles(store) if p.name == name), None)
+
+
+def load_profile(store: ProfileStore, name: str) -> Profile:
+    """The named profile; a missing one is a one-line BadInput naming the ones there are."""
+    profiles = read_profiles(store)
+    found = next((p for p in profiles if p.name == name), None)
+    if found is None:
+        raise _no_profile(name, profiles)
+    return found
+
+
+def _no_profile(name: str, profiles: Sequence[Profile]) -> BadInput:
+    there = ", ".join(p.name for p in profiles) or "none yet"
+    return BadInput(
+        f"no profile {name!r} (profiles: {there}); make it with "
+        f"`pausepoint calibrate baseline --profile {name}`"
+    )
+
+
+def active_profile(store: ProfileStore) -> Profile | None:
+    return next((p for p in read_profiles(store) if p.active), None)
+
+
+def save_profile(store: ProfileStore, profile: Profile) -> None:
+    """Write a profile; the first one saved becomes the active one."""
+    others = [p for p in read_profiles(store) if p.name != profile.name]
+    active = profile.active or not any(p.active for p in others)
+    store.save_profile(profile.name, replace(profile, active=active).to_body())
+
+
+def choose_profile(store: ProfileStore, name: str) -> None:
+    """Make ``name`` the active profile (the one sessions use unless told otherwise)."""
+    if not store.set_active_profile(name):
+        raise _no_profile(name, read_profiles(store))
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _utc_text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _utc_parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))

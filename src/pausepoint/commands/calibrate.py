@@ -1,0 +1,527 @@
+"""Calibration commands: ``calibrate baseline``, ``calibrate resonance`` and ``profiles``.
+
+Thin shells over pausepoint.calibration. A simulated run is assessed at once; a strap is
+recorded in real time (kept as a session, so the raw beats are never lost) and assessed
+when the protocol ends. ``register(sub)`` adds the commands to the main parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from pausepoint.calibration import (
+    DEFAULT_PROFILE,
+    RECALIBRATE_AFTER_DAYS,
+    BaselineAssessment,
+    Profile,
+    ResonanceAssessment,
+    ResonanceProtocol,
+    active_profile,
+    apply_setting,
+    check_profile_name,
+    choose_profile,
+    find_profile,
+    load_profile,
+    read_profiles,
+    save_profile,
+)
+from pausepoint.commands.common import DB_OPTION, Parser, scenario, strap_target, write_json
+from pausepoint.commands.sessions import _open_store
+from pausepoint.errors import BadInput, UserError
+from pausepoint.model import Sample
+from pausepoint.store import Store
+
+RESONANCE_SCENARIO = "resonance"
+PHASE_EPSILON_S = 1e-6
+
+
+def _profile_name(text: str) -> str:
+    try:
+        return check_profile_name(text)
+    except BadInput as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(sub: Any) -> None:
+    """Add ``calibrate`` (steps ``baseline`` and ``resonance``) and ``profiles``."""
+    p = sub.add_parser(
+        "calibrate", help="measure your own calm level, or the breathing rate that calms you"
+    )
+    steps = p.add_subparsers(dest="step", metavar="STEP", parser_class=Parser, required=True)
+
+    b = steps.add_parser(
+        "baseline", parents=[DB_OPTION], help="5 minutes of quiet rest: your calm heart rate"
+    )
+    _common_options(b)
+    src = b.add_mutually_exclusive_group(required=True)
+    src.add_argument("--simulate", metavar="SCENARIO", type=scenario, help="e.g. calm")
+    src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    b.set_defaults(func=cmd_calibrate_baseline)
+
+    r = steps.add_parser(
+        "resonance",
+        parents=[DB_OPTION],
+        help="paced breathing at 6.5 down to 4.5 a minute: the rate your heart follows best",
+    )
+    _common_options(r)
+    src = r.add_mutually_exclusive_group(required=True)
+    src.add_argument("--simulate", action="store_true", help="a simulated person follows")
+    src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    r.set_defaults(func=cmd_calibrate_resonance)
+
+    p = sub.add_parser(
+        "profiles", parents=[DB_OPTION], help="list profiles; choose one; edit its flooding ceiling"
+    )
+    p.add_argument("--use", metavar="NAME", type=_profile_name, help="make NAME the active one")
+    p.add_argument(
+        "--set",
+        nargs="+",
+        metavar="NAME KEY=VALUE",
+        help="e.g. --set alex ceiling=95 (bpm, or ceiling=default) resonance=5.5",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_profiles)
+
+
+def _common_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        type=_profile_name,
+        help=f"whose calibration (default: the active profile, else {DEFAULT_PROFILE!r})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+
+def _chosen_name(args: argparse.Namespace, store: Store) -> str:
+    if args.profile is not None:
+        return args.profile
+    active = active_profile(store)
+    return active.name if active is not None else DEFAULT_PROFILE
+
+
+def profile_from_db(args: argparse.Namespace, name: str) -> Profile:
+    """A profile from the database ``--db`` names (for `analyze --profile`)."""
+    with _open_store(args) as store:
+        return load_profile(store, check_profile_name(name))
+
+
+# --- calibrate baseline ------------------------------------------------------------------
+
+
+def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
+    from pausepoint.calibration import assess_baseline, load_baseline_protocol
+    from pausepoint.config import load_config
+
+    config = load_config()
+    protocol = load_baseline_protocol()
+    minutes = protocol.duration_s / 60.0
+    with _open_store(args, write=True) as store:
+        name = _chosen_name(args, store)
+        if args.device is not None:
+            _say(
+                args,
+                f"Baseline for {name}: sit comfortably, feet on the floor, and breathe as usual "
+                f"for {minutes:g} minutes. No talking. Ctrl-C stops.",
+            )
+            samples = _record_strap(
+                store,
+                config,
+                args,
+                f"calibration: baseline for {name}",
+                name,
+                minutes,
+                cues=rest_cues(protocol.duration_s),
+            )
+            source = f"strap {args.device}"
+        else:
+            from pausepoint.sources.simulated import simulate
+
+            samples = list(simulate(args.simulate, seed=args.seed, minutes=minutes).samples)
+            source = f"simulated {args.simulate}, seed {args.seed}"
+        assessment = assess_baseline(
+            samples, protocol, config, start_s=0.0, measured_utc=store.utc_now()
+        )
+        profile = None
+        if assessment.accepted:
+            profile = (find_profile(store, name) or Profile(name)).with_baseline(assessment)
+            save_profile(store, profile)
+            profile = load_profile(store, name)
+    if args.json:
+        write_json(
+            {
+                "profile": name,
+                "source": source,
+                "assessment": assessment.to_dict(),
+                "saved_profile": None if profile is None else profile.to_dict(),
+            }
+        )
+    else:
+        _print_baseline(name, source, assessment, profile, config)
+    return 0 if assessment.accepted else 1
+
+
+def _print_baseline(
+    name: str, source: str, a: BaselineAssessment, profile: Profile | None, config: Any
+) -> None:
+    from pausepoint.pipeline.arousal import flooding_rise_bpm
+
+    print(f"Baseline for {name} ({source}):")
+    if a.baseline is not None:
+        b = a.baseline
+        print(f"  Calm heart rate  {b.hr_bpm:5.1f} bpm  (spread {b.hr_sd_bpm:.1f})")
+        print(f"  RMSSD            {b.rmssd_ms:5.1f} ms   (spread {b.rmssd_sd_ms:.1f})")
+    drift = "-" if a.drift_bpm is None else f"{a.drift_bpm:+.1f} bpm"
+    print(
+        f"  {a.covered_s / 60:.1f} min of beats, {a.artifact_rate * 100:.1f} % corrected, "
+        f"drift {drift} (first to last minute)"
+    )
+    for reason in a.reasons:
+        print(f"  - {reason}")
+    print(a.advice)
+    if profile is not None and profile.baseline is not None:
+        cfg = profile.config(config)
+        line_bpm = profile.baseline.hr_bpm + flooding_rise_bpm(
+            profile.baseline.hr_bpm, cfg.flooding
+        )
+        print(
+            f"Saved in profile {name}. Flooding now means above {line_bpm:.0f} bpm with RMSSD "
+            f"down, or above {cfg.flooding.ceiling_hr_bpm:.0f} bpm whatever RMSSD does."
+        )
+        print(f"Repeat it after {RECALIBRATE_AFTER_DAYS} days, or after a change in fitness.")
+    else:
+        print("Nothing was saved.")
+
+
+# --- calibrate resonance -----------------------------------------------------------------
+
+
+def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
+    from pausepoint.calibration import assess_resonance, load_resonance_protocol
+    from pausepoint.config import load_config
+
+    config = load_config()
+    protocol = load_resonance_protocol()
+    with _open_store(args, write=True) as store:
+        name = _chosen_name(args, store)
+        if args.device is not None:
+            _say(
+                args,
+                f"Resonance breathing for {name}: {len(protocol.rates_bpm)} slow breathing rates, "
+                f"{protocol.paced_s / 60:g} minutes each, about {protocol.duration_s / 60:.0f} "
+                "minutes in all. Breathe softly with the cues; never force a breath.",
+            )
+            samples = _record_strap(
+                store,
+                config,
+                args,
+                f"calibration: resonance for {name}",
+                name,
+                protocol.duration_s / 60.0,
+                cues=pacer_cues(protocol),
+            )
+            source = f"strap {args.device}"
+        else:
+            samples = _simulated_resonance(protocol, args.seed)
+            source = f"simulated, seed {args.seed}"
+        assessment = assess_resonance(
+            samples, protocol, config, start_s=0.0, measured_utc=store.utc_now()
+        )
+        profile = None
+        if assessment.accepted:
+            profile = (find_profile(store, name) or Profile(name)).with_resonance(assessment)
+            save_profile(store, profile)
+            profile = load_profile(store, name)
+    if args.json:
+        write_json(
+            {
+                "profile": name,
+                "source": source,
+                "assessment": assessment.to_dict(),
+                "saved_profile": None if profile is None else profile.to_dict(),
+            }
+        )
+    else:
+        _print_resonance(name, source, assessment, profile is not None)
+    return 0 if assessment.accepted else 1
+
+
+def _simulated_resonance(protocol: ResonanceProtocol, seed: int) -> list[Sample]:
+    """The simulator's resonance scenario, which must breathe the protocol's schedule."""
+    from pausepoint.sources.simulated import simulate
+
+    rec = simulate(RESONANCE_SCENARIO, seed=seed)
+    paced = [(start, end) for phase, start, end in rec.truth.phases if phase.startswith("paced")]
+    if paced != [(b.start_s, b.end_s) for b in protocol.blocks()]:
+        raise UserError(
+            "calibration/resonance.toml no longer matches the simulator's resonance scenario; "
+            "restore the file, or use --device"
+        )
+    return list(rec.samples)
+
+
+def _print_resonance(name: str, source: str, a: ResonanceAssessment, saved: bool) -> None:
+    print(f"Resonance breathing for {name} ({source}):")
+    rows = [("Rank", "Rate", "LF peak", "Peak-trough HR", "Followed pacer")]
+    for r in a.ranking:
+        rows.append(
+            (
+                "-" if r.rank is None else str(r.rank),
+                f"{r.rate_bpm:g}/min",
+                "-" if r.lf_peak_ms2 is None else f"{r.lf_peak_ms2:.0f} ms²",
+                "-" if r.peak_to_trough_bpm is None else f"{r.peak_to_trough_bpm:.1f} bpm",
+                "-"
+                if r.phase_locking is None
+                else f"{'yes' if r.followed else 'no'} ({r.phase_locking:.2f})",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    for reason in a.reasons:
+        print(f"  - {reason}")
+    if a.rate_bpm is not None:
+        print(
+            f"Best rate: {a.rate_bpm:g} breaths a minute (where the curve through the rates "
+            f"peaks; of the rates breathed, {a.best_tested_bpm:g} was best)."
+        )
+    print(a.advice)
+    print(f"Saved in profile {name}." if saved else "Nothing was saved.")
+
+
+def pacer_cues(protocol: ResonanceProtocol) -> list[tuple[float, str]]:
+    """What to say when, in protocol time: the breathing guide for a terminal."""
+    from pausepoint.breathing import INHALE, pacer_phase, seconds_left_in_phase
+
+    blocks = protocol.blocks()
+    cues = [(0.0, f"Breathe as usual. The first rate starts in {blocks[0].start_s:g} s.")]
+    for i, block in enumerate(blocks):
+        cues.append(
+            (
+                block.start_s,
+                f"Now {block.rate_bpm:g} breaths a minute for {protocol.paced_s / 60:g} "
+                "minutes: follow the cues.",
+            )
+        )
+        breath_s = 60.0 / block.rate_bpm
+        starts = [0.0, protocol.inhale_fraction * breath_s]
+        k = 0
+        while block.start_s + k * breath_s < block.end_s:
+            for offset_s in starts:
+                t_s = block.start_s + k * breath_s + offset_s
+                if t_s >= block.end_s:
+                    break
+                # Just after the change, so rounding cannot put it in the phase before.
+                pacer_s = t_s - block.start_s + PHASE_EPSILON_S
+                phase, _ = pacer_phase(pacer_s, block.rate_bpm, protocol.inhale_fraction)
+                left_s = seconds_left_in_phase(pacer_s, block.rate_bpm, protocol.inhale_fraction)
+                words = "  breathe in..." if phase == INHALE else "  ...and out"
+                cues.append((t_s, f"{words:16s}({left_s:.1f} s)"))
+            k += 1
+        if i + 1 < len(blocks):
+            cues.append(
+                (
+                    block.end_s,
+                    f"Rest: breathe as you like. Next: {blocks[i + 1].rate_bpm:g} a minute "
+                    f"in {blocks[i + 1].start_s - block.end_s:g} s.",
+                )
+            )
+    cues.append((protocol.duration_s, "Done. Thank you."))
+    return cues
+
+
+def rest_cues(duration_s: float) -> list[tuple[float, str]]:
+    """A quiet minute count for the seated rest."""
+    total = f"{duration_s / 60:g}"
+    cues = [(60.0 * m, f"{m} of {total} minutes.") for m in range(1, int(duration_s // 60))]
+    return [*cues, (duration_s, "Done. Thank you.")]
+
+
+async def speak(
+    cues: Sequence[tuple[float, str]],
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[None]],
+    write: Callable[[str], None],
+) -> None:
+    """Write each cue when ``clock`` (seconds since the protocol began) reaches its time."""
+    for t_s, text in cues:
+        wait_s = t_s - clock()
+        if wait_s > 0:
+            await sleep(wait_s)
+        write(text)
+
+
+# --- recording a strap -------------------------------------------------------------------
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    print(text, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+
+def _record_strap(
+    store: Store,
+    config: Any,
+    args: argparse.Namespace,
+    note: str,
+    name: str,
+    minutes: float,
+    cues: Sequence[tuple[float, str]] = (),
+) -> list[Sample]:
+    """Record the strap for the protocol's length, in real time, as a session."""
+    import asyncio
+    import time
+
+    start_s = time.monotonic()
+
+    def clock() -> float:
+        return time.monotonic() - start_s
+
+    samples = asyncio.run(
+        record_calibration(
+            store,
+            config,
+            strap_target(args.device),
+            note=note,
+            profile=name,
+            minutes=minutes,
+            cues=cues,
+            write=lambda text: _say(args, text),
+            clock=clock,
+            sleep=asyncio.sleep,
+        )
+    )
+    if not samples:
+        raise UserError(f"no heartbeat came from {args.device}; is the strap worn and moist?")
+    return samples
+
+
+async def record_calibration(
+    store: Store,
+    config: Any,
+    target: dict[str, str],
+    *,
+    note: str,
+    profile: str,
+    minutes: float,
+    cues: Sequence[tuple[float, str]],
+    write: Callable[[str], None],
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[None]],
+    backend: Any = None,
+) -> list[Sample]:
+    """Record a strap (``target``: address or name) as a session while the cues are written
+    on time; the samples recorded, [] when none came. Session time is ``clock``."""
+    import asyncio
+
+    from pausepoint.recorder import Recorder, record_strap
+
+    recorder = Recorder(
+        store,
+        config,
+        source="ble",
+        note=note,
+        profile=profile,
+        strap_address=target.get("address"),
+        strap_name=target.get("name"),
+    )
+    guide = asyncio.ensure_future(speak(cues, clock, sleep, write))
+    try:
+        await record_strap(
+            recorder,
+            **target,
+            minutes=minutes,
+            clock=clock,
+            sleep=sleep,
+            backend=backend,
+            on_state=lambda state: print(f"Strap: {state}", file=sys.stderr, flush=True),
+        )
+    finally:
+        guide.cancel()
+    if recorder.session_id is None:
+        return []
+    write(f"Recorded as session {recorder.session_id}.")
+    return store.samples(recorder.session_id)
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    changed: list[str] = []
+    with _open_store(args, write=bool(args.set or args.use)) as store:
+        if args.set:
+            name, *settings = args.set
+            if not settings:
+                raise BadInput(f"--set {name}: add what to change, e.g. --set {name} ceiling=95")
+            profile = load_profile(store, check_profile_name(name))
+            for setting in settings:
+                profile = apply_setting(profile, setting)
+            save_profile(store, profile)
+            changed.append(f"{name}: {', '.join(settings)}.")
+        if args.use:
+            choose_profile(store, args.use)
+            changed.append(f"{args.use} is now the active profile.")
+        profiles = read_profiles(store)
+        now_utc = store.utc_now()
+        path = store.path
+    if args.json:
+        active = next((p.name for p in profiles if p.active), None)
+        write_json(
+            {
+                "profiles": [p.to_dict(now_utc) for p in profiles],
+                "active": active,
+                "recalibrate_after_days": RECALIBRATE_AFTER_DAYS,
+            }
+        )
+        return 0
+    for line in changed:
+        print(line)
+    _print_profiles(profiles, now_utc, str(path))
+    return 0
+
+
+def _print_profiles(profiles: list[Profile], now_utc: datetime, path: str) -> None:
+    from pausepoint.config import load_config
+
+    if not profiles:
+        print(
+            f"No profiles yet in {path}. Make one: "
+            "pausepoint calibrate baseline --profile NAME --device STRAP"
+        )
+        return
+    default_ceiling = load_config().flooding.ceiling_hr_bpm
+    rows = [("Profile", "Active", "Calm HR", "RMSSD", "Resonance", "Ceiling", "Baseline from")]
+    for p in profiles:
+        b = p.baseline
+        rows.append(
+            (
+                p.name,
+                "*" if p.active else "",
+                "-" if b is None else f"{b.hr_bpm:.1f} bpm",
+                "-" if b is None else f"{b.rmssd_ms:.1f} ms",
+                "-" if p.resonance_rate_bpm is None else f"{p.resonance_rate_bpm:g}/min",
+                f"{default_ceiling:.0f} bpm (default)"
+                if p.ceiling_hr_bpm is None
+                else f"{p.ceiling_hr_bpm:g} bpm",
+                "-" if p.baseline_utc is None else p.baseline_utc.astimezone().strftime("%Y-%m-%d"),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    for p in profiles:
+        if not p.recalibration_due(now_utc):
+            continue
+        if p.baseline_utc is None:
+            print(f"{p.name} has no baseline yet: pausepoint calibrate baseline --profile {p.name}")
+        else:
+            days = (now_utc - p.baseline_utc).days
+            print(
+                f"Recalibrate {p.name}: the baseline is {days} days old (every "
+                f"{RECALIBRATE_AFTER_DAYS} days): pausepoint calibrate baseline --profile {p.name}"
+            )
