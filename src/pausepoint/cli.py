@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pausepoint import __version__
-from pausepoint.commands import calibrate, sessions
+from pausepoint.commands import calibrate, dashboard, sessions
 from pausepoint.commands.common import (
     Parser,
     positive,
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sessions.register(sub)
     calibrate.register(sub)
+    dashboard.register(sub)
     return parser
 
 
@@ -303,7 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        args = parser.parse_args(["monitor", *(argv or sys.argv[1:])])
+        from pausepoint.ui.app import has_display
+
+        command = "dashboard" if has_display() else "monitor"
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), command])
         func = args.func
     try:
         return func(args)

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.interpolate import splev, splrep
 
 from pausepoint.model import Beat
 
@@ -195,7 +194,9 @@ def _spectrum_or_none(rr_ms: NDArray[np.float64]) -> Spectrum | None:
         return None
     grid_t_s = beat_t_s[0] + np.arange(sample_count) / RESAMPLE_HZ
     # FITPACK's interpolating spline (s=0) is the not-a-knot cubic spline, at a third of
-    # CubicSpline's cost on windows this short.
+    # CubicSpline's cost on windows this short. scipy loads here, not on the CLI's start-up.
+    from scipy.interpolate import splev, splrep
+
     resampled_ms = _linear_detrend(splev(grid_t_s, splrep(beat_t_s, rr_ms, k=3, s=0)))
     return Spectrum(freq_hz=_FREQ_HZ, psd_ms2_per_hz=_welch_psd(resampled_ms))
 

@@ -1,0 +1,205 @@
+"""The dashboard's speed figures: CPU use while live, time per frame, start-up to first frame.
+
+Each figure is measured in a fresh subprocess running the real window offscreen
+(QT_QPA_PLATFORM=offscreen), so the calling process needs no Qt. The functions return
+``{name: (value, unit)}``; run this file to print them as `name: value unit`.
+
+- ``cpu_live(seconds)``: CPU time of the dashboard process (time.process_time) over wall
+  time, during ``seconds`` of a live simulated session at 1x, after its first 10 minutes
+  were fed at once so the 10-minute graphs are full. Target: 15 % of one core.
+- ``frame_render(frames)``: one frame = the window's 10 Hz redraw (view models to plots and
+  labels) and a synchronous repaint of the whole window. Target: median 8 ms.
+- ``startup(runs)``: from starting the interpreter to the window's first paint. Target: 2 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFILL_S = 600.0
+Figures = dict[str, tuple[float, str]]
+
+
+def _child(mode: str, *args: str, timeout_s: float = 600.0) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", mode, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=timeout_s,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cpu_live(seconds: float = 60.0) -> Figures:
+    out = _child("cpu", str(seconds), timeout_s=seconds + 120.0)
+    return {
+        "ui_cpu_live_1x_10min_window": (out["cpu_pct"], "% of one core"),
+        "ui_redraws_per_s_live_1x": (out["frames_per_s"], "redraws/s"),
+    }
+
+
+def frame_render(frames: int = 300) -> Figures:
+    out = _child("frame", str(frames))
+    return {
+        "ui_frame_render_median": (out["median_ms"], "ms"),
+        "ui_frame_render_p95": (out["p95_ms"], "ms"),
+    }
+
+
+def startup(runs: int = 3) -> Figures:
+    times_s = []
+    for _ in range(runs):
+        started_s = time.time()
+        out = _child("startup")
+        times_s.append(out["first_frame_wall_s"] - started_s)
+    return {
+        "ui_startup_to_first_frame_median": (statistics.median(times_s), "s"),
+        "ui_startup_to_first_frame_max": (max(times_s), "s"),
+    }
+
+
+def all_figures(cpu_seconds: float = 60.0) -> Figures:
+    return {**startup(), **frame_render(), **cpu_live(cpu_seconds)}
+
+
+# --- children -----------------------------------------------------------------------------
+
+
+def _window_with_session(db: Path, until_t_s: float) -> tuple[Any, Any, Any]:
+    """A dashboard window live on the simulated argument, fed at once up to ``until_t_s``."""
+    from pausepoint.sources.simulated import simulate
+    from pausepoint.ui.app import DashboardOptions, _window, application
+
+    app = application()
+    window = _window(DashboardOptions(), db=db)
+    window.show()
+    samples = simulate("argument", seed=0).samples
+    session = window.begin_live(source="simulated:argument", label="Simulated strap (argument)")
+    rest = []
+    for sample in samples:
+        if sample.t_s <= until_t_s:
+            session.feed(sample)
+        else:
+            rest.append(sample)
+    window.render_frame(force=True)
+    app.processEvents()
+    return app, window, rest
+
+
+def _child_cpu(seconds: float, db: Path) -> dict[str, float]:
+    import asyncio
+
+    import qasync
+
+    from pausepoint.ui.session import play_simulation
+
+    app, window, rest = _window_with_session(db, PREFILL_S)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    frames = 0
+    view = window.live_page.session_view
+    render = view.render
+
+    def counted(force: bool = False) -> bool:
+        nonlocal frames
+        drawn = render(force)
+        frames += drawn
+        return drawn
+
+    view.render = counted
+
+    async def measure() -> dict[str, float]:
+        nonlocal frames
+        task = asyncio.ensure_future(play_simulation(window.session, rest, 1.0))
+        await asyncio.sleep(2.0)  # let playback and the frame timer settle
+        frames = 0
+        wall0_s, cpu0_s = time.perf_counter(), time.process_time()
+        await asyncio.sleep(seconds)
+        wall_s = time.perf_counter() - wall0_s
+        cpu_s = time.process_time() - cpu0_s
+        task.cancel()
+        return {"cpu_pct": 100.0 * cpu_s / wall_s, "frames_per_s": frames / wall_s}
+
+    with loop:
+        return loop.run_until_complete(measure())
+
+
+def _child_frame(frames: int, db: Path) -> dict[str, float]:
+    app, window, rest = _window_with_session(db, PREFILL_S)
+    times_ms = []
+    for sample in rest[:frames]:
+        window.session.feed(sample)
+        t0 = time.perf_counter()
+        window.render_frame()
+        window.repaint()
+        times_ms.append((time.perf_counter() - t0) * 1000.0)
+        app.processEvents()
+    times_ms.sort()
+    return {
+        "median_ms": statistics.median(times_ms),
+        "p95_ms": times_ms[int(0.95 * (len(times_ms) - 1))],
+    }
+
+
+def _child_startup(db: Path) -> dict[str, float]:
+    os.environ["PAUSEPOINT_DB"] = str(db)
+    from PySide6.QtCore import QEvent, QObject
+
+    from pausepoint.ui.app import DashboardOptions, _window, application
+
+    app = application()
+    window = _window(DashboardOptions())
+    painted: list[float] = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time())
+            return False
+
+    spy = FirstPaint()
+    window.centralWidget().installEventFilter(spy)
+    window.show()
+    while not painted:
+        app.processEvents()
+    return {"first_frame_wall_s": painted[0]}
+
+
+def _run_child(mode: str, args: list[str]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        if mode == "cpu":
+            out = _child_cpu(float(args[0]), db)
+        elif mode == "frame":
+            out = _child_frame(int(args[0]), db)
+        elif mode == "startup":
+            out = _child_startup(db)
+        else:
+            raise SystemExit(f"unknown child mode {mode!r}")
+    print(json.dumps(out))
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        _run_child(sys.argv[2], sys.argv[3:])
+        return
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+    for name, (value, unit) in all_figures(seconds).items():
+        print(f"{name}: {value:.4g} {unit}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The ``dashboard`` command: the window people actually use.
+
+``register(sub)`` adds it to the main parser's subparsers. Only argparse is imported here;
+Qt and the engine load when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from pausepoint.commands.common import positive, scenario
+
+
+def _session_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a session ID; `pausepoint sessions` lists them"
+        )
+    return int(text)
+
+
+def _at(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more seconds")
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add ``dashboard`` to the main parser's subparsers."""
+    p = sub.add_parser(
+        "dashboard",
+        help="open the dashboard window (the default when there is a display)",
+        description="Open the dashboard: the last strap used, a strap from a scan, a "
+        "simulated conversation or a past session.",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--device", metavar="ADDRESS|NAME", help="connect to this strap")
+    src.add_argument("--simulate", metavar="SCENARIO", type=scenario, help="a simulated talk")
+    src.add_argument("--replay", metavar="ID", type=_session_id, help="replay a past session")
+    p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
+    p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="render the window offscreen at --at, save it and exit (no waiting: the "
+        "session runs at full speed; a simulated person starts the break 30 s after "
+        "the flooded prompt)",
+    )
+    p.add_argument(
+        "--at", type=_at, metavar="T_S", help="session time of the screenshot (default: the end)"
+    )
+    p.set_defaults(func=cmd_dashboard)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from pausepoint.errors import BadInput
+    from pausepoint.ui.app import DashboardOptions, run, screenshot
+
+    if args.at is not None and args.screenshot is None:
+        raise BadInput("--at is the time of a --screenshot; add --screenshot FILE.png")
+    if args.simulate is None and args.speed != 1.0:
+        raise BadInput("--speed is for --simulate; a strap or a replay has its own pace")
+    options = DashboardOptions(
+        device=args.device,
+        simulate=args.simulate,
+        speed=args.speed,
+        seed=args.seed,
+        replay=args.replay,
+        db=getattr(args, "db", None),
+        screenshot=args.screenshot,
+        at_s=args.at,
+    )
+    if args.screenshot is not None:
+        out = screenshot(options)
+        print(f"Saved {out}")
+        return 0
+    return run(options)

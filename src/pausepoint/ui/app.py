@@ -1,0 +1,199 @@
+"""The dashboard's composition root: the Qt application, the qasync loop, the window.
+
+``run(options)`` opens the window and runs until it is closed; ``screenshot(options)``
+renders the window offscreen at a moment of a simulated or replayed session, as fast as
+the pipeline goes, and saves it as a PNG. Start-up imports nothing heavy (no neurokit2,
+matplotlib or pandas): the first frame comes in about a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pausepoint.errors import BadInput, UserError
+
+DEFAULT_SIZE = (1280, 820)
+SCREENSHOT_PACER_T_S = 2.6
+"""The pacer in a still: most of the way through a breath in."""
+FOLLOW_PROMPT_S = 30.0
+"""A simulated person starts the break this long after the flooded prompt: time to read
+it and say the words."""
+
+
+@dataclass(frozen=True)
+class DashboardOptions:
+    device: str | None = None
+    simulate: str | None = None
+    speed: float = 1.0
+    seed: int = 0
+    replay: int | None = None
+    db: Path | None = None
+    screenshot: Path | None = None
+    at_s: float | None = None
+    """Session time of the screenshot; None: the end of the session."""
+    size: tuple[int, int] = DEFAULT_SIZE
+
+
+QUIET_QT_WARNINGS = ("This plugin does not support",)
+"""Qt's offscreen platform warns about window features it lacks; nothing a person can act on."""
+
+
+def _qt_message(kind: object, context: object, message: str) -> None:
+    if not message.startswith(QUIET_QT_WARNINGS):
+        sys.stderr.write(message + "\n")
+
+
+def application() -> object:
+    """The QApplication, made once."""
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        qInstallMessageHandler(_qt_message)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("pausepoint")
+        app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def has_display() -> bool:
+    """Whether a window can be shown here (the lead's `pausepoint` with no subcommand)."""
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return False
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _window(options: DashboardOptions, **kwargs: object) -> object:
+    from pausepoint.config import load_config
+    from pausepoint.ui.main_window import MainWindow
+
+    kwargs.setdefault("db", options.db)
+    window = MainWindow(load_config(), **kwargs)
+    window.resize(*options.size)
+    return window
+
+
+def run(options: DashboardOptions) -> int:
+    """Open the dashboard and run until its window is closed."""
+    app = application()
+    import qasync
+
+    if sys.platform == "win32":
+        from bleak.backends.winrt.util import allow_sta
+
+        allow_sta()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = _window(options)
+    if options.replay is not None and window.open_replay(options.replay) is None:
+        raise UserError(window.sessions_page.message.text())
+
+    async def main() -> None:
+        closed = asyncio.Event()
+        window.closed.connect(closed.set)
+        window.show()
+        if options.simulate is not None:
+            window.start_simulation(options.simulate, seed=options.seed, speed=options.speed)
+        elif options.device is not None:
+            from pausepoint.commands.common import strap_target
+
+            window.connect_strap(**strap_target(options.device))
+        elif options.replay is None:
+            window.start_default()
+        await closed.wait()
+        await window.shutdown()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0
+
+
+def screenshot(options: DashboardOptions) -> Path:
+    """Render the window at ``options.at_s`` of a simulated or replayed session; save a PNG.
+
+    A simulated person follows the prompts: they start the break 30 s after the flooded
+    prompt offers it. Nothing waits on the clock; the recording goes to a temporary database.
+    """
+    out = options.screenshot
+    if out is None:
+        raise BadInput("--screenshot needs a file name, e.g. --screenshot live.png")
+    if out.suffix.lower() != ".png":
+        raise BadInput(f"{out}: screenshots are saved as PNG; name the file .png")
+    if not out.parent.is_dir():
+        raise BadInput(f"{out}: the folder {out.parent} does not exist; create it first")
+    if options.device is not None:
+        raise BadInput("--screenshot works with --simulate or --replay, not with a live strap")
+    if options.simulate is None and options.replay is None:
+        raise BadInput("--screenshot needs --simulate SCENARIO or --replay ID")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application()
+    at_s = math.inf if options.at_s is None else options.at_s
+    if options.replay is not None:
+        window = _window(options)
+        try:
+            if window.open_replay(options.replay) is None:
+                raise UserError(window.sessions_page.message.text())
+            window.replay_page.seek(at_s)
+            _hold_pacers(window)
+            return _save(app, window, out)
+        finally:
+            asyncio.run(window.shutdown())
+    with tempfile.TemporaryDirectory() as folder:
+        window = _window(options, db=Path(folder) / "screenshot.db")
+        try:
+            simulate_into(window, options.simulate, seed=options.seed, until_t_s=at_s)
+            _hold_pacers(window)
+            return _save(app, window, out)
+        finally:
+            asyncio.run(window.shutdown())
+
+
+def simulate_into(window: object, scenario: str, *, seed: int = 0, until_t_s: float) -> object:
+    """Feed a simulated session into the window at once, following the prompts; returns the
+    LiveSession (not finished, so the window shows it as live)."""
+    from pausepoint.sources.simulated import simulate
+    from pausepoint.ui.viewmodels import PromptKind
+
+    recording = simulate(scenario, seed=seed)
+    session = window.begin_live(
+        source=f"simulated:{scenario}",
+        label=f"Simulated strap ({scenario})",
+        details={"simulation": {"scenario": scenario, "seed": seed}},
+    )
+    session.status.set_link("simulated")
+    flooded_since_s: float | None = None
+    for sample in recording.samples:
+        if sample.t_s > until_t_s:
+            break
+        session.feed(sample)
+        if session.view.state is None or session.view.prompt().kind != PromptKind.FLOODED:
+            flooded_since_s = None
+        elif flooded_since_s is None:
+            flooded_since_s = sample.t_s
+        elif sample.t_s - flooded_since_s >= FOLLOW_PROMPT_S:
+            session.start_break()
+    return session
+
+
+def _hold_pacers(window: object) -> None:
+    for view in (window.live_page.session_view, window.replay_page.session_view):
+        view.pacer.hold(SCREENSHOT_PACER_T_S)
+
+
+def _save(app: object, window: object, out: Path) -> Path:
+    window.show()
+    window.render_frame(force=True)
+    for _ in range(3):
+        app.processEvents()
+    if not window.grab().save(str(out), "PNG"):
+        raise UserError(f"{out}: the screenshot could not be written; check the folder")
+    return out

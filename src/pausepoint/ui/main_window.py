@@ -1,0 +1,561 @@
+"""The dashboard window: pages, the status line, and what each button starts.
+
+Sources run as tasks on the qasync loop (the Qt thread) and call into one LiveSession; the
+window draws the view models on a 10 Hz timer, never once per sample.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pausepoint.breathing import DEFAULT_RATE_BPM
+from pausepoint.config import Config
+from pausepoint.errors import UserError
+from pausepoint.ui import theme
+from pausepoint.ui.session import LiveSession, ReplayModel, StrapFeed, play_simulation
+from pausepoint.ui.viewmodels import SessionViewModel, StatusModel
+from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
+
+logger = logging.getLogger(__name__)
+
+FRAME_MS = 100
+"""Graphs and numbers are redrawn at most 10 times a second."""
+SCAN_S = 5.0
+EXPORT_FILTERS = "pausepoint CSV (*.csv);;Kubios RR text (*.txt)"
+REPORT_FILTERS = "Web page (*.html);;PDF (*.pdf);;Picture (*.png)"
+
+AskPath = Callable[[QWidget, str, str, str], str | None]
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str, filters: str) -> str | None:
+    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path or None
+
+
+class MainWindow(QMainWindow):
+    """``closed`` is emitted when the person closes the window; ``shutdown()`` then ends
+    the running session cleanly (the strap disconnected, the recording marked complete)."""
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        db: str | Path | None = None,
+        backend: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+        strap_clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        ask_path: AskPath = ask_save_path,
+    ) -> None:
+        """``backend``: bleak backend classes (tests: an emulated radio); ``strap_clock`` and
+        ``sleep``: session time and waits for sources; ``clock``: wall time for animation."""
+        super().__init__()
+        self.config = config
+        self.db = db
+        self.backend = backend
+        self._clock = clock
+        self._strap_clock = strap_clock
+        self._sleep = sleep
+        self._ask_path = ask_path
+        self._store: Any = None
+        self._store_failed: str | None = None
+        self.session: LiveSession | None = None
+        self.feed: StrapFeed | None = None
+        self.task: asyncio.Future[None] | None = None
+        self.scan_task: asyncio.Future[None] | None = None
+        self.replay: ReplayModel | None = None
+        self.stopping: asyncio.Future[None] | None = None
+        self.status = StatusModel()
+        self._status_drawn = -1
+        self.setWindowTitle("pausepoint")
+        self.setStyleSheet(theme.STYLESHEET)
+        self.live_view = SessionViewModel(config)
+        self.replay_view = SessionViewModel(config)
+        self._build()
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(FRAME_MS)
+        self._frame_timer.timeout.connect(self.render_frame)
+        self._frame_timer.start()
+        self.show_start()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        from pausepoint.sources.simulated import SCENARIOS
+
+        root = QWidget()
+        root.setObjectName("page")
+        layout = QVBoxLayout(root)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        bar = QWidget()
+        bar.setStyleSheet(f"background: {theme.CARD}; border-bottom: 1px solid {theme.LINE};")
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(18, 8, 18, 8)
+        name = QLabel("pausepoint")
+        name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600; border: none;")
+        bar_layout.addWidget(name)
+        bar_layout.addStretch(1)
+        self.now_button = QPushButton("Now")
+        self.now_button.clicked.connect(self.show_now)
+        self.history_button = QPushButton("Past sessions")
+        self.history_button.clicked.connect(self.show_sessions)
+        bar_layout.addWidget(self.now_button)
+        bar_layout.addWidget(self.history_button)
+        layout.addWidget(bar)
+        self.pages = QStackedWidget()
+        self.start_page = StartPage(SCENARIOS)
+        self.live_page = LivePage(self.live_view, self._clock)
+        self.sessions_page = SessionsPage()
+        self.replay_page = ReplayPage(self.replay_view, self._clock)
+        for page in (self.start_page, self.live_page, self.sessions_page, self.replay_page):
+            self.pages.addWidget(page)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(root)
+
+        self.start_page.connect_requested.connect(lambda address: self.connect_strap(address))
+        self.start_page.rescan_requested.connect(self.scan_straps)
+        self.start_page.simulate_requested.connect(
+            lambda scenario, speed: self.start_simulation(scenario, speed=speed)
+        )
+        self.start_page.sessions_requested.connect(self.show_sessions)
+        self.live_page.session_view.break_requested.connect(self.start_break)
+        self.live_page.marker_requested.connect(self.add_marker)
+        self.live_page.end_requested.connect(self.end_session)
+        self.live_page.new_requested.connect(self.show_start)
+        self.sessions_page.open_requested.connect(self.open_replay)
+        self.replay_page.back_requested.connect(self.show_sessions)
+        self.replay_page.export_requested.connect(self.export_replay)
+        self.replay_page.report_requested.connect(self.report_replay)
+        reports = importlib.util.find_spec("pausepoint.report") is not None
+        self.replay_page.report_button.setEnabled(reports)
+        if not reports:
+            self.replay_page.report_button.setToolTip("Reports are not available in this version")
+
+        bar = self.statusBar()
+        self.status_labels = {
+            key: QLabel("")
+            for key in ("source", "link", "battery", "signal", "recording", "elapsed")
+        }
+        for key, label in self.status_labels.items():
+            label.setObjectName(f"status_{key}")
+            bar.addPermanentWidget(label, 1 if key == "source" else 0)
+        self.status_message = QLabel("")
+        self.status_message.setObjectName("status_message")
+        self.status_message.setWordWrap(True)
+        bar.addWidget(self.status_message, 2)
+        self._draw_status()
+
+    # ------------------------------------------------------------------ the store
+
+    def store(self) -> Any:
+        """The session database, opened on first need; None (said once) when it cannot be."""
+        if self._store is None and self._store_failed is None:
+            from pausepoint.store import Store, StoreError
+
+            try:
+                self._store = Store.open(self.db)
+            except StoreError as exc:
+                self._store_failed = str(exc)
+        return self._store
+
+    def active_profile(self) -> Any | None:
+        """The person's active calibration profile (calibration.Profile), if any."""
+        store = self.store()
+        if store is None:
+            return None
+        from pausepoint.calibration import active_profile
+
+        try:
+            return active_profile(store)
+        except UserError as exc:
+            logger.warning("profile not used: %s", exc)
+            return None
+
+    def last_strap(self) -> tuple[str | None, str | None]:
+        """(name, address) of the strap of the most recent Bluetooth session, if any."""
+        store = self.store()
+        if store is None:
+            return None, None
+        try:
+            infos = store.sessions()
+        except UserError:
+            return None, None
+        for info in reversed(infos):
+            if info.strap_address:
+                return info.strap_name, info.strap_address
+        return None, None
+
+    # ------------------------------------------------------------------ pages
+
+    def show_start(self) -> None:
+        self.pages.setCurrentWidget(self.start_page)
+
+    def show_now(self) -> None:
+        self.pages.setCurrentWidget(self.live_page if self.session else self.start_page)
+        self.render_frame(force=True)
+
+    def show_sessions(self) -> None:
+        self.replay_page.pause()
+        store = self.store()
+        if store is None:
+            message = f"Past sessions cannot be read: {self._store_failed}"
+            self.sessions_page.set_sessions([], message)
+        else:
+            try:
+                infos = store.sessions()
+            except UserError as exc:
+                self.sessions_page.set_sessions([], str(exc))
+            else:
+                self.sessions_page.set_sessions(list(reversed(infos)))
+        self.pages.setCurrentWidget(self.sessions_page)
+
+    # ------------------------------------------------------------------ live sessions
+
+    def begin_live(
+        self,
+        *,
+        source: str,
+        label: str,
+        details: dict[str, Any] | None = None,
+        strap_name: str | None = None,
+        strap_address: str | None = None,
+        profile: Any | None = None,
+    ) -> LiveSession:
+        """A new live session on screen (recorded when the database allows)."""
+        self._leave_session()
+        self.status = StatusModel(source_label=label)
+        store = self.store()
+        self.live_page.events.forget()
+        pacer = self.live_page.session_view.pacer
+        rate_bpm = None if profile is None else profile.resonance_rate_bpm
+        pacer.set_rate(rate_bpm or DEFAULT_RATE_BPM, pacer.inhale_fraction)
+        self.session = LiveSession.open(
+            self.config,
+            self.live_view,
+            self.status,
+            store,
+            source=source,
+            details=details,
+            strap_name=strap_name,
+            strap_address=strap_address,
+            profile=profile,
+        )
+        if store is None:
+            self.status.set_message(f"Not recording: {self._store_failed}")
+        self.live_page.set_ended(False)
+        self.pages.setCurrentWidget(self.live_page)
+        self.render_frame(force=True)
+        return self.session
+
+    def start_simulation(
+        self,
+        scenario: str,
+        *,
+        seed: int = 0,
+        speed: float = 1.0,
+        minutes: float | None = None,
+    ) -> asyncio.Future[None]:
+        """Play a simulated conversation into a new live session, on the running loop."""
+        from pausepoint.sources.simulated import simulate
+
+        recording = simulate(scenario, seed=seed, minutes=minutes)
+        session = self.begin_live(
+            source=f"simulated:{scenario}",
+            label=f"Simulated strap ({scenario})",
+            details={"simulation": {"scenario": scenario, "seed": seed, "minutes": minutes}},
+        )
+        self.status.set_link("simulated")
+        self.task = asyncio.ensure_future(
+            play_simulation(session, recording.samples, speed, sleep=self._sleep)
+        )
+        self.render_frame(force=True)
+        return self.task
+
+    def connect_strap(
+        self,
+        address: str | None = None,
+        name: str | None = None,
+        *,
+        last_used_address: str | None = None,
+        label: str | None = None,
+    ) -> asyncio.Future[None]:
+        """Connect to a strap (by address or name, or the last one used) and stream it, with
+        the active calibration profile (calm level, thresholds, resonance rate) if there is
+        one."""
+        session = self.begin_live(
+            source="ble",
+            label=label or name or address or "Heart-rate strap",
+            strap_name=name,
+            strap_address=address,
+            profile=self.active_profile(),
+        )
+        self.status.set_link("scanning")
+        self.feed = StrapFeed(
+            session,
+            address=address,
+            name=name,
+            last_used_address=last_used_address,
+            backend=self.backend,
+            clock=self._strap_clock,
+            sleep=self._sleep,
+        )
+        self.task = asyncio.ensure_future(self.feed.run())
+        self.task.add_done_callback(lambda _task, s=session: self._strap_ended(s))
+        return self.task
+
+    def _strap_ended(self, session: LiveSession) -> None:
+        """A strap never heard, or Bluetooth off: back to the start page, saying why."""
+        if session is not self.session:
+            return
+        if session.updates == 0:
+            self.start_page.set_message(self.status.message or "The strap was not found.")
+            self.show_start()
+        self.render_frame(force=True)
+
+    def start_default(self) -> None:
+        """No choice given: the last strap if there was one, else the start page's scan."""
+        name, address = self.last_strap()
+        if address is not None:
+            self.connect_strap(address, label=name or address)
+        else:
+            self.scan_straps()
+
+    def scan_straps(self) -> asyncio.Future[None]:
+        self.show_start()
+        self.start_page.set_message("Looking for straps nearby…")
+        self.start_page.set_found([])
+        self.scan_task = asyncio.ensure_future(self._scan())
+        return self.scan_task
+
+    async def _scan(self) -> None:
+        from pausepoint.sources.ble import scan
+
+        try:
+            found = await scan(SCAN_S, self.backend, sleep=self._sleep)
+        except UserError as exc:
+            self.start_page.set_message(
+                f"{str(exc)[0].upper()}{str(exc)[1:]}. You can still try a simulated "
+                "conversation, or look at past sessions."
+            )
+            return
+        except Exception as exc:
+            logger.warning("scan failed: %s", exc)
+            self.start_page.set_message(
+                "Bluetooth is not available on this computer. You can still try a simulated "
+                "conversation, or look at past sessions."
+            )
+            return
+        self.start_page.set_found(found)
+        if found:
+            self.start_page.set_message("Choose your strap:")
+        else:
+            self.start_page.set_message(
+                "No strap heard. Moisten its electrodes, put it on, then look again; or try "
+                "a simulated conversation."
+            )
+
+    def start_break(self) -> None:
+        if self.session is not None and not self.session.finished:
+            self.session.start_break()
+            self.render_frame(force=True)
+
+    def add_marker(self, text: str) -> None:
+        if self.session is not None and not self.session.finished:
+            self.session.add_marker(text)
+            words = "Marked." if text == "I feel triggered" else "Note saved."
+            self.live_page.marked.setText(f"{words} ({self.status.elapsed_text()})")
+            self.render_frame(force=True)
+
+    def end_session(self) -> None:
+        """The person ends the session: stop the source; the recording is completed."""
+        if self.feed is not None:
+            self.stopping = asyncio.ensure_future(self.feed.stop())
+        elif self.task is not None and not self.task.done():
+            self.task.cancel()
+        if self.session is not None:
+            self.session.finish()
+            self.status.set_link("ended")
+        self.render_frame(force=True)
+
+    def _leave_session(self) -> None:
+        self.end_session()
+        self.session = None
+        self.feed = None
+        self.task = None
+
+    async def shutdown(self) -> None:
+        """Stop what runs and close the database; called once the window is closed."""
+        feed, task = self.feed, self.task
+        self._frame_timer.stop()
+        self.replay_page.pause()
+        if feed is not None:
+            await feed.stop()
+        if task is not None and not task.done():
+            task.cancel()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.scan_task is not None and not self.scan_task.done():
+            self.scan_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.scan_task
+        if self.session is not None:
+            self.session.finish()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ replay
+
+    def open_replay(self, session_id: int) -> ReplayModel | None:
+        store = self.store()
+        if store is None:
+            self.status.set_message(f"Past sessions cannot be read: {self._store_failed}")
+            return None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.replay = ReplayModel.load(store, session_id, self.config, self.replay_view)
+        except UserError as exc:
+            self.sessions_page.message.setText(str(exc))
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.replay_page.set_model(self.replay)
+        self.pages.setCurrentWidget(self.replay_page)
+        return self.replay
+
+    def export_replay(self) -> Path | None:
+        """Write the replayed session's samples as pausepoint CSV or Kubios RR text."""
+        from pausepoint.model import HeartSample
+        from pausepoint.sources.files import write_kubios_txt, write_pausepoint_csv
+
+        replay, store = self.replay, self.store()
+        if replay is None or store is None:
+            return None
+        suggested = f"pausepoint-session-{replay.info.session_id}.csv"
+        chosen = self._ask_path(self, "Export the session", suggested, EXPORT_FILTERS)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        try:
+            heart = [s for s in store.samples(replay.info.session_id) if isinstance(s, HeartSample)]
+            if path.suffix.lower() == ".txt":
+                write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
+            else:
+                write_pausepoint_csv(path, heart)
+        except (UserError, OSError) as exc:
+            self._tell(f"The session could not be exported: {exc}")
+            return None
+        self.replay_page.title.setText(f"{replay.info.title}  ·  exported to {path.name}")
+        return path
+
+    def report_replay(self) -> Path | None:
+        """Make the one-page report of the replayed session (report.render_report)."""
+        render = _report_renderer()
+        replay = self.replay
+        if render is None or replay is None:
+            return None
+        from pausepoint.report import ReportInput
+
+        suggested = f"pausepoint-session-{replay.info.session_id}.html"
+        chosen = self._ask_path(self, "Save the report", suggested, REPORT_FILTERS)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        data = ReportInput(
+            title=replay.info.title,
+            source=replay.info.source,
+            updates=replay.updates,
+            markers=replay.markers,
+            note=replay.info.note,
+        )
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            render(data, path, config=self.config)
+        except (UserError, OSError) as exc:
+            self._tell(f"The report could not be made: {exc}")
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.replay_page.title.setText(f"{replay.info.title}  ·  report saved as {path.name}")
+        return path
+
+    def _tell(self, text: str) -> None:
+        QMessageBox.information(self, "pausepoint", text)
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_frame(self, force: bool = False) -> None:
+        """One frame: the visible session view and the status line, if they changed."""
+        if self.pages.currentWidget() is self.live_page:
+            if self.live_page.session_view.render(force=force):
+                self.live_page.events.set_entries(self.live_view.entries)
+            ended = self.session is None or self.session.finished
+            if self.live_page.new_button.isVisibleTo(self.live_page) != ended:
+                self.live_page.set_ended(ended)
+        if force or self.status.revision != self._status_drawn:
+            self._draw_status()
+
+    def _draw_status(self) -> None:
+        status = self.status
+        self._status_drawn = status.revision
+        live = self.session is not None
+        for key, label in self.status_labels.items():
+            if label.isVisibleTo(self) != (live or key == "source"):
+                label.setVisible(live or key == "source")
+        if not live:
+            self.status_labels["source"].setText("No live session")
+            self.status_message.setText(status.message or "")
+            return
+        texts = {
+            "source": status.source_label,
+            "link": status.link_text(),
+            "battery": status.battery_text(),
+            "signal": status.signal_text(),
+            "recording": status.recording_text(),
+            "elapsed": status.elapsed_text(),
+        }
+        for key, text in texts.items():
+            label = self.status_labels[key]
+            if label.text() != text:
+                label.setText(text)
+        message = status.message or ""
+        if self.status_message.text() != message:
+            self.status_message.setText(message)
+
+
+def _report_renderer() -> Callable[..., None] | None:
+    """report.render_report when the report module is installed, else None."""
+    try:
+        from pausepoint.report import render_report
+    except ImportError:
+        return None
+    return render_report

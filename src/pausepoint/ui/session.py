@@ -1,0 +1,399 @@
+"""The dashboard's one consumer: samples in, recorded, through the pipeline, onto the view.
+
+Everything here runs on the Qt thread (the qasync loop): a strap's notifications, the
+simulator's paced samples and the person's clicks arrive one at a time, so nothing needs a
+lock. Raw samples are recorded before processing (the recorder does that); a break the
+person starts goes through the recorder too, so a replay pauses at the same point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pausepoint.config import Config
+from pausepoint.model import Event, Sample, Update
+from pausepoint.pipeline.pipeline import Pipeline
+from pausepoint.ui.viewmodels import SessionViewModel, StatusModel, TimelineEntry, event_entry
+from pausepoint.ui.viewmodels import marker_entry as marker_line
+
+logger = logging.getLogger(__name__)
+
+TRIGGERED = "I feel triggered"
+
+
+class LiveSession:
+    """Feeds each sample through the recorder (or a bare pipeline when nothing can be
+    recorded) and gives each Update to the view and the status line."""
+
+    def __init__(
+        self,
+        config: Config,
+        view: SessionViewModel,
+        status: StatusModel,
+        *,
+        recorder: Any | None = None,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        if recorder is None and pipeline is None:
+            raise ValueError("a LiveSession needs a recorder or a pipeline")
+        self.config = config
+        self.view = view
+        self.status = status
+        self.recorder = recorder
+        self.pipeline: Pipeline = recorder.pipeline if recorder is not None else pipeline
+        self.finished = False
+        self.updates = 0
+        status.recording = recorder is not None
+        status.session_id = None if recorder is None else recorder.session_id
+
+    @classmethod
+    def open(
+        cls,
+        config: Config,
+        view: SessionViewModel,
+        status: StatusModel,
+        store: Any | None,
+        *,
+        source: str,
+        details: dict[str, Any] | None = None,
+        strap_name: str | None = None,
+        strap_address: str | None = None,
+        profile: Any | None = None,
+    ) -> LiveSession:
+        """Record into ``store`` when there is one; else run unrecorded and say so.
+
+        ``profile`` (calibration.Profile): the person's calm level and thresholds, so the
+        session judges from the first minute instead of learning the calm level first."""
+        from pausepoint.recorder import PipelineSettings, Recorder
+        from pausepoint.store import StoreError
+
+        view.reset()
+        settings = PipelineSettings(auto_break=False)
+        if profile is not None:
+            settings = PipelineSettings(
+                auto_break=False, baseline=profile.baseline, overrides=profile.overrides()
+            )
+        if store is not None:
+            try:
+                recorder = Recorder(
+                    store,
+                    config,
+                    source=source,
+                    settings=settings,
+                    details=details,
+                    strap_name=strap_name,
+                    strap_address=strap_address,
+                    profile=None if profile is None else profile.name,
+                )
+            except StoreError as exc:
+                status.set_message(f"Not recording: {exc}")
+            else:
+                status.set_message(None)
+                return cls(config, view, status, recorder=recorder)
+        return cls(config, view, status, pipeline=settings.build(config))
+
+    def feed(self, sample: Sample) -> Update | None:
+        if self.finished:
+            return None
+        update: Update | None = None
+        if self.recorder is not None:
+            try:
+                update = self.recorder.feed(sample)
+            except Exception as exc:
+                self._stop_recording(exc)
+                return None
+        else:
+            update = self.pipeline.push(sample)
+        self._show(update)
+        return update
+
+    def _show(self, update: Update) -> None:
+        self.updates += 1
+        self.view.feed(update)
+        self.status.feed(update, self.config.signal.poor_artifact_rate)
+
+    def _stop_recording(self, exc: Exception) -> None:
+        """The store failed (disk full, file gone): keep showing, stop writing, say so."""
+        from pausepoint.store import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise exc
+        logger.warning("recording stopped: %s", exc)
+        with contextlib.suppress(Exception):
+            self.recorder.abort()
+        self.recorder = None
+        self.status.recording = False
+        self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
+
+    def start_break(self) -> None:
+        t_s = self.view.t_s
+        if self.recorder is not None:
+            self.recorder.start_break(t_s)
+        else:
+            self.pipeline.start_break(t_s)
+        self.view.start_break(t_s)
+
+    def add_marker(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        t_s = self.view.t_s
+        if self.recorder is not None:
+            self.recorder.add_marker(t_s, text)
+        self.view.add_marker(t_s, text)
+
+    def add_source_event(self, event: Event) -> None:
+        if self.recorder is not None:
+            self.recorder.add_source_event(event)
+        self.view.add_event(event)
+
+    def set_strap(self, info: Any) -> None:
+        """A connected strap's details (sources.ble.ConnectedStrap)."""
+        self.status.set_strap(info.name, info.address, info.battery_pct)
+        if self.recorder is not None:
+            self.recorder.set_strap(info.name, info.address)
+
+    def finish(self) -> None:
+        """End of the stream: release the held beats, mark the session complete."""
+        if self.finished:
+            return
+        self.finished = True
+        if self.recorder is not None:
+            try:
+                update = self.recorder.finish()
+            except Exception as exc:
+                self._stop_recording(exc)
+                update = None
+            if update is not None:
+                self._show(update)
+        self.view.end()
+
+
+async def play_simulation(
+    session: LiveSession,
+    samples: Sequence[Sample],
+    speed: float,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Feed simulated samples at ``speed`` times their pace (inf: at once, yielding to Qt)."""
+    from pausepoint.sources.pacing import paced
+
+    session.status.set_link("simulated")
+    try:
+        async for sample in paced(samples, speed, sleep=sleep, clock=clock):
+            session.feed(sample)
+            if session.finished:
+                return
+    finally:
+        session.finish()
+        session.status.set_link("ended")
+
+
+def run_simulation_now(
+    session: LiveSession,
+    samples: Sequence[Sample],
+    until_t_s: float = math.inf,
+    on_update: Callable[[LiveSession], None] | None = None,
+) -> None:
+    """Feed samples at once, without an event loop, up to session time ``until_t_s``."""
+    session.status.set_link("simulated")
+    for sample in samples:
+        if sample.t_s > until_t_s:
+            return
+        session.feed(sample)
+        if on_update is not None:
+            on_update(session)
+    session.finish()
+    session.status.set_link("ended")
+
+
+class StrapFeed:
+    """A Bluetooth strap feeding the session; ``run`` until stopped or the strap is lost."""
+
+    def __init__(
+        self,
+        session: LiveSession,
+        *,
+        address: str | None = None,
+        name: str | None = None,
+        last_used_address: str | None = None,
+        backend: Any = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_link: Callable[[str], None] | None = None,
+    ) -> None:
+        from pausepoint.sources.ble import BleSource
+
+        if clock is None:
+            start_s = time.monotonic()
+
+            def clock() -> float:
+                return time.monotonic() - start_s
+
+        self.session = session
+
+        def on_state(state: Any) -> None:
+            session.status.set_link(str(state))
+            if on_link is not None:
+                on_link(str(state))
+
+        self.source = BleSource(
+            session.feed,
+            address=address,
+            name=name,
+            last_used_address=last_used_address,
+            on_event=session.add_source_event,
+            on_state=on_state,
+            on_info=session.set_strap,
+            acc=True,
+            clock=clock,
+            sleep=sleep,
+            backend=backend,
+        )
+
+    async def run(self) -> None:
+        """Stream until stop(); a strap not found or lost is said in the status line."""
+        from bleak.exc import BleakError
+
+        from pausepoint.errors import UserError
+
+        try:
+            await self.source.run()
+        except UserError as exc:
+            self.session.status.set_message(str(exc))
+        except (BleakError, OSError) as exc:
+            self.session.status.set_message(
+                f"Bluetooth is not available ({exc or type(exc).__name__}): turn it on, "
+                "or try a simulated conversation"
+            )
+        finally:
+            self.session.finish()
+
+    async def stop(self) -> None:
+        await self.source.stop()
+
+
+@dataclass(frozen=True)
+class ReplayInfo:
+    session_id: int
+    title: str
+    start_t_s: float
+    end_t_s: float
+    source: str = ""
+    note: str = ""
+
+
+SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+
+
+def source_words(source: str, strap_name: str | None = None) -> str:
+    """Where a session came from, for a person: "simulated (argument)", "Polar H10 …"."""
+    kind, _, detail = source.partition(":")
+    if kind == "simulated":
+        return f"simulated ({detail})"
+    if kind == "file":
+        return f"imported from {detail}"
+    return strap_name or "heart-rate strap"
+
+
+class ReplayModel:
+    """A stored session fed once through a fresh pipeline; the view shows it at any moment.
+
+    ``seek`` moves the moment (backwards: the view is rebuilt from the start, which costs
+    milliseconds, not a second pipeline run); ``advance`` plays at ``speed``.
+    """
+
+    def __init__(
+        self,
+        info: ReplayInfo,
+        updates: Sequence[Update],
+        markers: Sequence[tuple[float, str]],
+        source_events: Sequence[Event],
+        view: SessionViewModel,
+    ) -> None:
+        self.info = info
+        self.updates = list(updates)
+        self.markers = sorted(markers)
+        self.source_events = sorted(source_events, key=lambda e: e.t_s)
+        self.view = view
+        self.speed = 1.0
+        self.playing = False
+        self.position_s = info.start_t_s
+        self._next = 0
+        self._next_marker = 0
+        self._next_source = 0
+        view.reset()
+        self.seek(info.start_t_s)
+
+    @classmethod
+    def load(cls, store: Any, session_id: int, config: Config, view: SessionViewModel) -> Any:
+        from pausepoint.recorder import replay
+
+        info = store.session(session_id)
+        updates = list(replay(store, session_id, config))
+        markers = [(m.t_s, m.text) for m in store.markers(session_id)]
+        source_events = store.events(session_id, origin="source")
+        start_t_s = updates[0].t_s if updates else 0.0
+        end_t_s = updates[-1].t_s if updates else 0.0
+        when = info.started_utc.astimezone().strftime("%Y-%m-%d %H:%M")
+        title = f"Session {info.id}, {when}, {source_words(info.source, info.strap_name)}"
+        if info.note:
+            title += f": {info.note}"
+        meta = ReplayInfo(info.id, title, start_t_s, end_t_s, info.source, info.note or "")
+        return cls(meta, updates, markers, source_events, view)
+
+    @property
+    def duration_s(self) -> float:
+        return self.info.end_t_s - self.info.start_t_s
+
+    def entries(self) -> list[TimelineEntry]:
+        """The whole session's events, markers and strap events, in time order."""
+        entries = [event_entry(e) for u in self.updates for e in u.events]
+        entries += [marker_line(t_s, text) for t_s, text in self.markers]
+        entries += [event_entry(e) for e in self.source_events]
+        return sorted(entries, key=lambda entry: entry.t_s)
+
+    def seek(self, t_s: float) -> None:
+        t_s = min(max(t_s, self.info.start_t_s), self.info.end_t_s)
+        if t_s < self.position_s or self._next == 0:
+            self.view.reset()
+            self._next = self._next_marker = self._next_source = 0
+        updates = self.updates
+        while self._next < len(updates) and updates[self._next].t_s <= t_s:
+            self.view.feed(updates[self._next])
+            self._next += 1
+        while self._next_marker < len(self.markers) and self.markers[self._next_marker][0] <= t_s:
+            self.view.add_marker(*self.markers[self._next_marker])
+            self._next_marker += 1
+        events = self.source_events
+        while self._next_source < len(events) and events[self._next_source].t_s <= t_s:
+            self.view.add_event(events[self._next_source])
+            self._next_source += 1
+        self.position_s = t_s
+        if self._next >= len(updates):
+            self.view.end()
+
+    def play(self) -> None:
+        if self.position_s >= self.info.end_t_s:
+            self.seek(self.info.start_t_s)
+        self.playing = True
+
+    def pause(self) -> None:
+        self.playing = False
+
+    def advance(self, wall_dt_s: float) -> None:
+        """Move on by ``wall_dt_s`` of real time at the chosen speed (when playing)."""
+        if not self.playing:
+            return
+        self.seek(self.position_s + wall_dt_s * self.speed)
+        if self.position_s >= self.info.end_t_s:
+            self.playing = False

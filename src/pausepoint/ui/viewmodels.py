@@ -1,0 +1,568 @@
+"""What the dashboard shows, as plain Python fed with the pipeline's Updates (no Qt here).
+
+The dashboard is a thin shell: every number and state comes from an Update; this module
+only keeps what is on screen (numpy ring buffers for the graphs, the check-in prompt, the
+status line) so widgets can draw it at their own pace. Time is session time from the
+Updates, never a clock, so a test can feed a whole session and look at any moment of it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from pausepoint.config import ArousalConfig, Config
+from pausepoint.model import Event, EventKind, State, Update
+from pausepoint.monitor import EVENT_WORDS, STATE_WORDS, clock_text
+
+WINDOW_CHOICES_S = (120.0, 300.0, 600.0, 1200.0, 1800.0)
+DEFAULT_WINDOW_S = 600.0
+MAX_WINDOW_S = max(WINDOW_CHOICES_S)
+POINT_EVERY_S = 0.5
+"""Arousal and heart rate are kept at most twice a second: a 30-minute graph is 3600 points."""
+MAX_BEATS_PER_S = 4.0
+"""Room in the tachogram ring for 240 bpm over the longest window."""
+READINESS_S = 60.0
+"""The readiness check before a talk lasts one minute of settled signal."""
+GOOD_SIGNAL_ARTIFACT_RATE = 0.05
+"""Kubios advises against analysis above 5 % corrected beats (calibration/defaults.toml,
+[signal]); below it the signal is shown as good."""
+
+
+def flooding_arousal(cfg: ArousalConfig) -> float:
+    """The arousal where both signs reach the flooding criterion (score 1): about 70."""
+    return 100.0 / (1.0 + math.exp(-cfg.logistic_k * (1.0 - cfg.logistic_mid)))
+
+
+class RingSeries:
+    """A preallocated (t_s, value) ring; ``view()`` gives contiguous arrays without copying.
+
+    Every value is written twice, at i and i + capacity, so the last n values always sit
+    in one contiguous slice of the doubled buffer.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        self.capacity = capacity
+        self._t_s = np.full(2 * capacity, np.nan)
+        self._values = np.full(2 * capacity, np.nan)
+        self._head = 0
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def clear(self) -> None:
+        self._head = 0
+        self._size = 0
+
+    def append(self, t_s: float, value: float) -> None:
+        i = self._head
+        self._t_s[i] = self._t_s[i + self.capacity] = t_s
+        self._values[i] = self._values[i + self.capacity] = value
+        self._head = (i + 1) % self.capacity
+        self._size = min(self._size + 1, self.capacity)
+
+    @property
+    def last_t_s(self) -> float | None:
+        if not self._size:
+            return None
+        return float(self._t_s[(self._head - 1) % self.capacity])
+
+    def view(self) -> tuple[np.ndarray, np.ndarray]:
+        start = (self._head - self._size) % self.capacity
+        end = start + self._size
+        return self._t_s[start:end], self._values[start:end]
+
+    def since(self, from_t_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """The points at or after ``from_t_s`` (times only grow, so a binary search)."""
+        t_s, values = self.view()
+        first = int(np.searchsorted(t_s, from_t_s, side="left"))
+        return t_s[first:], values[first:]
+
+
+class Action(StrEnum):
+    START_BREAK = "start_break"
+    OPEN_PACER = "open_pacer"
+    CHECK_READINESS = "check_readiness"
+
+
+class PromptKind(StrEnum):
+    WAITING = "waiting"
+    CALIBRATING = "calibrating"
+    CALM = "calm"
+    CHECKING = "checking"
+    GOOD_MOMENT = "good_moment"
+    NOT_YET = "not_yet"
+    RISING = "rising"
+    FLOODED = "flooded"
+    BREAK = "break"
+    SETTLING = "settling"
+    COMING_DOWN = "coming_down"
+    READY = "ready"
+    SIGNAL_POOR = "signal_poor"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One check-in card: what to read, what to say, what can be done now."""
+
+    kind: PromptKind
+    title: str
+    body: str
+    say: str | None = None
+    actions: tuple[Action, ...] = ()
+    tips: tuple[str, ...] = ()
+    timer_text: str | None = None
+    timer_caption: str | None = None
+    progress: float | None = None
+    emphasis: bool = False
+    """The flooded prompt: larger and on a deep ground, so it cannot be missed."""
+    pacer: bool = False
+    """Show the breathing pacer with this prompt."""
+    action_labels: dict[Action, str] = field(default_factory=dict)
+
+
+ACTION_LABELS = {
+    Action.START_BREAK: "Start break",
+    Action.OPEN_PACER: "Breathe with the pacer",
+    Action.CHECK_READINESS: "Check if I'm ready",
+}
+
+GO_BACK_TIPS = (
+    "Speak from “I”: “I felt…”, not “You always…”.",
+    "Say what you need.",
+    "Listen first, then answer.",
+)
+
+
+@dataclass
+class _Readiness:
+    asked_t_s: float
+    start_t_s: float | None = None
+    stirred: bool = False
+    result: bool | None = None
+
+
+class CheckIn:
+    """The check-in flow, driven by the detector's states and events.
+
+    Before talking, a one-minute readiness check; rising, a nudge to breathe; flooded, the
+    prompt to pause with the words to say; a break with its timer; ready, how to go back in.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self._cfg = config
+        self.break_min_s = config.break_.min_s
+        self.calibration_s = config.baseline.settle_s + config.baseline.window_s
+        self.reset()
+
+    def reset(self) -> None:
+        self.state: State | None = None
+        self.t_s: float | None = None
+        self.first_t_s: float | None = None
+        self.arousal: float | None = None
+        self.break_start_t_s: float | None = None
+        self.break_spans: list[list[float | None]] = []
+        """[start, end] of each break; end None while it lasts."""
+        self._readiness: _Readiness | None = None
+
+    @property
+    def minutes_text(self) -> str:
+        return f"{round(self.break_min_s / 60)}-minute"
+
+    def feed(self, u: Update) -> None:
+        if self.first_t_s is None:
+            self.first_t_s = u.t_s
+        self.t_s = u.t_s
+        self.state = u.state
+        self.arousal = u.arousal
+        for event in u.events:
+            if event.kind == EventKind.BREAK_START:
+                self._break_started(event.t_s)
+            elif event.kind == EventKind.READY and self.break_start_t_s is not None:
+                self.break_spans[-1][1] = event.t_s
+                self.break_start_t_s = None
+        self._judge_readiness(u)
+
+    def start_break(self, t_s: float) -> None:
+        """The person pressed Start break: show the break at once (its event follows)."""
+        self._break_started(t_s)
+
+    def _break_started(self, t_s: float) -> None:
+        if self.break_start_t_s is not None:
+            return
+        self.break_start_t_s = t_s
+        self.break_spans.append([t_s, None])
+        self._readiness = None
+
+    def begin_readiness(self) -> None:
+        self._readiness = _Readiness(asked_t_s=self.t_s or 0.0)
+
+    @property
+    def readiness(self) -> bool | None:
+        """The last readiness check: True settled, False not, None none or still running."""
+        return None if self._readiness is None else self._readiness.result
+
+    def _judge_readiness(self, u: Update) -> None:
+        check = self._readiness
+        if check is None or check.result is not None:
+            return
+        if u.state in (State.RISING, State.FLOODED):
+            check.result = False
+            return
+        if u.state in (State.CALIBRATING, State.SIGNAL_POOR) or u.arousal is None:
+            check.start_t_s = None
+            check.stirred = False
+            return
+        if check.start_t_s is None:
+            check.start_t_s = u.t_s
+        if u.state not in (State.CALM, State.READY) or (
+            u.arousal >= self._cfg.flooding.rising_enter
+        ):
+            check.stirred = True
+        if u.t_s - check.start_t_s >= READINESS_S:
+            check.result = not check.stirred
+
+    def prompt(self) -> Prompt:
+        state = self.state
+        if state is None or self.t_s is None:
+            return Prompt(
+                PromptKind.WAITING,
+                "Waiting for your heartbeat…",
+                "Put the strap on, with its electrodes moistened. The first beats show here.",
+            )
+        if self.break_start_t_s is not None:
+            return self._on_break(state)
+        if state == State.FLOODED:
+            return self._flooded()
+        if state == State.SIGNAL_POOR:
+            return Prompt(
+                PromptKind.SIGNAL_POOR,
+                "The strap signal is unclear.",
+                "Check that the strap is snug and its electrodes are moist. Nothing is judged "
+                "until the signal is clear again.",
+            )
+        if state == State.READY:
+            return Prompt(
+                PromptKind.READY,
+                "Your body has settled.",
+                "It is a good time to go back to the conversation. When you do:",
+                tips=GO_BACK_TIPS,
+            )
+        if state == State.RECOVERING:
+            return Prompt(
+                PromptKind.COMING_DOWN,
+                "Your heart rate is coming down.",
+                f"A real break still helps: at least {round(self.break_min_s / 60)} minutes, "
+                "so your body can clear the stress hormones.",
+                actions=(Action.START_BREAK, Action.OPEN_PACER),
+            )
+        if state == State.RISING:
+            return Prompt(
+                PromptKind.RISING,
+                "Your body is getting stirred up.",
+                "Slow your breathing down: breathe out a little longer than you breathe in.",
+                actions=(Action.OPEN_PACER,),
+            )
+        if state == State.CALIBRATING:
+            elapsed_s = self.t_s - (self.first_t_s or self.t_s)
+            return Prompt(
+                PromptKind.CALIBRATING,
+                "Getting to know your calm",
+                "Sit comfortably and breathe as usual. pausepoint is learning your calm "
+                f"level; this takes about {math.ceil(self.calibration_s / 60)} minutes.",
+                progress=min(0.95, elapsed_s / self.calibration_s),
+            )
+        return self._calm()
+
+    def _calm(self) -> Prompt:
+        check = self._readiness
+        if check is not None and check.result is None:
+            done_s = 0.0 if check.start_t_s is None else (self.t_s or 0.0) - check.start_t_s
+            return Prompt(
+                PromptKind.CHECKING,
+                "Checking if this is a good moment…",
+                "Sit back and breathe as usual for a minute.",
+                progress=min(1.0, done_s / READINESS_S),
+            )
+        if check is not None and check.result:
+            return Prompt(
+                PromptKind.GOOD_MOMENT,
+                "This is a good moment.",
+                "Your body is settled. When you talk:",
+                tips=GO_BACK_TIPS,
+                actions=(Action.CHECK_READINESS,),
+                action_labels={Action.CHECK_READINESS: "Check again"},
+            )
+        if check is not None:
+            return Prompt(
+                PromptKind.NOT_YET,
+                "Not quite settled yet.",
+                "That's all right. Breathe slowly with the pacer for a few minutes, "
+                "then check again.",
+                actions=(Action.CHECK_READINESS,),
+                action_labels={Action.CHECK_READINESS: "Check again"},
+                pacer=True,
+            )
+        return Prompt(
+            PromptKind.CALM,
+            "You are calm.",
+            "Before you talk, you can check that this is a good moment. It takes a minute.",
+            actions=(Action.CHECK_READINESS, Action.OPEN_PACER),
+        )
+
+    def _flooded(self) -> Prompt:
+        return Prompt(
+            PromptKind.FLOODED,
+            "Time to pause.",
+            "Your body is flooded. It happens to everyone, and it makes listening hard. "
+            "Say this, then take a break:",
+            say=f"“I'm flooded. I need a {self.minutes_text} break. I'll come back.”",
+            actions=(Action.START_BREAK,),
+            emphasis=True,
+        )
+
+    def _on_break(self, state: State) -> Prompt:
+        assert self.break_start_t_s is not None and self.t_s is not None
+        elapsed_s = max(0.0, self.t_s - self.break_start_t_s)
+        left_s = max(0.0, self.break_min_s - elapsed_s)
+        tips = (
+            "Walk, or sit somewhere quiet.",
+            "Breathe slowly with the pacer.",
+            "Don't rehearse the argument: let your mind rest on something else.",
+        )
+        if state == State.SIGNAL_POOR:
+            tips = ("The strap signal is unclear: check it is snug and moist.", *tips)
+        if left_s > 0.0:
+            return Prompt(
+                PromptKind.BREAK,
+                "You are on a break.",
+                "Give your body time: the stress hormones take at least "
+                f"{round(self.break_min_s / 60)} minutes to clear.",
+                tips=tips,
+                timer_text=clock_text(math.ceil(left_s))[3:],
+                timer_caption=f"left of the {self.minutes_text} minimum",
+                progress=elapsed_s / self.break_min_s,
+                pacer=True,
+            )
+        return Prompt(
+            PromptKind.SETTLING,
+            f"The {round(self.break_min_s / 60)} minutes are up.",
+            "Your body is still settling. Keep breathing slowly; there is no rush.",
+            tips=tips,
+            timer_text=clock_text(elapsed_s)[3:] if elapsed_s < 3600 else clock_text(elapsed_s),
+            timer_caption="on a break so far",
+            progress=1.0,
+            pacer=True,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A line of the events list: something that happened, in words."""
+
+    t_s: float
+    text: str
+    kind: str
+
+
+def event_entry(event: Event) -> TimelineEntry:
+    text = EVENT_WORDS[event.kind]
+    if event.kind == EventKind.GAP and event.detail.get("reason") == "link lost":
+        text = "The strap connection dropped; reconnecting."
+    return TimelineEntry(event.t_s, text, str(event.kind))
+
+
+def marker_entry(t_s: float, text: str) -> TimelineEntry:
+    return TimelineEntry(t_s, f"You noted: {text}", "marker")
+
+
+class SessionViewModel:
+    """Everything the session view draws: the graphs' ring buffers, numbers, prompt, events."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        capacity_s: float = MAX_WINDOW_S,
+        point_every_s: float = POINT_EVERY_S,
+    ) -> None:
+        self.config = config
+        self.point_every_s = point_every_s
+        points = int(capacity_s / point_every_s) + 16
+        self.arousal = RingSeries(points)
+        self.hr = RingSeries(points)
+        self.rr = RingSeries(int(capacity_s * MAX_BEATS_PER_S) + 16)
+        self.checkin = CheckIn(config)
+        self.flooding_line = flooding_arousal(config.arousal)
+        self.rising_line = config.flooding.rising_enter
+        self.reset()
+
+    def reset(self) -> None:
+        self.arousal.clear()
+        self.hr.clear()
+        self.rr.clear()
+        self.checkin.reset()
+        self.latest: Update | None = None
+        self.entries: list[TimelineEntry] = []
+        self.markers: list[tuple[float, str]] = []
+        self.ended = False
+        self.revision = 0
+        """Grows with every change: the renderer draws only when it moved."""
+        self._last_point_t_s: float | None = None
+        self._last_state: State | None = None
+
+    @property
+    def t_s(self) -> float:
+        return 0.0 if self.latest is None else self.latest.t_s
+
+    @property
+    def state(self) -> State | None:
+        return None if self.latest is None else self.latest.state
+
+    def feed(self, u: Update) -> None:
+        self.latest = u
+        self.checkin.feed(u)
+        for beat in u.beats:
+            self.rr.append(beat.t_s, beat.rr_ms)
+        due = self._last_point_t_s is None or u.t_s - self._last_point_t_s >= self.point_every_s
+        if due or u.state != self._last_state:
+            self.arousal.append(u.t_s, np.nan if u.arousal is None else u.arousal)
+            self.hr.append(u.t_s, np.nan if u.hr_bpm is None else u.hr_bpm)
+            self._last_point_t_s = u.t_s
+            self._last_state = u.state
+        self.entries += [event_entry(e) for e in u.events]
+        self.revision += 1
+
+    def add_event(self, event: Event) -> None:
+        """An event from the source (strap lost, reconnected), not the pipeline."""
+        self.entries.append(event_entry(event))
+        self.revision += 1
+
+    def add_marker(self, t_s: float, text: str) -> None:
+        self.markers.append((t_s, text))
+        self.entries.append(marker_entry(t_s, text))
+        self.revision += 1
+
+    def start_break(self, t_s: float) -> None:
+        self.checkin.start_break(t_s)
+        self.revision += 1
+
+    def begin_readiness(self) -> None:
+        self.checkin.begin_readiness()
+        self.revision += 1
+
+    def end(self) -> None:
+        self.ended = True
+        self.revision += 1
+
+    def prompt(self) -> Prompt:
+        return self.checkin.prompt()
+
+    def state_words(self) -> str:
+        state = self.state
+        return "waiting for the strap" if state is None else STATE_WORDS[state]
+
+    def break_spans(self) -> list[tuple[float, float]]:
+        return [
+            (start, self.t_s if end is None else end)
+            for start, end in self.checkin.break_spans
+            if start is not None
+        ]
+
+    def hr_text(self) -> tuple[str, str]:
+        """(current heart rate, how it compares with the calm level)."""
+        u = self.latest
+        if u is None or u.hr_bpm is None:
+            return "–", "heart rate, beats a minute"
+        if u.baseline is None:
+            return f"{u.hr_bpm:.0f}", "learning your calm level"
+        diff = round(u.hr_bpm - u.baseline.hr_bpm)
+        how = "the same" if diff == 0 else f"{abs(diff)} {'above' if diff > 0 else 'below'}"
+        return f"{u.hr_bpm:.0f}", f"your calm: {u.baseline.hr_bpm:.0f}\n{how}"
+
+    def rmssd_text(self) -> tuple[str, str]:
+        u = self.latest
+        if u is None or u.rmssd_ms is None:
+            return "–", "after 30 s of beats"
+        if u.baseline is None:
+            return f"{u.rmssd_ms:.0f}", "learning your calm level"
+        return f"{u.rmssd_ms:.0f}", f"your calm: {u.baseline.rmssd_ms:.0f}"
+
+
+LINK_WORDS = {
+    "scanning": "Looking for the strap…",
+    "connecting": "Connecting…",
+    "streaming": "Connected",
+    "reconnecting": "Reconnecting…",
+    "lost": "Strap lost",
+    "stopped": "Not connected",
+    "simulated": "Simulated",
+    "ended": "Session ended",
+    "replay": "Replay",
+}
+
+
+@dataclass
+class StatusModel:
+    """The status line: which strap, its link, battery, signal, recording and elapsed time."""
+
+    source_label: str = "No strap"
+    link: str = "stopped"
+    battery_pct: int | None = None
+    recording: bool = False
+    session_id: int | None = None
+    message: str | None = None
+    elapsed_s: float = 0.0
+    signal: str = "–"
+    revision: int = 0
+
+    def feed(self, u: Update, poor_artifact_rate: float) -> None:
+        self.elapsed_s = u.t_s
+        if u.state == State.SIGNAL_POOR:
+            self.signal = "poor"
+        elif u.artifact_rate is None:
+            self.signal = "checking"
+        elif u.artifact_rate <= GOOD_SIGNAL_ARTIFACT_RATE:
+            self.signal = "good"
+        elif u.artifact_rate < poor_artifact_rate:
+            self.signal = "fair"
+        else:
+            self.signal = "poor"
+        self.revision += 1
+
+    def set_link(self, link: str) -> None:
+        self.link = str(link)
+        self.revision += 1
+
+    def set_strap(self, name: str | None, address: str | None, battery_pct: int | None) -> None:
+        self.source_label = name or address or "Heart-rate strap"
+        self.battery_pct = battery_pct
+        self.revision += 1
+
+    def set_message(self, message: str | None) -> None:
+        self.message = message
+        self.revision += 1
+
+    def link_text(self) -> str:
+        return LINK_WORDS.get(self.link, self.link)
+
+    def battery_text(self) -> str:
+        return "" if self.battery_pct is None else f"Battery {self.battery_pct} %"
+
+    def signal_text(self) -> str:
+        return f"Signal {self.signal}"
+
+    def recording_text(self) -> str:
+        if not self.recording:
+            return "Not recording"
+        where = f" (session {self.session_id})" if self.session_id is not None else ""
+        return f"● Recording{where}"
+
+    def elapsed_text(self) -> str:
+        return clock_text(self.elapsed_s)

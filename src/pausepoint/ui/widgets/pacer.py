@@ -1,0 +1,194 @@
+"""The breathing pacer: a circle that grows as you breathe in and shrinks as you breathe out.
+
+Its phase is ``breathing.pacer_phase`` of the injected clock, so what it shows at any time is
+known without waiting; it animates only while visible.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pausepoint.breathing import (
+    DEFAULT_INHALE_FRACTION,
+    DEFAULT_RATE_BPM,
+    INHALE,
+    INHALE_FRACTIONS,
+    following,
+    lung_fill,
+    pacer_phase,
+    seconds_left_in_phase,
+)
+from pausepoint.ui import theme
+
+FRAME_MS = 33
+COUNT_SLACK_S = 1e-6
+"""The count shows whole seconds left; this keeps 3.0000000000000004 from reading as 4."""
+RATES_BPM = (4.5, 5.0, 5.5, 6.0, 6.5, 7.0)
+
+
+class _Breath(QWidget):
+    """The animated shape."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fill = 0.0
+        self.setMinimumSize(110, 110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height()) - 8
+        centre = QPointF(self.width() / 2, self.height() / 2)
+        outer = side / 2
+        inner = outer * 0.28
+        radius = inner + (outer - inner) * self.fill
+        guide = QPen(QColor(theme.LINE), 2, Qt.PenStyle.DashLine)
+        painter.setPen(guide)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(centre, outer, outer)
+        fill = QColor(theme.SKY_BLUE)
+        fill.setAlpha(110 + round(90 * self.fill))
+        painter.setPen(QPen(QColor(theme.BLUE), 2))
+        painter.setBrush(fill)
+        painter.drawEllipse(
+            QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        )
+        painter.end()
+
+
+class PacerWidget(QFrame):
+    """Breathe with the circle; ``closed`` when the person hides it."""
+
+    closed = Signal()
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self._clock = clock
+        self._origin_s: float | None = None
+        self._held_t_s: float | None = None
+        self.rate_bpm = DEFAULT_RATE_BPM
+        self.inhale_fraction = DEFAULT_INHALE_FRACTION
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(4)
+        head = QHBoxLayout()
+        title = QLabel("Breathe with the circle")
+        title.setStyleSheet("font-weight: 600;")
+        head.addWidget(title, 1)
+        hide = QPushButton("Hide")
+        hide.setStyleSheet("padding: 2px 10px; min-height: 16px;")
+        hide.setObjectName("hidePacer")
+        hide.clicked.connect(self.closed.emit)
+        head.addWidget(hide)
+        layout.addLayout(head)
+        self.breath = _Breath()
+        body = QHBoxLayout()
+        body.addWidget(self.breath, 1)
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        self.phase = QLabel("")
+        self.phase.setStyleSheet(f"font-size: {theme.BASE_PT + 5}pt; color: {theme.DEEP};")
+        right.addWidget(self.phase)
+        self.rate = QComboBox()
+        for rate in RATES_BPM:
+            self.rate.addItem(f"{rate:g} breaths a minute", rate)
+        self.rate.setCurrentIndex(RATES_BPM.index(DEFAULT_RATE_BPM))
+        self.rate.currentIndexChanged.connect(self._settings_changed)
+        self.ratio = QComboBox()
+        for name, fraction in INHALE_FRACTIONS.items():
+            self.ratio.addItem(f"in {name.replace(':', ' : out ')}", fraction)
+        self.ratio.setCurrentIndex(list(INHALE_FRACTIONS.values()).index(DEFAULT_INHALE_FRACTION))
+        self.ratio.currentIndexChanged.connect(self._settings_changed)
+        right.addWidget(self.rate)
+        right.addWidget(self.ratio)
+        right.addStretch(1)
+        body.addLayout(right, 1)
+        layout.addLayout(body, 1)
+        self.feedback = QLabel("")
+        self.feedback.setWordWrap(True)
+        self.feedback.setObjectName("muted")
+        self.feedback.setStyleSheet(f"font-size: {theme.BASE_PT - 1}pt;")
+        layout.addWidget(self.feedback)
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self.tick)
+        self.tick()
+
+    def set_rate(self, rate_bpm: float, inhale_fraction: float) -> None:
+        """A given resonance rate (e.g. from a calibration profile) and in:out share."""
+        self.rate_bpm = rate_bpm
+        self.inhale_fraction = inhale_fraction
+        for combo, value in ((self.rate, rate_bpm), (self.ratio, inhale_fraction)):
+            index = combo.findData(value)
+            if index < 0 and combo is self.rate:
+                combo.addItem(f"{value:g} breaths a minute", value)
+                index = combo.count() - 1
+            if index >= 0 and index != combo.currentIndex():
+                combo.blockSignals(True)
+                combo.setCurrentIndex(index)
+                combo.blockSignals(False)
+        self._origin_s = None
+        self.tick()
+
+    def _settings_changed(self) -> None:
+        self.set_rate(float(self.rate.currentData()), float(self.ratio.currentData()))
+
+    def hold(self, t_s: float | None) -> None:
+        """Stand still at ``t_s`` into the breathing (a screenshot); None follows the clock."""
+        self._held_t_s = t_s
+        self.tick()
+
+    def pacer_t_s(self) -> float:
+        """Time since the pacer (re)started: each start begins with a breath in."""
+        if self._held_t_s is not None:
+            return self._held_t_s
+        now_s = self._clock()
+        if self._origin_s is None:
+            self._origin_s = now_s
+        return now_s - self._origin_s
+
+    def tick(self) -> None:
+        t_s = self.pacer_t_s()
+        phase, _fraction = pacer_phase(t_s, self.rate_bpm, self.inhale_fraction)
+        left_s = math.ceil(
+            seconds_left_in_phase(t_s, self.rate_bpm, self.inhale_fraction) - COUNT_SLACK_S
+        )
+        words = "Breathe in" if phase == INHALE else "Breathe out"
+        text = f"{words}…  {left_s}"
+        if self.phase.text() != text:
+            self.phase.setText(text)
+        self.breath.fill = lung_fill(t_s, self.rate_bpm, self.inhale_fraction)
+        self.breath.update()
+
+    def set_feedback(self, coherence: float | None, resp_rate_bpm: float | None) -> None:
+        result = following(coherence, resp_rate_bpm, self.rate_bpm)
+        text = " ".join(part for part in (result.words, result.breath_words) if part)
+        if self.feedback.text() != text:
+            self.feedback.setText(text)
+
+    def showEvent(self, event: object) -> None:
+        self._origin_s = None
+        self.tick()
+        self._timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: object) -> None:
+        self._timer.stop()
+        super().hideEvent(event)

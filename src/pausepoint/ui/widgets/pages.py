@@ -1,0 +1,427 @@
+"""The dashboard's pages: start (pick a strap or a simulation), live, past sessions, replay."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pausepoint.monitor import clock_text
+from pausepoint.ui.session import SPEEDS, TRIGGERED, ReplayModel, source_words
+from pausepoint.ui.viewmodels import SessionViewModel
+from pausepoint.ui.widgets.checkin import set_flag
+from pausepoint.ui.widgets.events import EventsList
+from pausepoint.ui.widgets.session_view import SessionView
+
+PLAY_EVERY_MS = 100
+SLIDER_STEPS_PER_S = 10
+SIMULATION_SPEEDS = (1.0, 10.0, 60.0)
+
+
+def _page() -> tuple[QWidget, QVBoxLayout]:
+    page = QWidget()
+    page.setObjectName("page")
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(18, 14, 18, 10)
+    layout.setSpacing(12)
+    return page, layout
+
+
+def _card() -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName("card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(20, 16, 20, 16)
+    layout.setSpacing(10)
+    return card, layout
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("title")
+    label.setWordWrap(True)
+    return label
+
+
+def _muted(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+def _primary(text: str) -> QPushButton:
+    button = QPushButton(text)
+    set_flag(button, "primary", True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+class StartPage(QWidget):
+    """How a session begins: the strap found by a scan, or a simulated conversation."""
+
+    connect_requested = Signal(str)
+    rescan_requested = Signal()
+    simulate_requested = Signal(str, float)
+    sessions_requested = Signal()
+
+    def __init__(self, scenarios: dict[str, str]) -> None:
+        super().__init__()
+        self.setObjectName("page")
+        page, layout = _page()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        layout.addWidget(_title("Welcome. Let's get ready."))
+        layout.addWidget(
+            _muted(
+                "Put the strap on with its electrodes moistened, and keep it near this "
+                "computer. pausepoint notices when your body gets flooded and helps you pause."
+            )
+        )
+        strap, strap_layout = _card()
+        strap_layout.addWidget(QLabel("Your strap"))
+        self.scan_message = _muted("")
+        strap_layout.addWidget(self.scan_message)
+        self.found = QListWidget()
+        self.found.setMaximumHeight(160)
+        self.found.itemDoubleClicked.connect(lambda _item: self._connect())
+        strap_layout.addWidget(self.found)
+        row = QHBoxLayout()
+        self.connect_button = _primary("Connect")
+        self.connect_button.clicked.connect(self._connect)
+        self.rescan_button = QPushButton("Look again")
+        self.rescan_button.clicked.connect(self.rescan_requested.emit)
+        row.addWidget(self.connect_button)
+        row.addWidget(self.rescan_button)
+        row.addStretch(1)
+        strap_layout.addLayout(row)
+        layout.addWidget(strap)
+        sim, sim_layout = _card()
+        sim_layout.addWidget(QLabel("No strap at hand? Try a simulated conversation"))
+        self.scenario = QComboBox()
+        self.scenario.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scenario.setMinimumContentsLength(40)
+        for name, description in scenarios.items():
+            self.scenario.addItem(f"{name}: {description}", name)
+        index = self.scenario.findData("argument")
+        self.scenario.setCurrentIndex(max(0, index))
+        sim_layout.addWidget(self.scenario)
+        row = QHBoxLayout()
+        self.speed = QComboBox()
+        for speed in SIMULATION_SPEEDS:
+            self.speed.addItem("real time" if speed == 1.0 else f"{speed:g}× faster", speed)
+        row.addWidget(self.speed)
+        self.simulate_button = QPushButton("Start the simulation")
+        self.simulate_button.clicked.connect(
+            lambda: self.simulate_requested.emit(
+                str(self.scenario.currentData()), float(self.speed.currentData())
+            )
+        )
+        row.addWidget(self.simulate_button)
+        row.addStretch(1)
+        sim_layout.addLayout(row)
+        layout.addWidget(sim)
+        history = QPushButton("See past sessions")
+        history.clicked.connect(self.sessions_requested.emit)
+        layout.addWidget(history, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.set_found([])
+
+    def set_message(self, text: str) -> None:
+        self.scan_message.setText(text)
+
+    def set_found(self, straps: Sequence[Any]) -> None:
+        """Straps from a scan (sources.ble.FoundStrap), strongest first."""
+        self.found.clear()
+        for strap in straps:
+            name = strap.name or "Unnamed strap"
+            model = f" ({strap.model})" if strap.model and strap.model not in name else ""
+            item = QListWidgetItem(f"{name}{model}  ·  {_signal_words(strap.rssi_dbm)}")
+            item.setData(Qt.ItemDataRole.UserRole, strap.address)
+            self.found.addItem(item)
+        if straps:
+            self.found.setCurrentRow(0)
+        self.found.setVisible(bool(straps))
+        self.connect_button.setEnabled(bool(straps))
+
+    def _connect(self) -> None:
+        item = self.found.currentItem()
+        if item is not None:
+            self.connect_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _signal_words(rssi_dbm: int) -> str:
+    if rssi_dbm >= -60:
+        return "close by"
+    if rssi_dbm >= -80:
+        return "in reach"
+    return "far away"
+
+
+class LivePage(QWidget):
+    """The session as it happens, with the marker button and a note field."""
+
+    marker_requested = Signal(str)
+    end_requested = Signal()
+    new_requested = Signal()
+
+    def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.setObjectName("page")
+        page, layout = _page()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        self.session_view = SessionView(view, clock=clock)
+        layout.addWidget(self.session_view, 1)
+        self.events = EventsList()
+        self.session_view.add_side_widget(_muted("What happened"))
+        self.session_view.add_side_widget(self.events, 1)
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.marker_button = QPushButton(TRIGGERED)
+        self.marker_button.setToolTip("Marks this moment in the session, to look at later")
+        self.marker_button.clicked.connect(lambda: self.marker_requested.emit(TRIGGERED))
+        row.addWidget(self.marker_button)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("A note for this moment (kept with the session)")
+        self.note.returnPressed.connect(self._save_note)
+        row.addWidget(self.note, 1)
+        self.save_note = QPushButton("Save note")
+        self.save_note.clicked.connect(self._save_note)
+        row.addWidget(self.save_note)
+        self.marked = _muted("")
+        row.addWidget(self.marked)
+        self.end_button = QPushButton("End session")
+        self.end_button.clicked.connect(self.end_requested.emit)
+        row.addWidget(self.end_button)
+        self.new_button = _primary("New session")
+        self.new_button.clicked.connect(self.new_requested.emit)
+        self.new_button.setVisible(False)
+        row.addWidget(self.new_button)
+        layout.addLayout(row)
+
+    def _save_note(self) -> None:
+        text = self.note.text().strip()
+        if text:
+            self.marker_requested.emit(text)
+            self.note.clear()
+
+    def set_ended(self, ended: bool) -> None:
+        for widget in (self.marker_button, self.note, self.save_note):
+            widget.setEnabled(not ended)
+        self.end_button.setVisible(not ended)
+        self.new_button.setVisible(ended)
+
+
+class SessionsPage(QWidget):
+    """Past sessions, newest first; open one to replay it."""
+
+    open_requested = Signal(int)
+
+    COLUMNS = ("When", "Length", "Flooded", "Peak heart rate", "Source", "Note")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("page")
+        page, layout = _page()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        layout.addWidget(_title("Past sessions"))
+        self.message = _muted("")
+        layout.addWidget(self.message)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self._open(row))
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.open_button = _primary("Replay this session")
+        self.open_button.clicked.connect(lambda: self._open(self.table.currentRow()))
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self._ids: list[int] = []
+
+    def set_sessions(self, infos: Sequence[Any], message: str = "") -> None:
+        """Rows of store.SessionInfo, newest first."""
+        self._ids = [info.id for info in infos]
+        self.table.setRowCount(len(infos))
+        for row, info in enumerate(infos):
+            peak = "–" if info.peak_hr_bpm is None else f"{info.peak_hr_bpm:.0f} bpm"
+            cells = (
+                info.started_utc.astimezone().strftime("%Y-%m-%d %H:%M"),
+                clock_text(info.duration_s),
+                f"{info.flooded_s / 60:.1f} min",
+                peak,
+                source_words(info.source, info.strap_name),
+                info.note or "",
+            )
+            for col, text in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        if infos:
+            self.table.selectRow(0)
+        self.open_button.setEnabled(bool(infos))
+        self.message.setText(
+            message or ("" if infos else "No sessions yet. They appear here once recorded.")
+        )
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < len(self._ids):
+            self.open_requested.emit(self._ids[row])
+
+
+class ReplayPage(QWidget):
+    """A past session, with the graphs as they were live, a timeline and its events."""
+
+    back_requested = Signal()
+    export_requested = Signal()
+    report_requested = Signal()
+
+    def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.setObjectName("page")
+        self._clock = clock
+        self._last_tick_s: float | None = None
+        self.model: ReplayModel | None = None
+        page, layout = _page()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        head = QHBoxLayout()
+        self.title = QLabel("")
+        self.title.setStyleSheet("font-weight: 600;")
+        head.addWidget(self.title, 1)
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(self.export_requested.emit)
+        self.report_button = QPushButton("Make a report")
+        self.report_button.clicked.connect(self.report_requested.emit)
+        back = QPushButton("Back to sessions")
+        back.clicked.connect(self.back_requested.emit)
+        for button in (self.export_button, self.report_button, back):
+            head.addWidget(button)
+        layout.addLayout(head)
+        self.session_view = SessionView(view, interactive=False, clock=clock)
+        layout.addWidget(self.session_view, 1)
+        controls = QHBoxLayout()
+        self.play_button = _primary("Play")
+        self.play_button.clicked.connect(self.toggle_play)
+        controls.addWidget(self.play_button)
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(f"{speed:g}×", speed)
+        self.speed.currentIndexChanged.connect(self._speed_changed)
+        controls.addWidget(self.speed)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.valueChanged.connect(self._slider_moved)
+        controls.addWidget(self.slider, 1)
+        self.position = QLabel("")
+        controls.addWidget(self.position)
+        layout.addLayout(controls)
+        events_head = _muted("What happened (click to go there)")
+        self.events = EventsList()
+        self.events.jump.connect(self.seek)
+        self.session_view.add_side_widget(events_head)
+        self.session_view.add_side_widget(self.events, 1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(PLAY_EVERY_MS)
+        self._timer.timeout.connect(self.tick)
+        self._syncing = False
+
+    def set_model(self, model: ReplayModel) -> None:
+        self.pause()
+        self.model = model
+        self.title.setText(model.info.title)
+        self._syncing = True
+        self.slider.setRange(
+            round(model.info.start_t_s * SLIDER_STEPS_PER_S),
+            round(model.info.end_t_s * SLIDER_STEPS_PER_S),
+        )
+        self._syncing = False
+        self.events.forget()
+        self.events.set_entries(model.entries(), follow=False)
+        self.speed.setCurrentIndex(SPEEDS.index(model.speed))
+        self.sync()
+
+    def seek(self, t_s: float) -> None:
+        if self.model is None:
+            return
+        self.model.seek(t_s)
+        self.sync()
+
+    def _slider_moved(self, value: int) -> None:
+        if not self._syncing:
+            self.seek(value / SLIDER_STEPS_PER_S)
+
+    def _speed_changed(self) -> None:
+        if self.model is not None:
+            self.model.speed = float(self.speed.currentData())
+
+    def toggle_play(self) -> None:
+        if self.model is None:
+            return
+        if self.model.playing:
+            self.pause()
+        else:
+            self.model.play()
+            self._last_tick_s = self._clock()
+            self._timer.start()
+            self.sync()
+
+    def pause(self) -> None:
+        self._timer.stop()
+        if self.model is not None:
+            self.model.pause()
+            self.sync()
+
+    def tick(self) -> None:
+        """Advance by the real time since the last tick (the injected clock's)."""
+        if self.model is None:
+            return
+        now_s = self._clock()
+        last_s = self._last_tick_s if self._last_tick_s is not None else now_s
+        self._last_tick_s = now_s
+        self.model.advance(now_s - last_s)
+        if not self.model.playing:
+            self._timer.stop()
+        self.sync()
+
+    def sync(self) -> None:
+        """Show the model's moment: slider, time, play button, the session view."""
+        model = self.model
+        if model is None:
+            return
+        self._syncing = True
+        self.slider.setValue(round(model.position_s * SLIDER_STEPS_PER_S))
+        self._syncing = False
+        self.position.setText(f"{clock_text(model.position_s)} of {clock_text(model.info.end_t_s)}")
+        self.play_button.setText("Pause" if model.playing else "Play")
+        self.session_view.render()

@@ -1,0 +1,165 @@
+"""One session on screen, live or replayed: check-in card, graphs, numbers and the pacer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from pausepoint.ui.viewmodels import (
+    DEFAULT_WINDOW_S,
+    WINDOW_CHOICES_S,
+    Action,
+    PromptKind,
+    SessionViewModel,
+)
+from pausepoint.ui.widgets.checkin import CheckInCard
+from pausepoint.ui.widgets.pacer import PacerWidget
+from pausepoint.ui.widgets.plots import ArousalPlot, HeartRatePlot, TachogramPlot
+from pausepoint.ui.widgets.readings import Readings
+
+SIDE_WIDTH_PX = 340
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    return label
+
+
+class SessionView(QWidget):
+    """Draws a SessionViewModel when asked (``render``), at most as often as its owner asks.
+
+    ``break_requested`` is emitted for Start break: the owner records it before it shows.
+    """
+
+    break_requested = Signal()
+
+    def __init__(
+        self,
+        view: SessionViewModel,
+        *,
+        interactive: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.view = view
+        self.window_s = DEFAULT_WINDOW_S
+        self._drawn_revision = -1
+        self._pacer_wanted = False
+        self._pacer_dismissed: PromptKind | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(12)
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        self.checkin = CheckInCard(interactive=interactive)
+        self.checkin.action.connect(self._on_action)
+        top.addWidget(self.checkin, 1)
+        self.pacer = PacerWidget(clock)
+        self.pacer.closed.connect(self._hide_pacer)
+        self.pacer.setVisible(False)
+        self.pacer.setFixedWidth(SIDE_WIDTH_PX)
+        top.addWidget(self.pacer)
+        outer.addLayout(top)
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        outer.addLayout(row, 1)
+        graphs = QVBoxLayout()
+        graphs.setSpacing(6)
+        head = QHBoxLayout()
+        head.addWidget(_caption("Arousal: how stirred up your body is, 0 to 100"), 1)
+        shown = QLabel("Show the last")
+        shown.setObjectName("muted")
+        head.addWidget(shown)
+        self.window_choice = QComboBox()
+        for window_s in WINDOW_CHOICES_S:
+            self.window_choice.addItem(f"{window_s / 60:g} minutes", window_s)
+        self.window_choice.setCurrentIndex(WINDOW_CHOICES_S.index(DEFAULT_WINDOW_S))
+        self.window_choice.currentIndexChanged.connect(
+            lambda _i: self.set_window(float(self.window_choice.currentData()))
+        )
+        head.addWidget(self.window_choice)
+        graphs.addLayout(head)
+        self.arousal_plot = ArousalPlot(view.rising_line, view.flooding_line)
+        self.hr_plot = HeartRatePlot()
+        self.rr_plot = TachogramPlot()
+        graphs.addWidget(self.arousal_plot, 5)
+        graphs.addWidget(_caption("Heart rate, beats a minute"))
+        graphs.addWidget(self.hr_plot, 2)
+        graphs.addWidget(_caption("Time between heartbeats, ms"))
+        graphs.addWidget(self.rr_plot, 2)
+        row.addLayout(graphs, 1)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(8)
+        self.readings = Readings()
+        side.addWidget(self.readings, 0)
+        self._side = side
+        holder = QWidget()
+        holder.setLayout(side)
+        holder.setFixedWidth(SIDE_WIDTH_PX)
+        row.addWidget(holder)
+
+    def add_side_widget(self, widget: QWidget, stretch: int = 0) -> None:
+        """Put more beside the graphs, under the numbers (the replay's events list)."""
+        self._side.addWidget(widget, stretch)
+
+    def set_window(self, window_s: float) -> None:
+        self.window_s = window_s
+        index = self.window_choice.findData(window_s)
+        if index >= 0 and index != self.window_choice.currentIndex():
+            self.window_choice.setCurrentIndex(index)
+        self.render(force=True)
+
+    def _on_action(self, name: str) -> None:
+        action = Action(name)
+        if action == Action.START_BREAK:
+            self.break_requested.emit()
+        elif action == Action.OPEN_PACER:
+            self._pacer_wanted = True
+            self._pacer_dismissed = None
+        elif action == Action.CHECK_READINESS:
+            self.view.begin_readiness()
+        self.render(force=True)
+
+    def _hide_pacer(self) -> None:
+        self._pacer_wanted = False
+        prompt = self.checkin.prompt
+        self._pacer_dismissed = None if prompt is None else prompt.kind
+        self.render(force=True)
+
+    def render(self, force: bool = False) -> bool:
+        """Draw what changed since the last call; False when there was nothing to draw."""
+        view = self.view
+        if not force and view.revision == self._drawn_revision:
+            return False
+        self._drawn_revision = view.revision
+        prompt = view.prompt()
+        self.checkin.set_prompt(prompt)
+        if self._pacer_dismissed is not None and prompt.kind != self._pacer_dismissed:
+            self._pacer_dismissed = None
+        pacer_on = self._pacer_wanted or (prompt.pacer and self._pacer_dismissed is None)
+        if self.pacer.isVisibleTo(self) != pacer_on:
+            self.pacer.setVisible(pacer_on)
+        latest = view.latest
+        if latest is not None:
+            self.pacer.set_feedback(latest.coherence, latest.resp_rate_bpm)
+        self.readings.render(view)
+        end_s = max(view.t_s, self.window_s)
+        start_s = end_s - self.window_s
+        t_s, arousal = view.arousal.since(start_s)
+        self.arousal_plot.set_data(np.array(t_s), np.array(arousal))
+        self.arousal_plot.set_markers([t for t, _text in view.markers if t >= start_s])
+        self.arousal_plot.set_breaks(view.break_spans(), start_s)
+        t_s, hr_bpm = view.hr.since(start_s)
+        baseline = None if latest is None or latest.baseline is None else latest.baseline.hr_bpm
+        self.hr_plot.set_data(np.array(t_s), np.array(hr_bpm), baseline)
+        t_s, rr_ms = view.rr.since(start_s)
+        self.rr_plot.set_data(np.array(t_s), np.array(rr_ms))
+        for plot in (self.arousal_plot, self.hr_plot, self.rr_plot):
+            plot.set_window(start_s, end_s)
+        return True

@@ -1,0 +1,199 @@
+"""Strap states reach the status bar: the real bleak client over bumble's virtual link, an
+emulated Polar H10, the dashboard's own BLE path, all on the qasync loop.
+
+Session time runs on the strap's ScaledClock (shared with the source), so seconds of strap
+time pass in tens of milliseconds; the window's status line is read as the person sees it.
+Each test runs whole inside one run of the loop: bumble's advertising timers must not fire
+while the loop is not running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from hardware.bumble_backend import VirtualRadio
+from hardware.virtual_strap import ScaledClock, VirtualStrap
+from PySide6.QtCore import Qt
+
+from pausepoint.config import Config
+from pausepoint.sources.simulated import simulate
+from pausepoint.store import Store
+
+SPEED = 20.0
+STRAP_NAME = "Polar H10 7E3A1B2C"
+STRAP_ADDRESS = "F0:5A:1B:2C:3D:4E"
+WITHIN_S = 20.0
+"""Wall-clock bound on a test, in case the dashboard never gets where it should."""
+
+
+class Rig:
+    """A virtual radio with one emulated strap."""
+
+    def __init__(self) -> None:
+        self.radio = VirtualRadio()
+        self.clock = ScaledClock(SPEED)
+        self.strap = VirtualStrap(self.radio, self.clock, pmd_kinds=())
+
+    async def __aenter__(self) -> Rig:
+        await self.strap.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.strap.stop()
+        await self.radio.close()
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        while not condition():
+            await self.clock.sleep(0.05)
+
+
+def labels(window) -> dict[str, str]:
+    window.render_frame()
+    return {key: label.text() for key, label in window.status_labels.items()}
+
+
+def _window(config: Config, db: Path, rig: Rig):
+    from pausepoint.ui.main_window import MainWindow
+
+    window = MainWindow(
+        config, db=db, backend=rig.radio.backend(), strap_clock=rig.clock.now, sleep=rig.clock.sleep
+    )
+    window.resize(1280, 820)
+    window.show()
+    return window
+
+
+def run(qloop, test: Callable[[Rig], object]) -> Rig:
+    async def main() -> Rig:
+        rig = Rig()
+        async with rig:
+            await asyncio.wait_for(test(rig), WITHIN_S)
+        return rig
+
+    return qloop.run_until_complete(main())
+
+
+def test_scan_pick_stream_drop_and_return(qtbot, qloop, config, db) -> None:
+    samples = simulate("calm", seed=4, minutes=1.5).heart_samples()
+    windows = []
+
+    async def test(rig: Rig) -> None:
+        window = _window(config, db, rig)
+        windows.append(window)
+        window.start_default()  # no strap used before: scan and let the person pick
+        assert window.pages.currentWidget() is window.start_page
+        await window.scan_task
+        found = window.start_page.found
+        assert [found.item(i).text() for i in range(found.count())] == [
+            f"{STRAP_NAME}  ·  close by"
+        ]
+        qtbot.mouseClick(window.start_page.connect_button, Qt.MouseButton.LeftButton)
+        assert window.pages.currentWidget() is window.live_page
+        assert labels(window)["link"] == "Looking for the strap…"
+        await rig.until(lambda: window.status.link == "streaming")
+        shown = labels(window)
+        assert shown["link"] == "Connected"
+        assert shown["source"] == STRAP_NAME
+        assert shown["battery"] == "Battery 93 %"
+        assert shown["recording"].startswith("● Recording")
+        start_s = rig.clock.now()
+        play = asyncio.ensure_future(rig.strap.play(samples, start_t_s=start_s))
+        await rig.strap.reached(start_s + 30.0)
+        await rig.until(lambda: window.session.updates >= 29)
+        await rig.strap.set_battery(64)
+        await rig.until(lambda: window.status.battery_pct == 64)
+        assert labels(window)["battery"] == "Battery 64 %"
+        await rig.strap.drop()
+        await rig.until(lambda: window.status.link == "reconnecting")
+        assert labels(window)["link"] == "Reconnecting…"
+        await rig.strap.reached(start_s + 45.0)
+        await rig.strap.come_back()
+        await rig.until(lambda: window.status.link == "streaming")
+        assert labels(window)["link"] == "Connected"
+        await play
+        window.end_session()
+        await window.task
+        await window.shutdown()
+
+    run(qloop, test)
+    (window,) = windows
+    assert labels(window)["link"] == "Not connected"
+    entries = [entry.text for entry in window.live_view.entries]
+    assert "The strap connection dropped; reconnecting." in entries
+    assert "Strap reconnected." in entries
+    with Store.open(db, readonly=True) as store:
+        (info,) = store.sessions()
+        source_events = [e.kind for e in store.events(info.id, origin="source")]
+    assert (info.source, info.strap_name, info.strap_address) == ("ble", STRAP_NAME, STRAP_ADDRESS)
+    assert info.status == "complete"
+    assert source_events == ["gap", "reconnected"]
+    window.deleteLater()
+
+
+def test_opens_straight_onto_the_last_strap_with_the_profile(qtbot, qloop, config, db) -> None:
+    from pausepoint.calibration import Profile, save_profile
+    from pausepoint.model import Baseline, State
+
+    calm = Baseline(hr_bpm=66.0, rmssd_ms=42.0, hr_sd_bpm=2.5, rmssd_sd_ms=10.5, source="profile")
+    samples = simulate("calm", seed=1, minutes=1.0).heart_samples()
+    with Store.open(db) as store:  # an earlier run left a strap session and a calibration
+        writer = store.begin_session("ble", strap_name=STRAP_NAME, strap_address=STRAP_ADDRESS)
+        writer.add_sample(samples[0])
+        writer.finish()
+        save_profile(store, Profile("sam", baseline=calm, resonance_rate_bpm=5.5))
+    windows = []
+
+    async def test(rig: Rig) -> None:
+        window = _window(config, db, rig)
+        windows.append(window)
+        window.start_default()
+        assert window.pages.currentWidget() is window.live_page  # no scan page, no choosing
+        assert labels(window)["source"] == STRAP_NAME
+        await rig.until(lambda: window.status.link == "streaming")
+        assert labels(window)["link"] == "Connected"
+        assert rig.radio.scans_started == 1  # the source's own scan for that address
+        start_s = rig.clock.now()
+        await rig.strap.play(samples[:40], start_t_s=start_s)
+        await rig.until(lambda: window.session.updates >= 38)
+        window.end_session()
+        await window.task
+        await window.shutdown()
+
+    rig = run(qloop, test)
+    (window,) = windows
+    assert rig.strap.log.connections == 1
+    pacer = window.live_page.session_view.pacer
+    assert pacer.rate_bpm == 5.5 and pacer.rate.currentText() == "5.5 breaths a minute"
+    assert window.session.pipeline.baseline == calm
+    # With the calm level known, judging starts as soon as the windows fill: no calibrating.
+    assert window.live_view.state == State.CALM
+    assert window.live_view.hr_text()[1].startswith("your calm: 66")
+    with Store.open(db, readonly=True) as store:
+        newest = store.sessions()[-1]
+    assert (newest.profile, newest.strap_name) == ("sam", STRAP_NAME)
+    window.deleteLater()
+
+
+def test_scan_without_straps_says_so_and_offers_the_simulator(qtbot, qloop, config, db) -> None:
+    """The platform's own Bluetooth: with no adapter (a test machine) or no strap in reach,
+    the start page says what to do instead; straps that answer are offered."""
+    from pausepoint.ui.main_window import MainWindow
+
+    async def no_wait(_s: float) -> None:
+        await asyncio.sleep(0)
+
+    window = MainWindow(config, db=db, sleep=no_wait)
+    window.show()
+    qloop.run_until_complete(window.scan_straps())
+    message = window.start_page.scan_message.text()
+    found = window.start_page.found.count()
+    if found == 0:
+        assert "simulated conversation" in message
+    else:
+        assert message == "Choose your strap:"
+    assert window.start_page.connect_button.isEnabled() == (found > 0)
+    assert window.start_page.simulate_button.isEnabled()
+    qloop.run_until_complete(window.shutdown())
+    window.deleteLater()
