@@ -193,6 +193,15 @@ def bench_store() -> None:
         say("sessions_command_year_db_end_to_end", statistics.median(runs_s) * 1000.0, "ms")
 
 
+def bench_dashboard() -> None:
+    """Start-up to first frame, one frame, CPU over 60 s live at 1x: each in its own process."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_ui import all_figures
+
+    for name, (value, unit) in all_figures().items():
+        say(name, value, unit)
+
+
 def bench_analyze_holter() -> None:
     files = sorted(HOLTER.glob("*.txt")) if HOLTER.exists() else []
     if not files:
@@ -213,6 +222,7 @@ def main() -> None:
     bench_analyze_holter()
     bench_ble_latency()
     bench_store()
+    bench_dashboard()
 
 
 if __name__ == "__main__":
