@@ -24,6 +24,7 @@ from pausepoint import __version__
 from pausepoint.config import Config, load_config
 from pausepoint.errors import BadInput
 from pausepoint.model import Beat, EventKind, State, Update
+from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.progress import Progress
 from pausepoint.sources.files import write_bytes_atomic
 
@@ -392,12 +393,6 @@ _FOOTNOTE = (
 # Figure
 
 
-def flooding_arousal(config: Config) -> float:
-    """Where the flooding criterion sits on the arousal scale (score 1; ~70 by default)."""
-    a = config.arousal
-    return 100.0 / (1.0 + math.exp(-a.logistic_k * (1.0 - a.logistic_mid)))
-
-
 STALE_S = 5.0
 """With no new beat for this long (strap off, beats lost) the estimates are old news: the
 panels leave a gap there rather than draw a flat line."""
@@ -479,7 +474,7 @@ def _plot_panels(
     ax_arousal.set_ylim(0, 100)
     ax_arousal.set_yticks([0, 25, 50, 75, 100])
     ax_arousal.set_ylabel("arousal", color=INK, fontsize=9.5)
-    line_y = flooding_arousal(config)
+    line_y = flooding_arousal(config.arousal)
     ax_arousal.axhline(
         line_y, color=FLOODING_LINE, lw=1.2, ls=(0, (5, 3)), zorder=1, gid=GID_FLOODING_LINE
     )

@@ -7,6 +7,7 @@ import pytest
 
 from pausepoint.config import Config
 from pausepoint.model import State
+from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.pipeline.pipeline import Pipeline
 from pausepoint.sources.simulated import simulate
 from pausepoint.ui.viewmodels import (
@@ -15,7 +16,6 @@ from pausepoint.ui.viewmodels import (
     RingSeries,
     SessionViewModel,
     StatusModel,
-    flooding_arousal,
 )
 
 

@@ -16,6 +16,7 @@ from PIL import Image
 from pausepoint.config import load_config
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import EventKind, State, Update
+from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.pipeline.estimators import sdnn
 from pausepoint.pipeline.pipeline import Pipeline
 from pausepoint.progress import Progress
@@ -33,7 +34,6 @@ from pausepoint.report import (
     ReportInput,
     build_figure,
     duration_text,
-    flooding_arousal,
     render_report,
     session_summary,
     summary_sentences,
@@ -240,8 +240,8 @@ def test_figure_shows_floods_breaks_the_flooding_line_settling_and_markers(argum
         (s["breaks"][0]["start_s"] / 60, s["breaks"][0]["ready_s"] / 60)
     )
     (line,) = artists(ax, GID_FLOODING_LINE)
-    assert line.get_ydata()[0] == pytest.approx(flooding_arousal(load_config()))
-    assert 65 < flooding_arousal(load_config()) < 75
+    assert line.get_ydata()[0] == pytest.approx(flooding_arousal(load_config().arousal))
+    assert 65 < flooding_arousal(load_config().arousal) < 75
     (settled,) = artists(ax, GID_SETTLED)
     assert settled.get_xdata()[0] == pytest.approx(s["breaks"][0]["ready_s"] / 60)
     assert [m.get_xdata()[0] for m in artists(ax, GID_MARKER)] == pytest.approx(

@@ -60,6 +60,14 @@ def window(text: str) -> tuple[float, float]:
     return start, end
 
 
+def session_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a session ID; `pausepoint sessions` lists them"
+        )
+    return int(text)
+
+
 def strap_target(device: str) -> dict[str, str]:
     """An address (MAC, or a macOS UUID) or else an advertised name."""
     is_address = re.fullmatch(r"([0-9A-F]{2}:){5}[0-9A-F]{2}|[0-9A-F-]{36}", device, re.I)

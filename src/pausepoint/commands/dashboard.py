@@ -11,15 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import positive, scenario
-
-
-def _session_id(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a session ID; `pausepoint sessions` lists them"
-        )
-    return int(text)
+from pausepoint.commands.common import positive, scenario, session_id
 
 
 def _at(text: str) -> float:
@@ -43,7 +35,7 @@ def register(sub: Any) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--device", metavar="ADDRESS|NAME", help="connect to this strap")
     src.add_argument("--simulate", metavar="SCENARIO", type=scenario, help="a simulated talk")
-    src.add_argument("--replay", metavar="ID", type=_session_id, help="replay a past session")
+    src.add_argument("--replay", metavar="ID", type=session_id, help="replay a past session")
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
     p.add_argument(

@@ -14,20 +14,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import DB_OPTION, positive, scenario, strap_target, write_json
+from pausepoint.commands.common import (
+    DB_OPTION,
+    positive,
+    scenario,
+    session_id,
+    strap_target,
+    write_json,
+)
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import HeartSample, MotionSample, Sample, Update
 from pausepoint.store import SessionInfo, Store, StoreError, db_path
 
 PROGRESS_EVERY = 256
-
-
-def _session_id(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a session ID; `pausepoint sessions` lists them"
-        )
-    return int(text)
 
 
 def register(sub: Any) -> None:
@@ -50,7 +49,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "show", parents=[DB_OPTION], help="one session: its summary, events and markers"
     )
-    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_show)
 
@@ -59,7 +58,7 @@ def register(sub: Any) -> None:
         parents=[DB_OPTION],
         help="feed a session's raw samples through the pipeline again",
     )
-    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("id", type=session_id, metavar="ID")
     pace = p.add_mutually_exclusive_group()
     pace.add_argument("--speed", type=positive, help="times real time (default 1)")
     pace.add_argument("--max", action="store_true", help="as fast as possible")
@@ -74,7 +73,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "export", parents=[DB_OPTION], help="write a session as pausepoint CSV, Kubios text or JSON"
     )
-    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--format", choices=("csv", "kubios", "json"), required=True)
     p.add_argument("--out", type=Path, metavar="FILE", help="default: stdout")
     p.set_defaults(func=cmd_export)
@@ -82,14 +81,14 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "report", parents=[DB_OPTION], help="a one-page report of a session, to keep or share"
     )
-    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--out", type=Path, metavar="FILE", required=True, help=".html, .png or .pdf")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "delete", parents=[DB_OPTION], help="delete a session and everything recorded in it"
     )
-    p.add_argument("id", type=_session_id, metavar="ID")
+    p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_delete)
 

@@ -53,6 +53,15 @@ def arousal_index(
         withdrawal = max(0.0, math.log2(baseline.rmssd_ms / rmssd_ms))
         withdrawal *= 1.0 - motion_share(motion_g, cfg)
     score = cfg.hr_weight * max(elevation, -1.0) + cfg.vagal_weight * withdrawal
+    return _scale(score, cfg)
+
+
+def flooding_arousal(cfg: ArousalConfig) -> float:
+    """Where the flooding criterion (score 1) sits on the 0-100 scale: about 70."""
+    return _scale(1.0, cfg)
+
+
+def _scale(score: float, cfg: ArousalConfig) -> float:
     return 100.0 / (1.0 + math.exp(-cfg.logistic_k * (score - cfg.logistic_mid)))
 
 

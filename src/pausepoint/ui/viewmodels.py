@@ -14,9 +14,10 @@ from enum import StrEnum
 
 import numpy as np
 
-from pausepoint.config import ArousalConfig, Config
+from pausepoint.config import Config
 from pausepoint.model import Event, EventKind, State, Update
 from pausepoint.monitor import EVENT_WORDS, STATE_WORDS, clock_text
+from pausepoint.pipeline.arousal import flooding_arousal
 
 WINDOW_CHOICES_S = (120.0, 300.0, 600.0, 1200.0, 1800.0)
 DEFAULT_WINDOW_S = 600.0
@@ -30,11 +31,6 @@ READINESS_S = 60.0
 GOOD_SIGNAL_ARTIFACT_RATE = 0.05
 """Kubios advises against analysis above 5 % corrected beats (calibration/defaults.toml,
 [signal]); below it the signal is shown as good."""
-
-
-def flooding_arousal(cfg: ArousalConfig) -> float:
-    """The arousal where both signs reach the flooding criterion (score 1): about 70."""
-    return 100.0 / (1.0 + math.exp(-cfg.logistic_k * (1.0 - cfg.logistic_mid)))
 
 
 class RingSeries:
