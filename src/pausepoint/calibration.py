@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from pausepoint.config import Config
-from pausepoint.errors import BadInput
+from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Baseline, Beat, HeartSample, Sample
 from pausepoint.pipeline.artifacts import ArtifactCorrector
 from pausepoint.pipeline.baseline import robust_baseline
@@ -40,6 +40,8 @@ RECALIBRATE_AFTER_DAYS = 30
 """Resting heart rate and RMSSD shift over weeks with fitness, sleep, season and medication;
 a monthly baseline is pausepoint's choice, not a published standard."""
 DEFAULT_PROFILE = "me"
+RESONANCE_SCENARIO = "resonance"
+"""The simulator's scenario that breathes the resonance protocol's schedule."""
 HR_GRID_HZ = 4.0
 """Heart rate is resampled at 4 Hz for the per-breath measures, as the RR spectrum is."""
 CEILING_RANGE_BPM = (60.0, 220.0)
@@ -511,6 +513,20 @@ def _rate_result(
     )
 
 
+def simulated_resonance(protocol: ResonanceProtocol, seed: int) -> list[Sample]:
+    """The simulator's resonance scenario, which must breathe the protocol's schedule."""
+    from pausepoint.sources.simulated import simulate
+
+    rec = simulate(RESONANCE_SCENARIO, seed=seed)
+    paced = [(start, end) for phase, start, end in rec.truth.phases if phase.startswith("paced")]
+    if paced != [(b.start_s, b.end_s) for b in protocol.blocks()]:
+        raise UserError(
+            "calibration/resonance.toml no longer matches the simulator's resonance scenario; "
+            "restore the file, or use a strap"
+        )
+    return list(rec.samples)
+
+
 # --- profiles ----------------------------------------------------------------------------
 
 
@@ -731,6 +747,19 @@ def save_profile(store: ProfileStore, profile: Profile) -> None:
     others = [p for p in read_profiles(store) if p.name != profile.name]
     active = profile.active or not any(p.active for p in others)
     store.save_profile(profile.name, replace(profile, active=active).to_body())
+
+
+def save_calibration(
+    store: ProfileStore, name: str, assessment: BaselineAssessment | ResonanceAssessment
+) -> Profile:
+    """Keep an accepted assessment in ``name``'s profile (made if new); the profile as stored."""
+    profile = find_profile(store, name) or Profile(name)
+    if isinstance(assessment, BaselineAssessment):
+        profile = profile.with_baseline(assessment)
+    else:
+        profile = profile.with_resonance(assessment)
+    save_profile(store, profile)
+    return load_profile(store, name)
 
 
 def choose_profile(store: ProfileStore, name: str) -> None:

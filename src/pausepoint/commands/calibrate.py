@@ -24,9 +24,9 @@ from pausepoint.calibration import (
     apply_setting,
     check_profile_name,
     choose_profile,
-    find_profile,
     load_profile,
     read_profiles,
+    save_calibration,
     save_profile,
 )
 from pausepoint.commands.common import DB_OPTION, Parser, scenario, strap_target, write_json
@@ -35,7 +35,6 @@ from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Sample
 from pausepoint.store import Store
 
-RESONANCE_SCENARIO = "resonance"
 PHASE_EPSILON_S = 1e-6
 
 
@@ -147,11 +146,7 @@ def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
         assessment = assess_baseline(
             samples, protocol, config, start_s=0.0, measured_utc=store.utc_now()
         )
-        profile = None
-        if assessment.accepted:
-            profile = (find_profile(store, name) or Profile(name)).with_baseline(assessment)
-            save_profile(store, profile)
-            profile = load_profile(store, name)
+        profile = save_calibration(store, name, assessment) if assessment.accepted else None
     if args.json:
         write_json(
             {
@@ -202,7 +197,11 @@ def _print_baseline(
 
 
 def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
-    from pausepoint.calibration import assess_resonance, load_resonance_protocol
+    from pausepoint.calibration import (
+        assess_resonance,
+        load_resonance_protocol,
+        simulated_resonance,
+    )
     from pausepoint.config import load_config
 
     config = load_config()
@@ -227,16 +226,12 @@ def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
             )
             source = f"strap {args.device}"
         else:
-            samples = _simulated_resonance(protocol, args.seed)
+            samples = simulated_resonance(protocol, args.seed)
             source = f"simulated, seed {args.seed}"
         assessment = assess_resonance(
             samples, protocol, config, start_s=0.0, measured_utc=store.utc_now()
         )
-        profile = None
-        if assessment.accepted:
-            profile = (find_profile(store, name) or Profile(name)).with_resonance(assessment)
-            save_profile(store, profile)
-            profile = load_profile(store, name)
+        profile = save_calibration(store, name, assessment) if assessment.accepted else None
     if args.json:
         write_json(
             {
@@ -249,20 +244,6 @@ def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
     else:
         _print_resonance(name, source, assessment, profile is not None)
     return 0 if assessment.accepted else 1
-
-
-def _simulated_resonance(protocol: ResonanceProtocol, seed: int) -> list[Sample]:
-    """The simulator's resonance scenario, which must breathe the protocol's schedule."""
-    from pausepoint.sources.simulated import simulate
-
-    rec = simulate(RESONANCE_SCENARIO, seed=seed)
-    paced = [(start, end) for phase, start, end in rec.truth.phases if phase.startswith("paced")]
-    if paced != [(b.start_s, b.end_s) for b in protocol.blocks()]:
-        raise UserError(
-            "calibration/resonance.toml no longer matches the simulator's resonance scenario; "
-            "restore the file, or use --device"
-        )
-    return list(rec.samples)
 
 
 def _print_resonance(name: str, source: str, a: ResonanceAssessment, saved: bool) -> None:

@@ -39,6 +39,13 @@ def register(sub: Any) -> None:
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
     p.add_argument(
+        "--calibrate",
+        choices=("baseline", "resonance"),
+        help="open the calibration wizard: your calm level (baseline, 5 min) or your "
+        "breathing pace (resonance, 15 min); with --simulate, a simulated person "
+        "(resonance needs --simulate resonance)",
+    )
+    p.add_argument(
         "--screenshot",
         type=Path,
         metavar="FILE.png",
@@ -47,7 +54,10 @@ def register(sub: Any) -> None:
         "the flooded prompt)",
     )
     p.add_argument(
-        "--at", type=_at, metavar="T_S", help="session time of the screenshot (default: the end)"
+        "--at",
+        type=_at,
+        metavar="T_S",
+        help="session time of the screenshot (default: the end; with --calibrate, its result)",
     )
     p.set_defaults(func=cmd_dashboard)
 
@@ -60,6 +70,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise BadInput("--at is the time of a --screenshot; add --screenshot FILE.png")
     if args.simulate is None and args.speed != 1.0:
         raise BadInput("--speed is for --simulate; a strap or a replay has its own pace")
+    if args.calibrate is not None and args.replay is not None:
+        raise BadInput("--calibrate measures now: use it with --device or --simulate, not --replay")
+    if args.calibrate == "resonance" and args.simulate not in (None, "resonance"):
+        raise BadInput(
+            f"--calibrate resonance --simulate {args.simulate}: the simulated person who "
+            "breathes the protocol is `resonance`; use --simulate resonance"
+        )
     options = DashboardOptions(
         device=args.device,
         simulate=args.simulate,
@@ -69,6 +86,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         db=getattr(args, "db", None),
         screenshot=args.screenshot,
         at_s=args.at,
+        calibrate=args.calibrate,
     )
     if args.screenshot is not None:
         out = screenshot(options)

@@ -1,9 +1,10 @@
 """The dashboard's composition root: the Qt application, the qasync loop, the window.
 
 ``run(options)`` opens the window and runs until it is closed; ``screenshot(options)``
-renders the window offscreen at a moment of a simulated or replayed session, as fast as
-the pipeline goes, and saves it as a PNG. Start-up imports nothing heavy (no neurokit2,
-matplotlib or pandas): the first frame comes in about a second.
+renders the window offscreen at a moment of a simulated or replayed session (or of a
+simulated calibration), as fast as the pipeline goes, and saves it as a PNG. Start-up
+imports nothing heavy (no neurokit2, matplotlib or pandas): the first frame comes in about
+a second.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class DashboardOptions:
     at_s: float | None = None
     """Session time of the screenshot; None: the end of the session."""
     size: tuple[int, int] = DEFAULT_SIZE
+    calibrate: str | None = None
+    """Open the calibration wizard: "baseline" or "resonance"."""
 
 
 QUIET_QT_WARNINGS = ("This plugin does not support",)
@@ -101,7 +104,9 @@ def run(options: DashboardOptions) -> int:
         closed = asyncio.Event()
         window.closed.connect(closed.set)
         window.show()
-        if options.simulate is not None:
+        if options.calibrate is not None:
+            window.show_calibration(options.calibrate, calibration_source(options))
+        elif options.simulate is not None:
             window.start_simulation(options.simulate, seed=options.seed, speed=options.speed)
         elif options.device is not None:
             from pausepoint.commands.common import strap_target
@@ -137,6 +142,8 @@ def screenshot(options: DashboardOptions) -> Path:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     at_s = math.inf if options.at_s is None else options.at_s
+    if options.calibrate is not None:
+        return _calibration_screenshot(app, options, at_s)
     if options.replay is not None:
         window = _window(options)
         try:
@@ -153,6 +160,37 @@ def screenshot(options: DashboardOptions) -> Path:
             simulate_into(window, options.simulate, seed=options.seed, until_t_s=at_s)
             _hold_pacers(window)
             return _save(app, window, out)
+        finally:
+            asyncio.run(window.shutdown())
+
+
+def calibration_source(options: DashboardOptions) -> object:
+    """Where the wizard's heartbeats come from: --simulate, else --device, else the strap
+    used last (or the strongest heard)."""
+    from pausepoint.ui.widgets.calibration import CalibrationSource
+
+    if options.simulate is not None:
+        return CalibrationSource(simulate=options.simulate, seed=options.seed, speed=options.speed)
+    if options.device is not None:
+        from pausepoint.commands.common import strap_target
+
+        target = strap_target(options.device)
+        return CalibrationSource(**target, label=options.device)
+    return None
+
+
+def _calibration_screenshot(app: object, options: DashboardOptions, at_s: float) -> Path:
+    """The wizard at session time ``at_s`` of a simulated calibration (the end: its result,
+    saved in a temporary database)."""
+    from pausepoint.ui.widgets.calibration import calibrate_into
+
+    with tempfile.TemporaryDirectory() as folder:
+        window = _window(options, db=Path(folder) / "screenshot.db")
+        try:
+            page = window.show_calibration(options.calibrate, calibration_source(options))
+            page.choose(page.chosen_name() or page.flow.name, options.calibrate)
+            calibrate_into(page, until_t_s=at_s)
+            return _save(app, window, options.screenshot)
         finally:
             asyncio.run(window.shutdown())
 

@@ -35,6 +35,7 @@ from pausepoint.errors import UserError
 from pausepoint.ui import theme
 from pausepoint.ui.session import LiveSession, ReplayModel, StrapFeed, play_simulation
 from pausepoint.ui.viewmodels import SessionViewModel, StatusModel
+from pausepoint.ui.widgets.calibration import CalibrationPage, CalibrationSource
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,10 @@ class MainWindow(QMainWindow):
         name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600; border: none;")
         bar_layout.addWidget(name)
         bar_layout.addStretch(1)
+        self.calibrate_button = QPushButton("Calibrate")
+        self.calibrate_button.setToolTip("Measure your own calm level and breathing pace")
+        self.calibrate_button.clicked.connect(lambda: self.show_calibration())
+        bar_layout.addWidget(self.calibrate_button)
         self.now_button = QPushButton("Now")
         self.now_button.clicked.connect(self.show_now)
         self.history_button = QPushButton("Past sessions")
@@ -131,7 +136,23 @@ class MainWindow(QMainWindow):
         self.live_page = LivePage(self.live_view, self._clock)
         self.sessions_page = SessionsPage()
         self.replay_page = ReplayPage(self.replay_view, self._clock)
-        for page in (self.start_page, self.live_page, self.sessions_page, self.replay_page):
+        self.calibration_page = CalibrationPage(
+            self.config,
+            store=self.store,
+            end_live=self._leave_session,
+            is_live=lambda: self.session is not None and not self.session.finished,
+            last_strap=self.last_strap,
+            strap_clock=self._strap_clock,
+            sleep=self._sleep,
+            backend=self.backend,
+        )
+        for page in (
+            self.start_page,
+            self.live_page,
+            self.sessions_page,
+            self.replay_page,
+            self.calibration_page,
+        ):
             self.pages.addWidget(page)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(root)
@@ -150,6 +171,8 @@ class MainWindow(QMainWindow):
         self.replay_page.back_requested.connect(self.show_sessions)
         self.replay_page.export_requested.connect(self.export_replay)
         self.replay_page.report_requested.connect(self.report_replay)
+        self.calibration_page.done.connect(self.show_now)
+        self.calibration_page.calibrated.connect(self._remind_calibration)
         reports = importlib.util.find_spec("pausepoint.report") is not None
         self.replay_page.report_button.setEnabled(reports)
         if not reports:
@@ -213,6 +236,28 @@ class MainWindow(QMainWindow):
 
     def show_start(self) -> None:
         self.pages.setCurrentWidget(self.start_page)
+        self._remind_calibration()
+
+    def show_calibration(
+        self, kind: str | None = None, source: CalibrationSource | None = None
+    ) -> CalibrationPage:
+        """The calibration wizard (``kind``: "baseline" or "resonance", offered first)."""
+        self.replay_page.pause()
+        self.calibration_page.open(kind, source)
+        self.pages.setCurrentWidget(self.calibration_page)
+        return self.calibration_page
+
+    def _remind_calibration(self) -> None:
+        """The Calibrate button says when the active profile's calm level is due again."""
+        from pausepoint.ui.calibration_flow import reminder
+
+        profile = self.active_profile()
+        store = self.store()
+        due = None
+        if profile is not None and store is not None:
+            due = reminder(profile, store.utc_now())
+        self.calibrate_button.setText("Calibrate · due" if due else "Calibrate")
+        self.calibrate_button.setToolTip(due or "Measure your own calm level and breathing pace")
 
     def show_now(self) -> None:
         self.pages.setCurrentWidget(self.live_page if self.session else self.start_page)
@@ -246,6 +291,7 @@ class MainWindow(QMainWindow):
         profile: Any | None = None,
     ) -> LiveSession:
         """A new live session on screen (recorded when the database allows)."""
+        self.calibration_page.cancel()
         self._leave_session()
         self.status = StatusModel(source_label=label)
         store = self.store()
@@ -412,6 +458,7 @@ class MainWindow(QMainWindow):
         feed, task = self.feed, self.task
         self._frame_timer.stop()
         self.replay_page.pause()
+        await self.calibration_page.stop()
         if feed is not None:
             await feed.stop()
         if task is not None and not task.done():
