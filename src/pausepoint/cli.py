@@ -18,7 +18,6 @@ from pausepoint.commands import calibrate, dashboard, sessions
 from pausepoint.commands.common import (
     Parser,
     positive,
-    scenario,
     strap_target,
     window,
     write_json,
@@ -36,17 +35,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
-    p.add_argument("scenario", type=scenario, metavar="SCENARIO")
+    p.add_argument("scenario", type=sessions.any_scenario, metavar="SCENARIO")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--minutes", type=positive)
-    p.add_argument("--out", type=Path, required=True, help="recording, pausepoint CSV")
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="recording, pausepoint CSV (a couple scenario writes OUT-A.csv and OUT-B.csv)",
+    )
     p.add_argument("--truth", type=Path, help="ground truth, JSON")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("monitor", help="live text monitor: a status line per second")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--simulate", metavar="SCENARIO", type=scenario)
-    src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    src.add_argument(
+        "--simulate", metavar="SCENARIO", type=sessions.any_scenario, help="couple-*: two people"
+    )
+    src.add_argument(
+        "--device",
+        metavar="ADDRESS|NAME",
+        action="append",
+        help="a strap's address or name; twice for a couple (A, then B)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--minutes", type=positive)
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
@@ -58,7 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scan)
 
     p = sub.add_parser("analyze", help="run the engine over an RR file: flooding, events, HRV")
-    p.add_argument("input", type=Path, metavar="INPUT")
+    p.add_argument(
+        "input",
+        type=Path,
+        metavar="INPUT",
+        nargs="+",
+        help="one RR file, or two (partners A and B of one check-in) for couple mode",
+    )
     p.add_argument(
         "--baseline",
         type=window,
@@ -73,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--profile",
         metavar="NAME",
-        help="judge by this person's calibrated baseline and flooding ceiling",
+        action="append",
+        help="judge by this person's calibrated baseline and flooding ceiling (a couple: twice)",
     )
     p.add_argument("--timeline", action="store_true", help="add a row per second")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -95,6 +113,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from pausepoint.sources.files import write_pausepoint_csv
     from pausepoint.sources.simulated import simulate
 
+    if sessions.is_couple_scenario(args.scenario):
+        return _simulate_couple(args)
     rec = simulate(args.scenario, seed=args.seed, minutes=args.minutes)
     write_pausepoint_csv(args.out, rec.heart_samples())
     if args.truth:
@@ -109,6 +129,32 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def partner_path(out: Path, person: int) -> Path:
+    """Where a couple scenario writes a partner's recording: OUT-A.csv, OUT-B.csv."""
+    return out.with_name(f"{out.stem}-{'AB'[person]}{out.suffix or '.csv'}")
+
+
+def _simulate_couple(args: argparse.Namespace) -> int:
+    from pausepoint.sources.files import write_pausepoint_csv, write_text_atomic
+    from pausepoint.sources.simulated import simulate_couple
+
+    rec = simulate_couple(args.scenario, seed=args.seed, minutes=args.minutes)
+    for person in (0, 1):
+        partner = rec.partner(person)
+        path = partner_path(args.out, person)
+        write_pausepoint_csv(path, partner.heart_samples())
+        beats = sum(len(s.rr_ms) for s in partner.heart_samples())
+        print(
+            f"{args.scenario} (seed {args.seed}), partner {'AB'[person]} "
+            f"(person {partner.truth.seed}): {beats} beats, "
+            f"{partner.truth.duration_s / 60:.1f} min -> {path}"
+        )
+    if args.truth:
+        truth = {**rec.truth.to_dict(), "A": rec.a.truth.to_dict(), "B": rec.b.truth.to_dict()}
+        write_text_atomic(args.truth, json.dumps(truth, indent=1) + "\n")
+    return 0
+
+
 def cmd_monitor(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -116,10 +162,15 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     from pausepoint.monitor import TextMonitor
     from pausepoint.pipeline.pipeline import Pipeline
 
+    devices = args.device or []
+    if len(devices) > 2:
+        raise UserError("--device at most twice: one strap per partner")
+    if len(devices) == 2 or sessions.is_couple_scenario(args.simulate):
+        return _monitor_couple(args)
     pipeline = Pipeline(load_config(), auto_break=True)
     monitor = TextMonitor(sys.stdout)
     scenario = args.simulate
-    device = args.device
+    device = devices[0] if devices else None
     if scenario is None and device is None:
         device = _nearby_strap()
         if device is None:
@@ -160,6 +211,55 @@ async def _monitor_simulation(scenario, args, pipeline, monitor) -> None:
     rec = simulate(scenario, seed=args.seed, minutes=args.minutes)
     async for sample in paced(rec.samples, args.speed):
         monitor.feed(pipeline.push(sample))
+
+
+def _monitor_couple(args: argparse.Namespace) -> int:
+    """Two people: two straps (A, then B), or a couple scenario; two lines a second."""
+    import asyncio
+
+    from pausepoint.config import load_config
+    from pausepoint.couple import CoupleEngine, CoupleTextMonitor
+
+    config = load_config()
+    engine = CoupleEngine((config, config))
+    monitor = CoupleTextMonitor(sys.stdout)
+    try:
+        if args.device:
+            asyncio.run(_monitor_couple_straps(args.device, engine, monitor))
+        else:
+            asyncio.run(_monitor_couple_simulation(args, engine, monitor))
+    except KeyboardInterrupt:
+        print()
+    print(monitor.text())
+    return 0
+
+
+async def _monitor_couple_simulation(args: argparse.Namespace, engine, monitor) -> None:
+    from pausepoint.sources.simulated import simulate_couple
+
+    rec = simulate_couple(args.simulate, seed=args.seed, minutes=args.minutes)
+    async for person, sample in sessions.paced_stream(rec.merged(), args.speed):
+        monitor.feed(engine.push(person, sample))
+    for cu in engine.finish():
+        monitor.feed(cu)
+
+
+async def _monitor_couple_straps(
+    devices: Sequence[str], engine, monitor, **source_options: Any
+) -> None:
+    """Both straps on one event loop and one clock, into the couple engine."""
+    from pausepoint.couple import PARTNERS
+    from pausepoint.recorder import run_straps
+
+    def on_state(person: int, state: Any) -> None:
+        print(f"Strap {PARTNERS[person]}: {state}", file=sys.stderr, flush=True)
+
+    await run_straps(
+        [strap_target(device) for device in devices],
+        lambda person, sample: monitor.feed(engine.push(person, sample)),
+        on_state=on_state,
+        **source_options,
+    )
 
 
 async def _monitor_strap(device: str, pipeline, monitor, **source_options: Any) -> None:
@@ -209,39 +309,116 @@ def _read_samples(path: Path) -> tuple[list, str]:
     return samples, rec.unit_note
 
 
+def _profiled(args: argparse.Namespace, name: str | None, config: Any) -> tuple[Any, Any]:
+    """(thresholds, calm level) for one person: their profile's, else the defaults."""
+    if name is None:
+        return config, None
+    profile = calibrate.profile_from_db(args, name)
+    if profile.baseline is not None and args.baseline is not None:
+        raise UserError(
+            f"--baseline and --profile {profile.name} both give a calm level; choose one"
+        )
+    return profile.config(config), profile.baseline
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from pausepoint.analysis import analyze
     from pausepoint.config import load_config
     from pausepoint.progress import Progress
 
-    config = load_config()
-    baseline = None
-    if args.profile is not None:
-        profile = calibrate.profile_from_db(args, args.profile)
-        if profile.baseline is not None and args.baseline is not None:
-            raise UserError(
-                f"--baseline and --profile {profile.name} both give a calm level; choose one"
-            )
-        baseline = profile.baseline
-        config = profile.config(config)
-    samples, unit_note = _read_samples(args.input)
+    if len(args.input) > 2:
+        raise UserError("analyze takes one RR file, or two for a couple (A, then B)")
+    profiles = args.profile or []
+    if len(profiles) > len(args.input):
+        raise UserError(
+            f"--profile given {len(profiles)} times for {len(args.input)} input(s); "
+            "give one per person, or none"
+        )
+    if len(args.input) == 2:
+        return _analyze_couple(args, profiles)
+    config, baseline = _profiled(args, profiles[0] if profiles else None, load_config())
+    (path,) = args.input
+    samples, unit_note = _read_samples(path)
     result = analyze(
         samples,
         config,
-        input_name=str(args.input),
+        input_name=str(path),
         baseline=baseline,
         baseline_window_s=args.baseline,
         auto_break=args.auto_break,
         timeline=args.timeline,
         progress=Progress("Analyzing", len(samples)),
     )
-    if args.profile is not None:
-        result["profile"] = args.profile
+    if profiles:
+        result["profile"] = profiles[0]
     if args.json:
         write_json(result)
     else:
         _print_analysis(result, unit_note)
     return 0
+
+
+def _analyze_couple(args: argparse.Namespace, profiles: list[str]) -> int:
+    """Two partners of one check-in: each one's events, the shared pause, and the linkage
+    of their heart rates. The files must share one clock (pausepoint CSV arrival times, as
+    `simulate couple-*` and `export --person` write them); files that count from zero are
+    taken to have started together."""
+    from pausepoint.config import load_config
+    from pausepoint.couple import analyze_couple
+
+    if args.auto_break or args.timeline:
+        option = "--auto-break" if args.auto_break else "--timeline"
+        raise UserError(
+            f"{option} is for one person; with two inputs the shared pause starts at the "
+            "first flood"
+        )
+    if len(profiles) == 1:
+        raise UserError("with two inputs give --profile twice (A, then B), or not at all")
+    config = load_config()
+    people = [_profiled(args, name, config) for name in (profiles or [None, None])]
+    read = [_read_samples(path) for path in args.input]
+    result = analyze_couple(
+        [samples for samples, _ in read],
+        [cfg for cfg, _ in people],
+        inputs=[str(path) for path in args.input],
+        baselines=[baseline for _, baseline in people],
+        baseline_windows_s=[args.baseline, args.baseline],
+    )
+    if profiles:
+        for partner, name in zip(result["partners"], profiles, strict=True):
+            partner["profile"] = name
+    if args.json:
+        write_json(result)
+    else:
+        _print_couple_analysis(result)
+    return 0
+
+
+def _print_couple_analysis(r: dict[str, Any]) -> None:
+    from pausepoint.couple import CoupleEvent, CoupleEventKind, couple_event_text
+    from pausepoint.model import EventKind
+    from pausepoint.monitor import EVENT_WORDS, clock_text
+
+    timeline = []
+    for partner in r["partners"]:
+        s, name = partner["summary"], partner["name"]
+        print(
+            f"{name}: {partner['input']}, {partner['beats']} beats over "
+            f"{clock_text(partner['duration_s'])}; mean heart rate {s['mean_hr_bpm']} bpm, "
+            f"flooded {s['flooded_s'] / 60:.1f} min, peak arousal {s['peak_arousal']}"
+        )
+        timeline += [
+            (e["t_s"], f"{name}: {EVENT_WORDS[EventKind(e['kind'])]}")
+            for e in partner["events"]
+            if e["kind"] != EventKind.GAP
+        ]
+    for e in r["couple_events"]:
+        detail = {k: v for k, v in e.items() if k not in ("t_s", "kind")}
+        event = CoupleEvent(e["t_s"], CoupleEventKind(e["kind"]), detail)
+        timeline.append((e["t_s"], couple_event_text(event)))
+    for t_s, text in sorted(timeline, key=lambda item: item[0]):
+        print(f"  {clock_text(t_s)}  {text}")
+    print(f"Linkage: {r['linkage']['summary']}")
 
 
 def _print_analysis(r: dict[str, Any], unit_note: str) -> None:

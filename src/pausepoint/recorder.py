@@ -13,18 +13,22 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import AsyncIterable, Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import AsyncIterable, Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pausepoint.config import Config
+from pausepoint.couple import CoupleEngine, CoupleUpdate, shown_state
 from pausepoint.model import Baseline, Event, Sample, State, Update
 from pausepoint.monitor import Summary
 from pausepoint.pipeline.pipeline import Pipeline
 from pausepoint.store import SessionStatus, SessionSummary, SessionWriter, Store, StoreError
 
 BREAK = "break"
-"""The action kind for a break the user started."""
+"""The action kind for a break the user started (in a couple session: one the couple engine
+started on a partner's pipeline, kept for the record; a replay works it out again)."""
+PAUSE = "pause"
+"""The action kind for a shared pause the couple started themselves."""
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,13 @@ class PipelineSettings:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Threshold changes (a profile's) over calibration/defaults.toml, as Config.override takes."""
 
+    def config(self, config: Config) -> Config:
+        """The thresholds this pipeline judges by: the defaults with the overrides applied."""
+        return config.override(self.overrides) if self.overrides else config
+
     def build(self, config: Config) -> Pipeline:
         return Pipeline(
-            config.override(self.overrides) if self.overrides else config,
+            self.config(config),
             baseline=self.baseline,
             baseline_window_s=self.baseline_window_s,
             auto_break=self.auto_break,
@@ -213,6 +221,8 @@ class Replay:
 
     def __init__(self, store: Store, session_id: int, config: Config) -> None:
         self.info = store.session(session_id)
+        if self.info.persons != 1:
+            raise ValueError(f"session {session_id} is a couple session: use CoupleReplay")
         settings = PipelineSettings.from_dict(self.info.settings.get("pipeline", {}))
         self.pipeline = settings.build(config)
         self.samples = store.samples(session_id)
@@ -239,8 +249,16 @@ class Replay:
             self.pipeline.start_break(action.t_s)
 
 
-def replay(store: Store, session_id: int, config: Config) -> Iterator[Update]:
-    """Every Update of the session again, the last one from the end of the stream."""
+def replay(store: Store, session_id: int, config: Config, person: int = 0) -> Iterator[Update]:
+    """Every Update of the session again, the last one from the end of the stream (of a
+    couple session: one partner's, as the couple engine gave them, flooded where the engine
+    saw them flooded during the shared pause)."""
+    if store.session(session_id).persons == 2:
+        couple = CoupleReplay(store, session_id, config)
+        for cu in couple.run():
+            if cu.person == person:
+                yield replace(cu.update, state=shown_state(cu))
+        return
     session = Replay(store, session_id, config)
     for sample in session.samples:
         yield session.push(sample)
@@ -320,3 +338,334 @@ async def record_strap(
     update = recorder.finish()
     if update is not None and on_update is not None:
         on_update(update)
+
+
+# --- couples -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoupleSettings:
+    """How a couple session's engine was built: each partner's pipeline (a profile's
+    baseline and thresholds). ``auto_break`` is not used: the engine pauses both."""
+
+    partners: tuple[PipelineSettings, PipelineSettings] = (PipelineSettings(), PipelineSettings())
+
+    def build(self, config: Config, *, spectral: bool = True) -> CoupleEngine:
+        return CoupleEngine(
+            [p.config(config) for p in self.partners],
+            baselines=[p.baseline for p in self.partners],
+            baseline_windows_s=[p.baseline_window_s for p in self.partners],
+            spectral=spectral,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"partners": [p.to_dict() for p in self.partners]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CoupleSettings:
+        partners = data.get("partners") or [{}, {}]
+        return cls(
+            (PipelineSettings.from_dict(partners[0]), PipelineSettings.from_dict(partners[1]))
+        )
+
+
+class CoupleRecorder:
+    """Records one couple session: both partners' raw samples in one stream, each with its
+    person, then the couple engine's events (each partner's and the couple's). The breaks
+    the engine starts are stored as actions too, for the record."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        source: str,
+        settings: CoupleSettings | None = None,
+        note: str | None = None,
+        straps: tuple[tuple[str | None, str | None], ...] = ((None, None), (None, None)),
+        profiles: tuple[str | None, str | None] = (None, None),
+        details: dict[str, Any] | None = None,
+        atomic: bool = False,
+    ) -> None:
+        settings = settings or CoupleSettings()
+        self.engine = settings.build(config)
+        self._summary = SessionSummary()
+        self._first_t_s: float | None = None
+        self._last_t_s: float | None = None
+        self._any_flooded = False
+        self._writer: SessionWriter = store.begin_session(
+            source,
+            note=note,
+            strap_name=straps[0][0],
+            strap_address=straps[0][1],
+            profile=profiles[0],
+            persons=2,
+            strap_name_b=straps[1][0],
+            strap_address_b=straps[1][1],
+            profile_b=profiles[1],
+            settings={**(details or {}), "couple": settings.to_dict()},
+            atomic=atomic,
+        )
+
+    @property
+    def session_id(self) -> int | None:
+        return self._writer.session_id
+
+    @property
+    def samples_recorded(self) -> int:
+        return self._writer.samples_recorded
+
+    def feed(self, person: int, sample: Sample) -> CoupleUpdate:
+        self._writer.add_sample(sample, hold=True, person=person)
+        cu = self.engine.push(person, sample)
+        self._note(cu)
+        self._writer.flush_if_due()
+        return cu
+
+    def start_pause(self, t_s: float) -> None:
+        """The couple chose to pause: recorded first, so a replay pauses at the same point."""
+        self._writer.add_action(t_s, PAUSE, person=None)
+        self.engine.start_pause(t_s)
+
+    def add_marker(self, t_s: float, text: str) -> None:
+        self._writer.add_marker(t_s, text)
+
+    def add_source_event(self, person: int, event: Event) -> None:
+        self._writer.add_events([event], origin="source", person=person)
+
+    def set_strap(self, person: int, name: str | None, address: str | None) -> None:
+        self._writer.set_strap(name, address, person=person)
+
+    def finish(self) -> list[CoupleUpdate]:
+        """Release both partners' held beats, write the rest, mark the session complete."""
+        if self._writer.finished:
+            return []
+        updates = self.engine.finish()
+        for cu in updates:
+            self._note(cu)
+        self._writer.finish(SessionStatus.COMPLETE)
+        return updates
+
+    def abort(self) -> None:
+        if self._writer.finished:
+            return
+        if self._writer.live:
+            with contextlib.suppress(StoreError):
+                self._writer.finish(SessionStatus.INTERRUPTED)
+        self._writer.abandon()
+
+    async def run(
+        self,
+        stream: AsyncIterable[tuple[int, Sample]],
+        on_update: Callable[[CoupleUpdate], None] | None = None,
+    ) -> None:
+        """Record until the stream ends or the task is cancelled, as Recorder.run does."""
+        try:
+            async for person, sample in stream:
+                cu = self.feed(person, sample)
+                if on_update is not None:
+                    on_update(cu)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            if self._writer.live:
+                self._finish_to(on_update)
+            else:
+                self.abort()
+            raise
+        except BaseException:
+            self.abort()
+            raise
+        self._finish_to(on_update)
+
+    def _finish_to(self, on_update: Callable[[CoupleUpdate], None] | None) -> None:
+        try:
+            updates = self.finish()
+        except BaseException:
+            self.abort()
+            raise
+        for cu in updates:
+            if on_update is not None:
+                on_update(cu)
+
+    def _note(self, cu: CoupleUpdate) -> None:
+        """Events and actions go in at once; the summary row counts both partners' beats,
+        the time at least one of them was flooded and the higher peak heart rate."""
+        s = self._summary
+        if self._first_t_s is None:
+            self._first_t_s = cu.t_s
+        if self._last_t_s is not None and self._any_flooded:
+            s.flooded_s += max(0.0, cu.t_s - self._last_t_s)
+        self._last_t_s = max(cu.t_s, self._last_t_s or cu.t_s)
+        self._any_flooded = any(cu.flooded)
+        s.duration_s = self._last_t_s - self._first_t_s
+        s.beats += len(cu.update.beats)
+        if cu.update.hr_bpm is not None:
+            s.peak_hr_bpm = max(s.peak_hr_bpm or 0.0, cu.update.hr_bpm)
+        self._writer.set_summary(replace(s))
+        for person in cu.breaks:
+            self._writer.add_action(cu.t_s, BREAK, {"by": "couple"}, person=person)
+        if cu.update.events:
+            self._writer.add_events(cu.update.events, person=cu.person)
+        if cu.couple_events:
+            self._writer.add_couple_events(cu.couple_events)
+
+
+class CoupleReplay:
+    """A stored couple session fed back through a fresh couple engine built as the live
+    one was. The shared pauses the engine started are worked out again from the samples;
+    pauses the couple started themselves are applied where they were taken."""
+
+    def __init__(self, store: Store, session_id: int, config: Config) -> None:
+        self.info = store.session(session_id)
+        if self.info.persons != 2:
+            raise ValueError(f"session {session_id} is not a couple session: use Replay")
+        settings = CoupleSettings.from_dict(self.info.settings.get("couple", {}))
+        self.engine = settings.build(config)
+        self.stream = store.person_samples(session_id)
+        self._actions = deque(a for a in store.actions(session_id) if a.kind != BREAK)
+        self._seq = 0
+
+    def push(self, person: int, sample: Sample) -> CoupleUpdate:
+        self._act()
+        self._seq += 1
+        return self.engine.push(person, sample)
+
+    def finish(self) -> list[CoupleUpdate]:
+        self._act()
+        return self.engine.finish()
+
+    def run(self) -> Iterator[CoupleUpdate]:
+        for person, sample in self.stream:
+            yield self.push(person, sample)
+        yield from self.finish()
+
+    def _act(self) -> None:
+        while self._actions and self._actions[0].seq <= self._seq:
+            action = self._actions.popleft()
+            if action.kind != PAUSE:
+                raise ValueError(f"session {self.info.id}: unknown action {action.kind!r}")
+            self.engine.start_pause(action.t_s)
+
+
+async def run_straps(
+    targets: Sequence[dict[str, str]],
+    on_sample: Callable[[int, Sample], None],
+    *,
+    minutes: float | None = None,
+    on_event: Callable[[int, Event], None] | None = None,
+    on_info: Callable[[int, Any], None] | None = None,
+    on_state: Callable[[int, Any], None] | None = None,
+    acc: bool = True,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], Any] = asyncio.sleep,
+    backend: Any = None,
+) -> None:
+    """Stream several straps at once, one BleSource each (``targets``: their address or
+    name), until ``minutes`` pass, the task is cancelled or a strap is lost (then the others
+    are stopped too). Samples come to ``on_sample(person, sample)`` in arrival order, stamped
+    by one clock, so the merged stream is in time order.
+
+    The straps are connected one at a time, each once the one before streams (or failed):
+    Bluetooth stacks refuse a second connection attempt while one is pending (BlueZ:
+    "Operation already in progress")."""
+    from pausepoint.sources.ble import BleSource, LinkState
+
+    if clock is None:
+        start_s = time.monotonic()
+
+        def clock() -> float:
+            return time.monotonic() - start_s
+
+    streaming = [asyncio.Event() for _ in targets]
+
+    def bind(callback: Callable[..., None] | None, person: int) -> Any:
+        return None if callback is None else (lambda *args: callback(person, *args))
+
+    def state_of(person: int) -> Callable[[LinkState], None]:
+        def on(state: LinkState) -> None:
+            if state == LinkState.STREAMING:
+                streaming[person].set()
+            if on_state is not None:
+                on_state(person, state)
+
+        return on
+
+    sources = [
+        BleSource(
+            bind(on_sample, person),
+            on_event=bind(on_event, person),
+            on_info=bind(on_info, person),
+            on_state=state_of(person),
+            acc=acc,
+            clock=clock,
+            sleep=sleep,
+            backend=backend,
+            **target,
+        )
+        for person, target in enumerate(targets)
+    ]
+    runners: list[asyncio.Future[None]] = []
+    timer = asyncio.ensure_future(sleep(minutes * 60.0)) if minutes is not None else None
+    try:
+        for person, source in enumerate(sources):
+            runners.append(asyncio.ensure_future(source.run()))
+            if person + 1 < len(sources):
+                started = asyncio.ensure_future(streaming[person].wait())
+                await asyncio.wait({runners[-1], started}, return_when=asyncio.FIRST_COMPLETED)
+                started.cancel()
+                if runners[-1].done():
+                    break
+        waiting = {*runners, *([timer] if timer is not None else [])}
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for source in sources:
+            await source.stop()
+        if timer is not None:
+            timer.cancel()
+        results = await asyncio.gather(*runners, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            raise result
+
+
+async def record_couple_straps(
+    recorder: CoupleRecorder,
+    targets: Sequence[dict[str, str]],
+    *,
+    minutes: float | None = None,
+    on_update: Callable[[CoupleUpdate], None] | None = None,
+    on_state: Callable[[int, Any], None] | None = None,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], Any] = asyncio.sleep,
+    backend: Any = None,
+) -> None:
+    """Record two straps, one per partner, into one couple session (see run_straps)."""
+
+    def on_sample(person: int, sample: Sample) -> None:
+        cu = recorder.feed(person, sample)
+        if on_update is not None:
+            on_update(cu)
+
+    try:
+        await run_straps(
+            targets,
+            on_sample,
+            minutes=minutes,
+            on_event=recorder.add_source_event,
+            on_info=lambda person, info: recorder.set_strap(person, info.name, info.address),
+            on_state=on_state,
+            clock=clock,
+            sleep=sleep,
+            backend=backend,
+        )
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        finished = recorder.finish()
+        if on_update is not None:
+            for cu in finished:
+                on_update(cu)
+        raise
+    except BaseException:
+        recorder.abort()
+        raise
+    for cu in recorder.finish():
+        if on_update is not None:
+            on_update(cu)

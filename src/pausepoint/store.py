@@ -151,12 +151,39 @@ _V1 = (
 at exactly the same point of the stream whatever the timing of the samples around it."""
 
 
+_V2 = (
+    "ALTER TABLE sessions ADD COLUMN persons INTEGER NOT NULL DEFAULT 1 CHECK (persons IN (1, 2))",
+    "ALTER TABLE sessions ADD COLUMN strap_name_b TEXT",
+    "ALTER TABLE sessions ADD COLUMN strap_address_b TEXT",
+    "ALTER TABLE sessions ADD COLUMN profile_b TEXT",
+    "ALTER TABLE samples ADD COLUMN person INTEGER NOT NULL DEFAULT 0 CHECK (person IN (0, 1))",
+    "ALTER TABLE events ADD COLUMN person INTEGER NOT NULL DEFAULT 0 CHECK (person IN (0, 1))",
+    "ALTER TABLE actions ADD COLUMN person INTEGER DEFAULT 0 CHECK (person IN (0, 1))",
+    """CREATE TABLE couple_events (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        t_s REAL NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX couple_events_by_session ON couple_events (session_id, id)",
+)
+"""Couple sessions: two streams in one session. ``person`` is 0 (partner A, and the only
+person of a one-person session) or 1 (partner B); an action with person NULL is the
+couple's (a shared pause). The ``_b`` columns name partner B's strap and profile."""
+
+
 def _migrate_to_v1(conn: sqlite3.Connection) -> None:
     for statement in _V1:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1,)
+def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+    for statement in _V2:
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2)
 """MIGRATIONS[i] takes a database from schema version i to i + 1 (PRAGMA user_version)."""
 
 
@@ -180,9 +207,20 @@ class SessionInfo:
     duration_s: float = 0.0
     beats: int = 0
     flooded_s: float = 0.0
+    """In a couple session: the time at least one partner was flooded."""
     peak_hr_bpm: float | None = None
+    persons: int = 1
+    """2 for a couple session (partners A and B), else 1."""
+    strap_name_b: str | None = None
+    strap_address_b: str | None = None
+    profile_b: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        couple = {
+            "strap_name_b": self.strap_name_b,
+            "strap_address_b": self.strap_address_b,
+            "profile_b": self.profile_b,
+        }
         return {
             "id": self.id,
             "started_utc": _utc_text(self.started_utc),
@@ -197,6 +235,8 @@ class SessionInfo:
             "beats": self.beats,
             "flooded_s": round(self.flooded_s, 3),
             "peak_hr_bpm": None if self.peak_hr_bpm is None else round(self.peak_hr_bpm, 1),
+            "persons": self.persons,
+            **(couple if self.persons == 2 else {}),
         }
 
 
@@ -215,6 +255,8 @@ class Action:
     t_s: float
     kind: str
     detail: dict[str, Any] = field(default_factory=dict)
+    person: int | None = 0
+    """Whose pipeline it acts on (0: A or the only person, 1: B); None: the couple's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,10 +297,10 @@ def _json(value: dict[str, Any]) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def _sample_row(seq: int, sample: Sample) -> tuple[Any, ...]:
+def _sample_row(seq: int, sample: Sample, person: int = 0) -> tuple[Any, ...]:
     """A samples row without its session ID (an atomic session gets its ID at the end)."""
     if isinstance(sample, MotionSample):
-        return (seq, sample.t_s, "motion", None, None, None, None, None, sample.motion_g)
+        return (seq, sample.t_s, "motion", None, None, None, None, None, sample.motion_g, person)
     contact = None if sample.contact is None else int(sample.contact)
     return (
         seq,
@@ -270,13 +312,42 @@ def _sample_row(seq: int, sample: Sample) -> tuple[Any, ...]:
         contact,
         sample.energy_kj,
         None,
+        person,
     )
 
 
-_SAMPLE_INSERT = "INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+def _sample(
+    t_s: float,
+    kind: str,
+    raw: bytes | None,
+    hr_bpm: Any,
+    rr_ms: bytes | None,
+    contact: int | None,
+    energy_kj: int | None,
+    motion_g: Any,
+) -> Sample:
+    """A sample rebuilt from its row (the columns of _SAMPLE_COLUMNS)."""
+    if kind == "motion":
+        return MotionSample(t_s=t_s, motion_g=motion_g)
+    return HeartSample(
+        t_s=t_s,
+        hr_bpm=hr_bpm,
+        rr_ms=_unpack_rr(rr_ms),
+        contact=None if contact is None else bool(contact),
+        energy_kj=energy_kj,
+        raw=raw or b"",
+    )
+
+
+_SAMPLE_COLUMNS = "t_s, kind, raw, hr_bpm, rr_ms, contact, energy_kj, motion_g"
+_SAMPLE_INSERT = (
+    "INSERT INTO samples (session_id, seq, t_s, kind, raw, hr_bpm, rr_ms, contact, energy_kj, "
+    "motion_g, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _SESSION_COLUMNS = (
     "id, started_utc, ended_utc, source, status, note, strap_name, strap_address, profile, "
-    "settings, duration_s, beats, flooded_s, peak_hr_bpm"
+    "settings, duration_s, beats, flooded_s, peak_hr_bpm, persons, strap_name_b, "
+    "strap_address_b, profile_b"
 )
 
 
@@ -296,6 +367,10 @@ def _session_info(row: sqlite3.Row | tuple[Any, ...]) -> SessionInfo:
         beats,
         flooded_s,
         peak_hr_bpm,
+        persons,
+        strap_name_b,
+        strap_address_b,
+        profile_b,
     ) = row
     return SessionInfo(
         id=sid,
@@ -312,6 +387,10 @@ def _session_info(row: sqlite3.Row | tuple[Any, ...]) -> SessionInfo:
         beats=beats,
         flooded_s=flooded_s,
         peak_hr_bpm=peak_hr_bpm,
+        persons=persons,
+        strap_name_b=strap_name_b,
+        strap_address_b=strap_address_b,
+        profile_b=profile_b,
     )
 
 
@@ -595,9 +674,14 @@ class Store:
         started_utc: datetime | None = None,
         atomic: bool = False,
         commit_every_s: float = COMMIT_EVERY_S,
+        persons: int = 1,
+        strap_name_b: str | None = None,
+        strap_address_b: str | None = None,
+        profile_b: str | None = None,
     ) -> SessionWriter:
         """A writer for a new session. ``atomic``: nothing is written until ``finish``
-        (an import: all of it or none of it, and the write lock for one moment)."""
+        (an import: all of it or none of it, and the write lock for one moment).
+        ``persons=2``: a couple session; the ``_b`` arguments are partner B's."""
         if self.readonly:
             raise StoreError(
                 f"{self.path}: opened read-only; nothing can be recorded in it, "
@@ -612,6 +696,10 @@ class Store:
             "strap_address": strap_address,
             "profile": profile,
             "settings": _json(settings or {}),
+            "persons": persons,
+            "strap_name_b": strap_name_b,
+            "strap_address_b": strap_address_b,
+            "profile_b": profile_b,
         }
         writer = SessionWriter(self, row, commit_every_s)
         if not atomic:
@@ -622,8 +710,9 @@ class Store:
         """Insert a session row (inside the caller's transaction); returns its ID."""
         cursor = self._conn.execute(
             "INSERT INTO sessions (started_utc, source, note, strap_name, strap_address, "
-            "profile, settings, status) VALUES (:started_utc, :source, :note, :strap_name, "
-            ":strap_address, :profile, :settings, :status)",
+            "profile, settings, status, persons, strap_name_b, strap_address_b, profile_b) "
+            "VALUES (:started_utc, :source, :note, :strap_name, :strap_address, :profile, "
+            ":settings, :status, :persons, :strap_name_b, :strap_address_b, :profile_b)",
             {**row, "status": status.value},
         )
         assert cursor.lastrowid is not None
@@ -683,41 +772,62 @@ class Store:
                 "SELECT count(*) FROM samples WHERE session_id = ?", (session_id,)
             ).fetchone()[0]
 
-    def samples(self, session_id: int) -> list[Sample]:
-        """The raw samples in the order they were recorded, rebuilt exactly."""
+    def samples(self, session_id: int, person: int = 0) -> list[Sample]:
+        """One person's raw samples in the order they were recorded, rebuilt exactly
+        (person 0: the only person, or partner A of a couple session)."""
         with self.guard():
             rows = self._conn.execute(
-                "SELECT t_s, kind, raw, hr_bpm, rr_ms, contact, energy_kj, motion_g "
-                "FROM samples WHERE session_id = ? ORDER BY seq",
+                f"SELECT {_SAMPLE_COLUMNS} FROM samples "
+                "WHERE session_id = ? AND person = ? ORDER BY seq",
+                (session_id, person),
+            ).fetchall()
+        return [_sample(*row) for row in rows]
+
+    def person_samples(self, session_id: int) -> list[tuple[int, Sample]]:
+        """Every sample of a session with its person, in the one order they were recorded."""
+        with self.guard():
+            rows = self._conn.execute(
+                f"SELECT person, {_SAMPLE_COLUMNS} FROM samples WHERE session_id = ? ORDER BY seq",
                 (session_id,),
             ).fetchall()
-        samples: list[Sample] = []
-        for t_s, kind, raw, hr_bpm, rr_ms, contact, energy_kj, motion_g in rows:
-            if kind == "motion":
-                samples.append(MotionSample(t_s=t_s, motion_g=motion_g))
-            else:
-                samples.append(
-                    HeartSample(
-                        t_s=t_s,
-                        hr_bpm=hr_bpm,
-                        rr_ms=_unpack_rr(rr_ms),
-                        contact=None if contact is None else bool(contact),
-                        energy_kj=energy_kj,
-                        raw=raw or b"",
-                    )
-                )
-        return samples
+        return [(row[0], _sample(*row[1:])) for row in rows]
 
-    def events(self, session_id: int, origin: str | None = "pipeline") -> list[Event]:
-        """Events in the order they happened; ``origin`` None gives source events too."""
-        query = "SELECT t_s, kind, detail FROM events WHERE session_id = ?"
+    def events(
+        self, session_id: int, origin: str | None = "pipeline", person: int = 0
+    ) -> list[Event]:
+        """One person's events in the order they happened; ``origin`` None gives source
+        events too."""
+        return [event for p, event in self.person_events(session_id, origin) if p == person]
+
+    def person_events(
+        self, session_id: int, origin: str | None = "pipeline"
+    ) -> list[tuple[int, Event]]:
+        """Every person's events with their person, in the order they happened."""
+        query = "SELECT person, t_s, kind, detail FROM events WHERE session_id = ?"
         params: tuple[Any, ...] = (session_id,)
         if origin is not None:
             query += " AND origin = ?"
             params += (origin,)
         with self.guard():
             rows = self._conn.execute(query + " ORDER BY id", params).fetchall()
-        return [Event(t_s, EventKind(kind), json.loads(detail)) for t_s, kind, detail in rows]
+        return [
+            (person, Event(t_s, EventKind(kind), json.loads(detail)))
+            for person, t_s, kind, detail in rows
+        ]
+
+    def couple_events(self, session_id: int) -> list[Any]:
+        """A couple session's shared events (``couple.CoupleEvent``), in order."""
+        from pausepoint.couple import CoupleEvent, CoupleEventKind
+
+        with self.guard():
+            rows = self._conn.execute(
+                "SELECT t_s, kind, detail FROM couple_events WHERE session_id = ? ORDER BY id",
+                (session_id,),
+            ).fetchall()
+        return [
+            CoupleEvent(t_s, CoupleEventKind(kind), json.loads(detail))
+            for t_s, kind, detail in rows
+        ]
 
     def markers(self, session_id: int) -> list[Marker]:
         with self.guard():
@@ -729,10 +839,14 @@ class Store:
     def actions(self, session_id: int) -> list[Action]:
         with self.guard():
             rows = self._conn.execute(
-                "SELECT seq, t_s, kind, detail FROM actions WHERE session_id = ? ORDER BY id",
+                "SELECT seq, t_s, kind, detail, person FROM actions WHERE session_id = ? "
+                "ORDER BY id",
                 (session_id,),
             ).fetchall()
-        return [Action(seq, t_s, kind, json.loads(detail)) for seq, t_s, kind, detail in rows]
+        return [
+            Action(seq, t_s, kind, json.loads(detail), person)
+            for seq, t_s, kind, detail, person in rows
+        ]
 
     def pmd_frames(self, session_id: int) -> list[tuple[float, str, bytes]]:
         with self.guard():
@@ -809,10 +923,11 @@ class SessionWriter:
         self._seq = 0
         self._samples: list[tuple[Any, ...]] = []
         self._frames: list[tuple[float, str, bytes]] = []
-        self._events: list[tuple[float, str, str, str]] = []
+        self._events: list[tuple[float, str, str, str, int]] = []
+        self._couple_events: list[tuple[float, str, str]] = []
         self._markers: list[tuple[float, str]] = []
-        self._actions: list[tuple[int, float, str, str]] = []
-        self._strap: tuple[str | None, str | None] | None = None
+        self._actions: list[tuple[int, float, str, str, int | None]] = []
+        self._straps: dict[int, tuple[str | None, str | None]] = {}
         self._summary: SessionSummary | None = None
         self._last_commit_wall_s = store.clock()
         self._last_commit_t_s: float | None = None
@@ -839,10 +954,10 @@ class SessionWriter:
                 raise OSError(f"lock {lock.path.name} is held by another process")
             self._lock = lock
 
-    def add_sample(self, sample: Sample, *, hold: bool = False) -> None:
+    def add_sample(self, sample: Sample, *, hold: bool = False, person: int = 0) -> None:
         """Buffer a sample and commit if one is due; ``hold``: the caller will call
         ``flush_if_due`` itself (after updating the summary, so the commit carries it)."""
-        self._samples.append(_sample_row(self._seq, sample))
+        self._samples.append(_sample_row(self._seq, sample, person))
         self._seq += 1
         self._last_t_s = sample.t_s
         if self._last_commit_t_s is None:
@@ -862,22 +977,37 @@ class SessionWriter:
     def add_pmd_frame(self, t_s: float, kind: str, raw: bytes) -> None:
         self._frames.append((t_s, kind, bytes(raw)))
 
-    def add_events(self, events: Iterable[Event], origin: str = "pipeline") -> None:
-        rows = [(e.t_s, str(e.kind), _json(e.detail), origin) for e in events]
+    def add_events(
+        self, events: Iterable[Event], origin: str = "pipeline", person: int = 0
+    ) -> None:
+        rows = [(e.t_s, str(e.kind), _json(e.detail), origin, person) for e in events]
         if rows:
             self._events += rows
+            self.flush()
+
+    def add_couple_events(self, events: Iterable[Any]) -> None:
+        """A couple session's shared events (anything with t_s, kind and detail)."""
+        rows = [(e.t_s, str(e.kind), _json(e.detail)) for e in events]
+        if rows:
+            self._couple_events += rows
             self.flush()
 
     def add_marker(self, t_s: float, text: str) -> None:
         self._markers.append((t_s, text))
         self.flush()
 
-    def add_action(self, t_s: float, kind: str, detail: dict[str, Any] | None = None) -> None:
-        self._actions.append((self._seq, t_s, kind, _json(detail or {})))
+    def add_action(
+        self,
+        t_s: float,
+        kind: str,
+        detail: dict[str, Any] | None = None,
+        person: int | None = 0,
+    ) -> None:
+        self._actions.append((self._seq, t_s, kind, _json(detail or {}), person))
         self.flush()
 
-    def set_strap(self, name: str | None, address: str | None) -> None:
-        self._strap = (name, address)
+    def set_strap(self, name: str | None, address: str | None, person: int = 0) -> None:
+        self._straps[person] = (name, address)
         self.flush()
 
     def set_summary(self, summary: SessionSummary) -> None:
@@ -943,9 +1073,14 @@ class SessionWriter:
                 )
             if self._events:
                 conn.executemany(
-                    "INSERT INTO events (session_id, t_s, kind, detail, origin) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO events (session_id, t_s, kind, detail, origin, person) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [(sid, *event) for event in self._events],
+                )
+            if self._couple_events:
+                conn.executemany(
+                    "INSERT INTO couple_events (session_id, t_s, kind, detail) VALUES (?, ?, ?, ?)",
+                    [(sid, *event) for event in self._couple_events],
                 )
             if self._markers:
                 conn.executemany(
@@ -954,15 +1089,17 @@ class SessionWriter:
                 )
             if self._actions:
                 conn.executemany(
-                    "INSERT INTO actions (session_id, seq, t_s, kind, detail) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO actions (session_id, seq, t_s, kind, detail, person) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [(sid, *action) for action in self._actions],
                 )
-            if self._strap is not None:
-                conn.execute(
-                    "UPDATE sessions SET strap_name = ?, strap_address = ? WHERE id = ?",
-                    (*self._strap, sid),
+            for person, strap in self._straps.items():
+                columns = (
+                    "strap_name_b = ?, strap_address_b = ?"
+                    if person
+                    else ("strap_name = ?, strap_address = ?")
                 )
+                conn.execute(f"UPDATE sessions SET {columns} WHERE id = ?", (*strap, sid))
             if self._summary is not None:
                 s = self._summary
                 conn.execute(
@@ -978,8 +1115,9 @@ class SessionWriter:
         self._samples.clear()
         self._frames.clear()
         self._events.clear()
+        self._couple_events.clear()
         self._markers.clear()
         self._actions.clear()
-        self._strap = None
+        self._straps.clear()
         self._last_commit_wall_s = store.clock()
         self._last_commit_t_s = self._last_t_s

@@ -7,6 +7,7 @@ import math
 import os
 import sqlite3
 import stat
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,12 +117,96 @@ def test_folder_is_0700_and_files_0600_whatever_the_umask(db: Path) -> None:
 
 def test_schema_is_versioned(store: Store) -> None:
     conn = store.connection
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"sessions", "samples", "pmd_frames", "events", "markers", "actions", "profiles"} <= (
-        tables
+    assert {
+        "sessions",
+        "samples",
+        "pmd_frames",
+        "events",
+        "markers",
+        "actions",
+        "profiles",
+        "couple_events",
+    } <= tables
+    for table in ("samples", "events", "actions"):
+        assert "person" in [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def test_a_v1_database_is_upgraded_to_two_streams_keeping_every_session(db: Path) -> None:
+    """A database an older pausepoint wrote (schema 1, rows as it wrote them)."""
+    Store.open(db, migrations=MIGRATIONS[:1]).close()
+    with sqlite3.connect(db) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        old.execute(
+            "INSERT INTO sessions (id, started_utc, source, strap_name, status, note) "
+            "VALUES (1, '2026-01-02T03:04:05.000Z', 'test', 'Polar H10 7E3A1B2C', 'complete', "
+            "'one person')"
+        )
+        old.execute(
+            "INSERT INTO samples VALUES (1, 0, 1.0, 'heart', X'1648', 72, ?, 1, NULL, NULL)",
+            (struct.pack("<d", 812.5),),
+        )
+        old.execute(
+            "INSERT INTO samples VALUES (1, 1, 1.5, 'motion', NULL, NULL, NULL, NULL, NULL, 0.02)"
+        )
+        old.execute(
+            "INSERT INTO events (session_id, t_s, kind, detail) "
+            "VALUES (1, 1.2, 'baseline', '{\"hr_bpm\":70.0}')"
+        )
+        old.execute("INSERT INTO actions (session_id, seq, t_s, kind) VALUES (1, 1, 1.3, 'break')")
+    with Store.open(db) as store:
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        info = store.session(1)
+        assert (info.persons, info.note, info.strap_name) == (1, "one person", "Polar H10 7E3A1B2C")
+        assert store.samples(1) == [heart(1.0, 812.5), MotionSample(1.5, 0.02)]
+        assert store.samples(1, person=1) == []
+        assert [p for p, _ in store.person_samples(1)] == [0, 0]
+        assert store.events(1) == [Event(1.2, EventKind.BASELINE, {"hr_bpm": 70.0})]
+        (action,) = store.actions(1)
+        assert (action.seq, action.kind, action.person) == (1, "break", 0)
+        assert store.couple_events(1) == []
+        assert info.to_dict()["persons"] == 1 and "profile_b" not in info.to_dict()
+
+
+def test_a_couple_session_keeps_two_streams_apart_in_one_order(store: Store) -> None:
+    from pausepoint.couple import CoupleEvent, CoupleEventKind
+
+    writer = store.begin_session(
+        "test",
+        persons=2,
+        strap_name="Polar H10 AAAA0001",
+        strap_name_b="Polar H10 BBBB0002",
+        profile="sam",
+        profile_b="alex",
     )
+    writer.add_sample(heart(1.0, 800.0), person=0)
+    writer.add_sample(heart(1.1, 650.0), person=1)
+    writer.add_sample(heart(2.0, 801.0), person=0)
+    writer.add_events([Event(2.0, EventKind.FLOODING_START)], person=1)
+    writer.add_couple_events([CoupleEvent(2.0, CoupleEventKind.SHARED_PAUSE_START, {"by": "B"})])
+    writer.add_action(2.0, "break", {"by": "couple"}, person=1)
+    writer.add_action(2.5, "pause", person=None)
+    writer.set_strap("Polar H10 BBBB0002", "F1:00:00:00:00:02", person=1)
+    session_id = writer.finish()
+    info = store.session(session_id)
+    assert (info.persons, info.profile, info.profile_b) == (2, "sam", "alex")
+    assert (info.strap_name, info.strap_address_b) == ("Polar H10 AAAA0001", "F1:00:00:00:00:02")
+    assert store.samples(session_id, 0) == [heart(1.0, 800.0), heart(2.0, 801.0)]
+    assert store.samples(session_id, 1) == [heart(1.1, 650.0)]
+    assert [p for p, _ in store.person_samples(session_id)] == [0, 1, 0]
+    assert store.events(session_id) == []
+    assert store.events(session_id, person=1) == [Event(2.0, EventKind.FLOODING_START)]
+    assert store.couple_events(session_id) == [
+        CoupleEvent(2.0, CoupleEventKind.SHARED_PAUSE_START, {"by": "B"})
+    ]
+    assert [(a.seq, a.kind, a.person) for a in store.actions(session_id)] == [
+        (3, "break", 1),
+        (3, "pause", None),
+    ]
+    store.delete_session(session_id)
+    assert store.connection.execute("SELECT count(*) FROM couple_events").fetchone()[0] == 0
 
 
 def _add_mood(conn: sqlite3.Connection) -> None:
@@ -134,14 +219,14 @@ def _half_done(conn: sqlite3.Connection) -> None:
     raise sqlite3.OperationalError("migration step failed")
 
 
-def test_migration_to_v2_keeps_data_and_an_older_pausepoint_refuses_it(db: Path) -> None:
+def test_a_further_migration_keeps_data_and_an_older_pausepoint_refuses_it(db: Path) -> None:
     with Store.open(db) as store:
         writer = store.begin_session("test", note="before")
         writer.add_sample(heart(1.0, 812.5))
         session_id = writer.finish()
     with Store.open(db, migrations=(*MIGRATIONS, _add_mood)) as store:
         conn = store.connection
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
         assert conn.execute("SELECT mood FROM sessions").fetchall() == [("unknown",)]
         assert store.session(session_id).note == "before"
         assert store.samples(session_id) == [heart(1.0, 812.5)]
@@ -157,7 +242,7 @@ def test_a_failing_migration_changes_nothing(db: Path) -> None:
         Store.open(db, migrations=(*MIGRATIONS, _half_done))
     with Store.open(db) as store:
         conn = store.connection
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
         assert "mood" not in columns
 

@@ -11,13 +11,13 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pausepoint.commands.common import (
     DB_OPTION,
     positive,
-    scenario,
     session_id,
     strap_target,
     write_json,
@@ -29,13 +29,43 @@ from pausepoint.store import SessionInfo, Store, StoreError, db_path
 PROGRESS_EVERY = 256
 
 
+def any_scenario(text: str) -> str:
+    """A one-person or a couple scenario (couple-argument, couple-calm, couple-one-floods)."""
+    from pausepoint.sources.simulated import COUPLE_SCENARIOS, SCENARIOS
+
+    if text not in SCENARIOS and text not in COUPLE_SCENARIOS:
+        names = ", ".join([*sorted(SCENARIOS), *COUPLE_SCENARIOS])
+        raise argparse.ArgumentTypeError(f"no scenario {text!r}; choose one of {names}")
+    return text
+
+
+def is_couple_scenario(name: str | None) -> bool:
+    from pausepoint.sources.simulated import COUPLE_SCENARIOS
+
+    return name in COUPLE_SCENARIOS
+
+
+def person_index(text: str) -> int:
+    """A partner of a couple session: A or B."""
+    if text.upper() not in ("A", "B"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a partner; use A or B")
+    return "AB".index(text.upper())
+
+
 def register(sub: Any) -> None:
     """Add the session commands to the main parser's subparsers."""
 
     p = sub.add_parser("record", parents=[DB_OPTION], help="record a session with the text monitor")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--simulate", metavar="SCENARIO", type=scenario)
-    src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    src.add_argument(
+        "--simulate", metavar="SCENARIO", type=any_scenario, help="couple-*: both partners"
+    )
+    src.add_argument(
+        "--device",
+        metavar="ADDRESS|NAME",
+        action="append",
+        help="a strap's address or name; twice for a couple (A, then B)",
+    )
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
     p.add_argument("--speed", type=positive, help="simulation speed, e.g. 10 (default 1)")
     p.add_argument("--minutes", type=positive, help="stop after this long")
@@ -75,6 +105,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--format", choices=("csv", "kubios", "json"), required=True)
+    p.add_argument(
+        "--person",
+        type=person_index,
+        metavar="A|B",
+        help="one partner of a couple session (CSV and Kubios need it)",
+    )
     p.add_argument("--out", type=Path, metavar="FILE", help="default: stdout")
     p.set_defaults(func=cmd_export)
 
@@ -83,6 +119,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--out", type=Path, metavar="FILE", required=True, help=".html, .png or .pdf")
+    p.add_argument(
+        "--person", type=person_index, metavar="A|B", help="one partner of a couple session"
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
@@ -141,11 +180,15 @@ def cmd_record(args: argparse.Namespace) -> int:
     config = load_config()
     if args.device is not None and args.speed is not None:
         raise UserError("--speed is for --simulate; a strap streams in real time")
+    if args.device is not None and len(args.device) > 2:
+        raise UserError("--device at most twice: one strap per partner")
+    if (args.device is not None and len(args.device) == 2) or is_couple_scenario(args.simulate):
+        return _record_couple(args, config)
     monitor = TextMonitor(sys.stdout)
     settings = PipelineSettings(auto_break=True)
     with _open_store(args, write=True) as store:
         if args.device is not None:
-            target = strap_target(args.device)
+            target = strap_target(args.device[0])
             recorder = Recorder(
                 store,
                 config,
@@ -198,6 +241,73 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_couple(args: argparse.Namespace, config: Any) -> int:
+    """Both partners into one session: two straps (A, then B), or a couple scenario."""
+    import asyncio
+
+    from pausepoint.couple import PARTNERS, CoupleTextMonitor
+    from pausepoint.recorder import CoupleRecorder, record_couple_straps
+
+    monitor = CoupleTextMonitor(sys.stdout)
+    with _open_store(args, write=True) as store:
+        if args.device is not None:
+            targets = [strap_target(device) for device in args.device]
+            a, b = ((t.get("name"), t.get("address")) for t in targets)
+            recorder = CoupleRecorder(
+                store, config, source="ble:couple", note=args.note, straps=(a, b)
+            )
+
+            def on_state(person: int, state: Any) -> None:
+                print(f"Strap {PARTNERS[person]}: {state}", file=sys.stderr, flush=True)
+
+            work = record_couple_straps(
+                recorder, targets, minutes=args.minutes, on_update=monitor.feed, on_state=on_state
+            )
+        else:
+            from pausepoint.sources.simulated import simulate_couple
+
+            rec = simulate_couple(args.simulate, seed=args.seed, minutes=args.minutes)
+            recorder = CoupleRecorder(
+                store,
+                config,
+                source=f"simulated:{args.simulate}",
+                note=args.note,
+                details={
+                    "simulation": {
+                        "scenario": args.simulate,
+                        "seed": args.seed,
+                        "minutes": args.minutes,
+                    }
+                },
+            )
+            work = recorder.run(paced_stream(rec.merged(), args.speed or 1.0), monitor.feed)
+        print(
+            f"Recording couple session {recorder.session_id} in {store.path} (Ctrl-C ends it).",
+            file=sys.stderr,
+        )
+        try:
+            asyncio.run(work)
+        except KeyboardInterrupt:
+            print()
+    print(monitor.text())
+    if recorder.session_id is None:
+        print("Nothing was received, so no session was kept.")
+    else:
+        print(f"Saved as session {recorder.session_id}.")
+    return 0
+
+
+async def paced_stream(
+    stream: Sequence[tuple[int, Sample]], speed: float
+) -> AsyncIterator[tuple[int, Sample]]:
+    """A merged (person, sample) stream delivered at the pace it was lived, or faster."""
+    from pausepoint.sources.pacing import paced
+
+    persons = iter([person for person, _ in stream])
+    async for sample in paced([sample for _, sample in stream], speed):
+        yield next(persons), sample
+
+
 # --- sessions, show ----------------------------------------------------------------------
 
 
@@ -241,6 +351,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         info = store.session(args.id)
+        if info.persons == 2:
+            return _show_couple(args, store, info)
         events = store.events(args.id, origin=None)
         markers = store.markers(args.id)
         actions = store.actions(args.id)
@@ -271,6 +383,66 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_couple(args: argparse.Namespace, store: Store, info: SessionInfo) -> int:
+    from pausepoint.couple import PARTNERS, couple_event_text
+    from pausepoint.monitor import EVENT_WORDS, clock_text
+
+    events = store.person_events(args.id, origin=None)
+    couple_events = store.couple_events(args.id)
+    markers = store.markers(args.id)
+    actions = store.actions(args.id)
+    straps = ((info.strap_name, info.strap_address), (info.strap_name_b, info.strap_address_b))
+    profiles = (info.profile, info.profile_b)
+    if args.json:
+        write_json(
+            {
+                "session": info.to_dict(),
+                "partners": [
+                    {
+                        "name": name,
+                        "strap_name": straps[p][0],
+                        "strap_address": straps[p][1],
+                        "profile": profiles[p],
+                        "events": [e.to_dict() for q, e in events if q == p],
+                    }
+                    for p, name in enumerate(PARTNERS)
+                ],
+                "couple_events": [e.to_dict() for e in couple_events],
+                "markers": [{"t_s": round(m.t_s, 3), "text": m.text} for m in markers],
+                "actions": [
+                    {
+                        "t_s": round(a.t_s, 3),
+                        "kind": a.kind,
+                        "person": None if a.person is None else PARTNERS[a.person],
+                        **a.detail,
+                    }
+                    for a in actions
+                ],
+            }
+        )
+        return 0
+    print(f"Couple session {info.id}: {info.source}, {info.status}")
+    print(
+        f"Started {_date_text(info)}, {clock_text(info.duration_s)} long, {info.beats} beats "
+        f"in all; at least one of you flooded {info.flooded_s / 60:.1f} min, peak heart rate "
+        f"{_peak_text(info.peak_hr_bpm)}"
+    )
+    for p, name in enumerate(PARTNERS):
+        strap = " ".join(part for part in straps[p] if part)
+        profile = f", profile {profiles[p]}" if profiles[p] else ""
+        if strap or profile:
+            print(f"{name}: {strap or 'strap not named'}{profile}")
+    if info.note:
+        print(f"Note: {info.note}")
+    timeline = [(e.t_s, f"{PARTNERS[p]}: {EVENT_WORDS[e.kind]}") for p, e in events]
+    timeline += [(e.t_s, couple_event_text(e)) for e in couple_events]
+    timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
+    timeline += [(a.t_s, "You started a shared pause.") for a in actions if a.person is None]
+    for t_s, text in sorted(timeline, key=lambda item: item[0]):
+        print(f"  {clock_text(t_s)}  {text}")
+    return 0
+
+
 # --- replay ------------------------------------------------------------------------------
 
 
@@ -283,6 +455,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     config = load_config()
     with _open_store(args) as store:
+        if store.session(args.id).persons == 2:
+            return _replay_couple(args, store, config)
         session = Replay(store, args.id, config)
         recorded = store.events(args.id)
     speed = math.inf if args.max or (args.json and args.speed is None) else args.speed or 1.0
@@ -302,24 +476,83 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print()
     if args.json:
         events = [event for update in updates for event in update.events]
-        s = monitor.summary
         write_json(
             {
                 "session": session.info.id,
                 "events": [event.to_dict() for event in events],
                 "same_as_recorded": events == recorded,
-                "summary": {
-                    "duration_s": round(s.duration_s, 3),
-                    "beats": s.beats,
-                    "flooded_s": round(s.flooded_s, 3),
-                    "peak_hr_bpm": None if s.peak_hr_bpm is None else round(s.peak_hr_bpm, 1),
-                    "peak_arousal": None if s.peak_arousal is None else round(s.peak_arousal, 1),
-                },
+                "summary": _summary_json(monitor.summary),
             }
         )
     else:
         print(monitor.summary.text())
     return 0
+
+
+def _replay_couple(args: argparse.Namespace, store: Store, config: Any) -> int:
+    """A couple session through a fresh couple engine: each partner's events and the
+    couple's, compared with the recorded ones."""
+    import asyncio
+
+    from pausepoint.couple import PARTNERS, CoupleTextMonitor
+    from pausepoint.recorder import CoupleReplay
+
+    session = CoupleReplay(store, args.id, config)
+    recorded = store.person_events(args.id)
+    recorded_couple = store.couple_events(args.id)
+    speed = math.inf if args.max or (args.json and args.speed is None) else args.speed or 1.0
+    monitor = CoupleTextMonitor(sys.stdout if not args.json else _Discard())
+    updates: list[Any] = []
+
+    def feed(cu: Any) -> None:
+        updates.append(cu)
+        monitor.feed(cu)
+
+    async def paced_replay() -> None:
+        async for person, sample in paced_stream(session.stream, speed):
+            feed(session.push(person, sample))
+        for cu in session.finish():
+            feed(cu)
+
+    try:
+        if math.isinf(speed):
+            for cu in session.run():
+                feed(cu)
+        else:
+            asyncio.run(paced_replay())
+    except KeyboardInterrupt:
+        print()
+    events = [(cu.person, event) for cu in updates for event in cu.update.events]
+    couple_events = [event for cu in updates for event in cu.couple_events]
+    if not args.json:
+        print(monitor.text())
+        return 0
+    write_json(
+        {
+            "session": session.info.id,
+            "partners": [
+                {
+                    "name": name,
+                    "events": [e.to_dict() for q, e in events if q == p],
+                    "summary": _summary_json(monitor.summaries[p]),
+                }
+                for p, name in enumerate(PARTNERS)
+            ],
+            "couple_events": [e.to_dict() for e in couple_events],
+            "same_as_recorded": events == recorded and couple_events == recorded_couple,
+        }
+    )
+    return 0
+
+
+def _summary_json(s: Any) -> dict[str, Any]:
+    return {
+        "duration_s": round(s.duration_s, 3),
+        "beats": s.beats,
+        "flooded_s": round(s.flooded_s, 3),
+        "peak_hr_bpm": None if s.peak_hr_bpm is None else round(s.peak_hr_bpm, 1),
+        "peak_arousal": None if s.peak_arousal is None else round(s.peak_arousal, 1),
+    }
 
 
 class _Discard:
@@ -363,12 +596,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = load_config()
     with _open_store(args) as store:
         info = store.session(args.id)
-        updates = list(replay(store, args.id, config))
+        _check_person(info, args.person, "a report")
+        person = args.person or 0
+        updates = list(replay(store, args.id, config, person))
         markers = [(m.t_s, m.text) for m in store.markers(args.id)]
     started = info.started_utc.astimezone()
+    whose = "" if args.person is None else f", partner {'AB'[person]}"
+    strap_name = info.strap_name_b if person else info.strap_name
     data = ReportInput(
-        title=f"Check-in, {started:%d %b %Y, %H:%M}",
-        source=info.strap_name or info.source,
+        title=f"Check-in{whose}, {started:%d %b %Y, %H:%M}",
+        source=strap_name or info.source,
         updates=updates,
         markers=markers,
         note=info.note or "",
@@ -427,19 +664,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         info = store.session(args.id)
-        samples = store.samples(args.id)
+        if args.format != "json":
+            _check_person(info, args.person, f"one partner's {args.format}")
+        elif args.person is not None and info.persons == 1:
+            _check_person(info, args.person, "")
+        samples = store.samples(args.id, args.person or 0)
         if args.format == "json":
-            obj = {
-                "format": "pausepoint-session",
-                "session": {**info.to_dict(), "settings": info.settings},
-                "samples": [_sample_json(sample) for sample in samples],
-                "events": [event.to_dict() for event in store.events(args.id, origin=None)],
-                "markers": [{"t_s": m.t_s, "text": m.text} for m in store.markers(args.id)],
-                "actions": [
-                    {"seq": a.seq, "t_s": a.t_s, "kind": a.kind, **a.detail}
-                    for a in store.actions(args.id)
-                ],
-            }
+            obj = _export_json(store, info, args.person)
     heart = [sample for sample in samples if isinstance(sample, HeartSample)]
 
     def write(path: Path) -> None:
@@ -452,13 +683,61 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         write(args.out)
-        print(f"Session {info.id} written to {args.out} ({args.format}).", file=sys.stderr)
+        whose = "" if args.person is None else f" (partner {'AB'[args.person]})"
+        print(f"Session {info.id}{whose} written to {args.out} ({args.format}).", file=sys.stderr)
         return 0
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"session-{info.id}"
         write(path)
         sys.stdout.write(path.read_text(encoding="utf-8"))
     return 0
+
+
+def _check_person(info: SessionInfo, person: int | None, what: str) -> None:
+    """A couple session needs --person for what is one person's; a one-person session none."""
+    if person is not None and info.persons == 1:
+        raise UserError(f"session {info.id} has one person; leave out --person")
+    if person is None and info.persons == 2:
+        raise UserError(
+            f"session {info.id} is a couple session: add --person A or --person B for {what}"
+        )
+
+
+def _export_json(store: Store, info: SessionInfo, person: int | None) -> dict[str, Any]:
+    """Everything of a session. Of a couple session, each sample, event and action says
+    whose it is ("person": 0 for A, 1 for B, an action's None for the couple), unless one
+    partner is asked for (then theirs, and the couple's actions and events)."""
+    couple = info.persons == 2
+
+    def mine(p: int | None) -> bool:
+        return person is None or p == person or p is None
+
+    def tagged(p: int | None, row: dict[str, Any]) -> dict[str, Any]:
+        return {"person": p, **row} if couple else row
+
+    obj: dict[str, Any] = {
+        "format": "pausepoint-session",
+        "session": {**info.to_dict(), "settings": info.settings},
+        "samples": [
+            tagged(p, _sample_json(sample))
+            for p, sample in store.person_samples(info.id)
+            if mine(p)
+        ],
+        "events": [
+            tagged(p, event.to_dict())
+            for p, event in store.person_events(info.id, origin=None)
+            if mine(p)
+        ],
+        "markers": [{"t_s": m.t_s, "text": m.text} for m in store.markers(info.id)],
+        "actions": [
+            tagged(a.person, {"seq": a.seq, "t_s": a.t_s, "kind": a.kind, **a.detail})
+            for a in store.actions(info.id)
+            if mine(a.person)
+        ],
+    }
+    if couple:
+        obj["couple_events"] = [e.to_dict() for e in store.couple_events(info.id)]
+    return obj
 
 
 # --- delete ------------------------------------------------------------------------------

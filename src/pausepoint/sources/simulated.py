@@ -99,6 +99,8 @@ _VAGAL_FROM_N, _VAGAL_FROM_H = 0.8, 0.2
 _VAGAL_WITHDRAWAL = 0.62
 _WALK_VAGAL_WITHDRAWAL = 0.4
 _TALK_VAGAL_WITHDRAWAL = 0.03
+_EXCHANGE_TAU_S = (2.0, 4.0)
+"""Vagal responses to what a partner says come and go within seconds."""
 _AROUSAL_BREATHS_BPM = 4.0
 _WALK_BREATHS_BPM = 4.0
 
@@ -223,6 +225,8 @@ class _Plan:
     extra_fraction: float = 0.0
     lost_count: int = 0
     contact_lost: tuple[tuple[float, float], ...] = ()
+    exchange: np.ndarray | None = None
+    """Moment-to-moment arousal of a conversation (couples), felt within seconds."""
 
 
 def simulate(
@@ -248,6 +252,18 @@ def simulate(
     person = _person(seed, overrides)
     rng = np.random.default_rng([seed, zlib.crc32(scenario.encode())])
     plan = _plan(scenario, duration_s, person, rng, overrides)
+    return _render(scenario, seed, duration_s, person, plan, rng)
+
+
+def _render(
+    scenario: str,
+    seed: int,
+    duration_s: float,
+    person: _Person,
+    plan: _Plan,
+    rng: np.random.Generator,
+) -> Recording:
+    """A planned scenario made into beats and notifications, with its truth."""
     phys = _physiology(plan, person, rng)
     beat_t_s = _beats(phys, rng)
     heart, artifacts, lost, contact_lost = _strap(beat_t_s, plan, duration_s, rng)
@@ -316,18 +332,10 @@ def _window(t_s: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
     return ((t_s >= start_s) & (t_s < end_s)).astype(float)
 
 
-def _plan(
-    scenario: str,
-    duration_s: float,
-    person: _Person,
-    rng: np.random.Generator,
-    overrides: dict[str, Any],
-) -> _Plan:
+def _rest_plan(duration_s: float) -> _Plan:
     t_s = np.arange(-_LEAD_S - 2.0, duration_s + 3.0, _CONTROL_DT_S)
     zeros = np.zeros_like(t_s)
-    scale = duration_s / (_DEFAULT_MINUTES[scenario] * 60.0)
-    paced_rate_bpm = float(overrides.get("paced_rate_bpm", 6.0))
-    plan = _Plan(
+    return _Plan(
         t_s=t_s,
         drive=zeros,
         walking=zeros,
@@ -335,6 +343,19 @@ def _plan(
         paced_rate_bpm=np.full_like(t_s, np.nan),
         phases=[("rest", 0.0, duration_s)],
     )
+
+
+def _plan(
+    scenario: str,
+    duration_s: float,
+    person: _Person,
+    rng: np.random.Generator,
+    overrides: dict[str, Any],
+) -> _Plan:
+    scale = duration_s / (_DEFAULT_MINUTES[scenario] * 60.0)
+    paced_rate_bpm = float(overrides.get("paced_rate_bpm", 6.0))
+    plan = _rest_plan(duration_s)
+    t_s = plan.t_s
     if scenario in ("paced-breathing", "speech", "walk"):
         start_s, end_s = 180.0 * scale, 480.0 * scale
         name = {"paced-breathing": "paced", "speech": "talking", "walk": "walking"}[scenario]
@@ -373,11 +394,22 @@ def _plan_argument(
     person: _Person,
     rng: np.random.Generator,
     paced_rate_bpm: float,
+    *,
+    surge_delay_s: float = 0.0,
+    wave_share: tuple[float, float] = (0.55, 0.8),
+    heated_swing: bool = True,
+    heated_extra_s: float = 0.0,
 ) -> None:
-    """Calm, waves that stay under the flooding line, a surge over it, a long break."""
+    """Calm, waves that stay under the flooding line, a surge over it, a long break.
+
+    ``wave_share``: how far towards the flooding line the highest wave goes (drawn);
+    ``surge_delay_s`` moves the surge later (a partner who follows); ``heated_swing``: the
+    heated minutes rise and fall over ~70 s (off for couples, whose exchange does that);
+    ``heated_extra_s`` keeps the argument going that much longer before the break.
+    """
     t_s = plan.t_s
-    escalation_s, surge_start_s = 300.0 * scale, 480.0 * scale
-    break_s, paced_end_s = 840.0 * scale, 1140.0 * scale
+    escalation_s, surge_start_s = 300.0 * scale, 480.0 * scale + surge_delay_s
+    break_s, paced_end_s = 840.0 * scale + heated_extra_s, 1140.0 * scale + heated_extra_s
     surge_s = float(rng.uniform(20.0, 40.0))
     esc_len_s = surge_start_s - escalation_s
     waves = (
@@ -394,10 +426,11 @@ def _plan_argument(
     peak = float(_arousal(waves * before)[0][before].max())
     margin_bpm = flooding_threshold_bpm(person.resting_hr_bpm) - person.resting_hr_bpm
     if peak > 0 and person.arousal_hr_bpm > 0:
-        waves = waves * rng.uniform(0.55, 0.8) * margin_bpm / (person.arousal_hr_bpm * peak)
+        waves = waves * rng.uniform(*wave_share) * margin_bpm / (person.arousal_hr_bpm * peak)
     start_level = float(np.interp(surge_start_s, t_s, waves))
     ramp = start_level + (1.0 - start_level) * np.clip((t_s - surge_start_s) / surge_s, 0, 1)
-    heated = 1.0 - 0.06 * (1.0 + np.sin(2 * np.pi * t_s / 70.0 + rng.uniform(0, 2 * np.pi)))
+    swing = 0.06 * (1.0 + np.sin(2 * np.pi * t_s / 70.0 + rng.uniform(0, 2 * np.pi)))
+    heated = 1.0 - swing if heated_swing else np.ones_like(t_s)
     plan.drive = np.where(before, waves, np.minimum(ramp, heated)) * (t_s < break_s)
     plan.talking = _window(t_s, escalation_s, break_s)
     plan.talk_raises_hr = False
@@ -523,6 +556,9 @@ def _physiology(plan: _Plan, person: _Person, rng: np.random.Generator) -> dict[
     t_s = plan.t_s
     n = t_s.size
     a_hr, a_vagal = _arousal(plan.drive)
+    if plan.exchange is not None:
+        fast = _lag(plan.exchange, *_EXCHANGE_TAU_S)
+        a_hr, a_vagal = np.maximum(a_hr + fast, 0.0), np.maximum(a_vagal + fast, 0.0)
     walk = _lag(plan.walking, 30.0, 60.0)
     talk = _lag(plan.talking, 10.0, 20.0)
     talk_hr = talk * plan.talk_raises_hr
@@ -791,3 +827,201 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+# --- couples -------------------------------------------------------------------------------
+
+COUPLE_SCENARIOS: dict[str, str] = {
+    "couple-argument": (
+        "45 min, two partners in the argument: one floods first, the other 30-90 s later; "
+        "the follower's moment-to-moment arousal is the leader's of 3-8 s before, plus their own"
+    ),
+    "couple-calm": "10 min, two partners at rest, independent of each other",
+    "couple-one-floods": (
+        "45 min, two partners in the argument: one floods; the other is stirred (linked, "
+        "3-8 s behind) but stays under the flooding line"
+    ),
+}
+
+_COUPLE_DEFAULT_MINUTES = {"couple-argument": 45.0, "couple-calm": 10.0, "couple-one-floods": 45.0}
+_COUPLE_HEATED_EXTRA_S = 300.0
+"""Two heated people take longer to stop: the argument runs 5 min longer than alone."""
+
+PARTNERS = ("A", "B")
+"""Partner 0 is A, partner 1 is B; in a couple of seed s, A is person 2s and B person 2s + 1."""
+
+_LINK_LAG_S = (3.0, 8.0)
+"""The follower's moment-to-moment arousal trails the leader's by this much (drawn)."""
+_ONSET_LAG_S = (30.0, 90.0)
+"""couple-argument: the follower's surge into flooding comes this long after the leader's."""
+_COUPLING = 0.9
+"""Correlation of the follower's moment-to-moment arousal with the leader's (lagged)."""
+_EXCHANGE_CORR_S = 6.0
+"""The exchange of a conversation: turns of seconds to tens of seconds."""
+_EXCHANGE_SHARE = 0.8
+_EXCHANGE_FLOOR = 0.1
+"""The exchange moves heart rate by (floor + drive) x share x the flooding margin (SD): a
+few bpm while calm, ~8 bpm when heated (the more aroused, the more each word lands)."""
+_COUPLE_WAVE_SHARE = (0.4, 0.55)
+"""Escalation waves stay lower than alone, leaving room for the exchange under the line."""
+_STIRRED_SHARE = (0.3, 0.45)
+"""couple-one-floods: the partner who does not flood rises at most this far to the line."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoupleTruth:
+    scenario: str
+    seed: int
+    person_seeds: tuple[int, int]
+    """The seeds of A's and B's persons (2 x seed and 2 x seed + 1)."""
+    duration_s: float
+    flooded: tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...]]
+    """Each partner's flooded spans, as in Truth."""
+    leader: int | None
+    """0 when A leads, 1 when B does; None for independent partners."""
+    lag_s: float | None
+    """How many seconds the follower's moment-to-moment arousal trails the leader's."""
+    onset_lag_s: float | None
+    """How long after the leader's surge into flooding the follower's comes (couple-argument)."""
+    coupling: float
+    """Correlation of the follower's moment-to-moment arousal with the leader's; 0: none."""
+    break_start_s: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class CoupleRecording:
+    a: Recording
+    b: Recording
+    truth: CoupleTruth
+
+    def partner(self, person: int) -> Recording:
+        return (self.a, self.b)[person]
+
+    def merged(self) -> tuple[tuple[int, HeartSample | MotionSample], ...]:
+        """Both partners' samples as one stream in time order (A first at equal times)."""
+        tagged = [(s.t_s, 0, i, s) for i, s in enumerate(self.a.samples)]
+        tagged += [(s.t_s, 1, i, s) for i, s in enumerate(self.b.samples)]
+        tagged.sort(key=lambda item: item[:3])
+        return tuple((person, sample) for _, person, _, sample in tagged)
+
+
+def simulate_couple(scenario: str, seed: int = 0, minutes: float | None = None) -> CoupleRecording:
+    """Two partners in one seeded session: the seed is the couple (A: person 2 x seed, B:
+    person 2 x seed + 1). Each partner is made as ``simulate`` makes a person; what links
+    them is in their arousal drives (docs/couple.md)."""
+    if scenario not in COUPLE_SCENARIOS:
+        raise BadInput(
+            f"unknown couple scenario {scenario!r}: choose one of {', '.join(COUPLE_SCENARIOS)}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise BadInput(f"simulated {scenario}: seed {seed!r} must be a whole number, 0 or more")
+    if minutes is None:
+        minutes = _COUPLE_DEFAULT_MINUTES[scenario]
+    if not isinstance(minutes, int | float) or not 0.25 <= minutes <= 24 * 60:
+        raise BadInput(f"simulated {scenario}: minutes {minutes!r} must be between 0.25 and 1440")
+    duration_s = float(minutes) * 60.0
+    seed = int(seed)
+    seeds = (2 * seed, 2 * seed + 1)
+    persons = (_person(seeds[0], {}), _person(seeds[1], {}))
+    tag = zlib.crc32(scenario.encode())
+    rngs = (np.random.default_rng([seeds[0], tag]), np.random.default_rng([seeds[1], tag]))
+    couple_rng = np.random.default_rng([seed, tag, len(PARTNERS)])
+    leader: int | None = None
+    lag_s = onset_lag_s = None
+    coupling = 0.0
+    if scenario == "couple-calm":
+        plans = (_rest_plan(duration_s), _rest_plan(duration_s))
+    else:
+        leader = int(couple_rng.integers(2))
+        lag_s = float(couple_rng.uniform(*_LINK_LAG_S))
+        if scenario == "couple-argument":
+            onset_lag_s = float(couple_rng.uniform(*_ONSET_LAG_S))
+        coupling = _COUPLING
+        scale = duration_s / (_COUPLE_DEFAULT_MINUTES[scenario] * 60.0)
+        plans = tuple(
+            _plan_partner(
+                duration_s,
+                scale,
+                persons[p],
+                rngs[p],
+                onset_lag_s if p != leader else 0.0,
+                stirred=scenario == "couple-one-floods" and p != leader,
+            )
+            for p in (0, 1)
+        )
+        _link(plans, persons, leader, lag_s, couple_rng)
+    a, b = (_render(scenario, seeds[p], duration_s, persons[p], plans[p], rngs[p]) for p in (0, 1))
+    truth = CoupleTruth(
+        scenario=scenario,
+        seed=seed,
+        person_seeds=seeds,
+        duration_s=duration_s,
+        flooded=(a.truth.flooded, b.truth.flooded),
+        leader=leader,
+        lag_s=lag_s,
+        onset_lag_s=onset_lag_s,
+        coupling=coupling,
+        break_start_s=plans[0].break_start_s,
+    )
+    return CoupleRecording(a=a, b=b, truth=truth)
+
+
+def _plan_partner(
+    duration_s: float,
+    scale: float,
+    person: _Person,
+    rng: np.random.Generator,
+    surge_delay_s: float | None,
+    *,
+    stirred: bool,
+) -> _Plan:
+    """One partner's own part of the argument: their waves, surge and heated minutes.
+
+    ``stirred``: the partner never floods; their arousal is held at a share of the way to
+    the line (heart-rate arousal settles at the drive's level, so a cap on the drive holds).
+    """
+    plan = _rest_plan(duration_s)
+    _plan_argument(
+        plan,
+        duration_s,
+        scale,
+        person,
+        rng,
+        6.0,
+        surge_delay_s=surge_delay_s or 0.0,
+        wave_share=_COUPLE_WAVE_SHARE,
+        heated_swing=False,
+        heated_extra_s=_COUPLE_HEATED_EXTRA_S * scale,
+    )
+    if stirred:
+        margin_bpm = flooding_threshold_bpm(person.resting_hr_bpm) - person.resting_hr_bpm
+        cap = rng.uniform(*_STIRRED_SHARE) * margin_bpm / person.arousal_hr_bpm
+        plan.drive = np.minimum(plan.drive, cap)
+        plan.phases = [(n, a, b) for n, a, b in plan.phases if n != "surge"]
+    return plan
+
+
+def _link(
+    plans: tuple[_Plan, ...],
+    persons: tuple[_Person, ...],
+    leader: int,
+    lag_s: float,
+    rng: np.random.Generator,
+) -> None:
+    """Add the conversation's moment-to-moment arousal while they talk: the leader's own,
+    and the follower's, which is the leader's of ``lag_s`` before plus their own part."""
+    t_s = plans[0].t_s
+    own_lead = _smooth_noise(rng, t_s.size, _CONTROL_DT_S, _EXCHANGE_CORR_S)
+    own_follow = _smooth_noise(rng, t_s.size, _CONTROL_DT_S, _EXCHANGE_CORR_S)
+    follow = (
+        _COUPLING * np.interp(t_s - lag_s, t_s, own_lead)
+        + math.sqrt(1.0 - _COUPLING**2) * own_follow
+    )
+    for p, exchange in ((leader, own_lead), (1 - leader, follow)):
+        person = persons[p]
+        margin_bpm = flooding_threshold_bpm(person.resting_hr_bpm) - person.resting_hr_bpm
+        size = _EXCHANGE_SHARE * margin_bpm / person.arousal_hr_bpm
+        plans[p].exchange = size * exchange * plans[p].talking * (_EXCHANGE_FLOOR + plans[p].drive)
