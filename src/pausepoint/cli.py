@@ -17,6 +17,8 @@ from pausepoint import __version__
 from pausepoint.commands import calibrate, dashboard, sessions
 from pausepoint.commands.common import (
     Parser,
+    any_scenario,
+    is_couple_scenario,
     positive,
     strap_target,
     window,
@@ -35,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
-    p.add_argument("scenario", type=sessions.any_scenario, metavar="SCENARIO")
+    p.add_argument("scenario", type=any_scenario, metavar="SCENARIO")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--minutes", type=positive)
     p.add_argument(
@@ -50,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("monitor", help="live text monitor: a status line per second")
     src = p.add_mutually_exclusive_group()
     src.add_argument(
-        "--simulate", metavar="SCENARIO", type=sessions.any_scenario, help="couple-*: two people"
+        "--simulate", metavar="SCENARIO", type=any_scenario, help="couple-*: two people"
     )
     src.add_argument(
         "--device",
@@ -113,7 +115,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from pausepoint.sources.files import write_pausepoint_csv
     from pausepoint.sources.simulated import simulate
 
-    if sessions.is_couple_scenario(args.scenario):
+    if is_couple_scenario(args.scenario):
         return _simulate_couple(args)
     rec = simulate(args.scenario, seed=args.seed, minutes=args.minutes)
     write_pausepoint_csv(args.out, rec.heart_samples())
@@ -165,7 +167,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     devices = args.device or []
     if len(devices) > 2:
         raise UserError("--device at most twice: one strap per partner")
-    if len(devices) == 2 or sessions.is_couple_scenario(args.simulate):
+    if len(devices) == 2 or is_couple_scenario(args.simulate):
         return _monitor_couple(args)
     pipeline = Pipeline(load_config(), auto_break=True)
     monitor = TextMonitor(sys.stdout)

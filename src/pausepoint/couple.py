@@ -26,10 +26,9 @@ from typing import Any, TextIO
 
 from pausepoint.config import Config
 from pausepoint.linkage import LinkageConfig, LinkageWindow, hr_per_second, leader, linkage
-from pausepoint.model import Baseline, Beat, Event, EventKind, HeartSample, Sample, State, Update
+from pausepoint.model import Baseline, Beat, Event, EventKind, Sample, State, Update
 from pausepoint.monitor import EVENT_WORDS, Summary, TextMonitor, clock_text
-from pausepoint.pipeline.arousal import motion_explained_bpm
-from pausepoint.pipeline.detector import FloodingDetector, Judgement
+from pausepoint.pipeline.detector import FloodingDetector
 from pausepoint.pipeline.pipeline import Pipeline
 
 PARTNERS = ("A", "B")
@@ -95,24 +94,15 @@ class _Partner:
             config, baseline=baseline, baseline_window_s=baseline_window_s, spectral=spectral
         )
         self.watch = FloodingDetector(config.flooding, config.break_, config.signal)
-        self.contact_ok = True
         self.flooded = False
         self.ready = False
         self.last_t_s: float | None = None
 
-    def judge(self, update: Update) -> list[Event]:
-        """The judgement the pipeline's own detector was given, handed to the watcher;
+    def judge(self) -> list[Event]:
+        """The judgement the pipeline's own detector was just given, handed to the watcher;
         only its flooding events are kept (the pipeline reports the rest)."""
-        cfg = self.config
-        hr_bpm = None
-        if update.arousal is not None and update.hr_bpm is not None:
-            hr_bpm = update.hr_bpm - motion_explained_bpm(update.motion_g, cfg.arousal)
-        rate = update.artifact_rate
-        signal_ok = self.contact_ok and (rate is None or rate <= cfg.signal.poor_artifact_rate)
-        judgement = Judgement(
-            update.t_s, hr_bpm, update.rmssd_ms, update.arousal, signal_ok, update.baseline
-        )
-        events = [e for e in self.watch.step(judgement) if e.kind in FLOODING_KINDS]
+        assert self.pipeline.judgement is not None
+        events = [e for e in self.watch.step(self.pipeline.judgement) if e.kind in FLOODING_KINDS]
         for event in events:
             self.flooded = event.kind == EventKind.FLOODING_START
         return events
@@ -158,10 +148,7 @@ class CoupleEngine:
         self._pending += self._pause(t_s, by, engine=False)
 
     def push(self, person: int, sample: Sample) -> CoupleUpdate:
-        partner = self._partners[person]
-        if isinstance(sample, HeartSample):
-            partner.contact_ok = sample.contact is not False
-        return self._after(person, partner.pipeline.push(sample))
+        return self._after(person, self._partners[person].pipeline.push(sample))
 
     def finish(self) -> list[CoupleUpdate]:
         """End of stream: each partner's last update (beats held for look-ahead released)."""
@@ -174,7 +161,7 @@ class CoupleEngine:
     def _after(self, person: int, update: Update) -> CoupleUpdate:
         partner = self._partners[person]
         partner.last_t_s = update.t_s
-        floods = partner.judge(update)
+        floods = partner.judge()
         events = [e for e in update.events if e.kind not in FLOODING_KINDS] + floods
         couple_events, self._pending = self._pending, []
         if any(e.kind == EventKind.READY for e in events) and self.state == CoupleState.PAUSE:

@@ -50,6 +50,22 @@ def scenario(text: str) -> str:
     return text
 
 
+def any_scenario(text: str) -> str:
+    """A one-person or a couple scenario (couple-argument, couple-calm, couple-one-floods)."""
+    from pausepoint.sources.simulated import COUPLE_SCENARIOS, SCENARIOS
+
+    if text not in SCENARIOS and text not in COUPLE_SCENARIOS:
+        names = ", ".join([*sorted(SCENARIOS), *COUPLE_SCENARIOS])
+        raise argparse.ArgumentTypeError(f"no scenario {text!r}; choose one of {names}")
+    return text
+
+
+def is_couple_scenario(name: str | None) -> bool:
+    from pausepoint.sources.simulated import COUPLE_SCENARIOS
+
+    return name in COUPLE_SCENARIOS
+
+
 def window(text: str) -> tuple[float, float]:
     try:
         start, end = (float(part) for part in text.split(":"))

@@ -17,6 +17,8 @@ from typing import Any
 
 from pausepoint.commands.common import (
     DB_OPTION,
+    any_scenario,
+    is_couple_scenario,
     positive,
     session_id,
     strap_target,
@@ -27,22 +29,6 @@ from pausepoint.model import HeartSample, MotionSample, Sample, Update
 from pausepoint.store import SessionInfo, Store, StoreError, db_path
 
 PROGRESS_EVERY = 256
-
-
-def any_scenario(text: str) -> str:
-    """A one-person or a couple scenario (couple-argument, couple-calm, couple-one-floods)."""
-    from pausepoint.sources.simulated import COUPLE_SCENARIOS, SCENARIOS
-
-    if text not in SCENARIOS and text not in COUPLE_SCENARIOS:
-        names = ", ".join([*sorted(SCENARIOS), *COUPLE_SCENARIOS])
-        raise argparse.ArgumentTypeError(f"no scenario {text!r}; choose one of {names}")
-    return text
-
-
-def is_couple_scenario(name: str | None) -> bool:
-    from pausepoint.sources.simulated import COUPLE_SCENARIOS
-
-    return name in COUPLE_SCENARIOS
 
 
 def person_index(text: str) -> int:

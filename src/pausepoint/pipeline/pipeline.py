@@ -42,6 +42,8 @@ class Pipeline:
         )
         self._contact_ok = True
         self._pending: list[Event] = []
+        self.judgement: Judgement | None = None
+        """What the detector was last given: a second detector may judge the same moment."""
 
     @property
     def baseline(self) -> Baseline | None:
@@ -124,9 +126,8 @@ class Pipeline:
                 self._cfg.flooding,
             )
             hr_judged = est.hr_bpm - motion_explained_bpm(motion_g, self._cfg.arousal)
-        events += self._detector.step(
-            Judgement(t_s, hr_judged, est.rmssd_ms, arousal, signal_ok, self._baseline)
-        )
+        self.judgement = Judgement(t_s, hr_judged, est.rmssd_ms, arousal, signal_ok, self._baseline)
+        events += self._detector.step(self.judgement)
         return Update(
             t_s=t_s,
             state=self._detector.state,
