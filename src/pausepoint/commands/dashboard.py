@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import positive, scenario, session_id
+from pausepoint.commands.common import any_scenario, is_couple_scenario, positive, session_id
 
 
 def _at(text: str) -> float:
@@ -33,8 +33,18 @@ def register(sub: Any) -> None:
         "simulated conversation or a past session.",
     )
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--device", metavar="ADDRESS|NAME", help="connect to this strap")
-    src.add_argument("--simulate", metavar="SCENARIO", type=scenario, help="a simulated talk")
+    src.add_argument(
+        "--device",
+        metavar="ADDRESS|NAME",
+        action="append",
+        help="connect to this strap; twice for a couple (A, then B): two lanes",
+    )
+    src.add_argument(
+        "--simulate",
+        metavar="SCENARIO",
+        type=any_scenario,
+        help="a simulated talk (couple-*: two people, two lanes)",
+    )
     src.add_argument("--replay", metavar="ID", type=session_id, help="replay a past session")
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
@@ -77,8 +87,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             f"--calibrate resonance --simulate {args.simulate}: the simulated person who "
             "breathes the protocol is `resonance`; use --simulate resonance"
         )
+    devices = args.device or []
+    if len(devices) > 2:
+        raise BadInput("--device is given once (one person) or twice (a couple: A, then B)")
+    couple = len(devices) == 2 or is_couple_scenario(args.simulate)
+    if couple and args.calibrate is not None:
+        raise BadInput(
+            "--calibrate measures one person: give one --device or a one-person scenario"
+        )
     options = DashboardOptions(
-        device=args.device,
+        device=devices[0] if len(devices) == 1 else None,
+        devices=tuple(devices) if len(devices) == 2 else (),
         simulate=args.simulate,
         speed=args.speed,
         seed=args.seed,

@@ -30,6 +30,8 @@ it and say the words."""
 @dataclass(frozen=True)
 class DashboardOptions:
     device: str | None = None
+    devices: tuple[str, ...] = ()
+    """Two straps, partner A's then B's: the couple view."""
     simulate: str | None = None
     speed: float = 1.0
     seed: int = 0
@@ -106,8 +108,14 @@ def run(options: DashboardOptions) -> int:
         window.show()
         if options.calibrate is not None:
             window.show_calibration(options.calibrate, calibration_source(options))
+        elif options.simulate is not None and _is_couple(options.simulate):
+            window.start_couple_simulation(options.simulate, seed=options.seed, speed=options.speed)
         elif options.simulate is not None:
             window.start_simulation(options.simulate, seed=options.seed, speed=options.speed)
+        elif options.devices:
+            from pausepoint.commands.common import strap_target
+
+            window.connect_couple_straps([strap_target(d) for d in options.devices])
         elif options.device is not None:
             from pausepoint.commands.common import strap_target
 
@@ -135,7 +143,7 @@ def screenshot(options: DashboardOptions) -> Path:
         raise BadInput(f"{out}: screenshots are saved as PNG; name the file .png")
     if not out.parent.is_dir():
         raise BadInput(f"{out}: the folder {out.parent} does not exist; create it first")
-    if options.device is not None:
+    if options.device is not None or options.devices:
         raise BadInput("--screenshot works with --simulate or --replay, not with a live strap")
     if options.simulate is None and options.replay is None:
         raise BadInput("--screenshot needs --simulate SCENARIO or --replay ID")
@@ -157,7 +165,14 @@ def screenshot(options: DashboardOptions) -> Path:
     with tempfile.TemporaryDirectory() as folder:
         window = _window(options, db=Path(folder) / "screenshot.db")
         try:
-            simulate_into(window, options.simulate, seed=options.seed, until_t_s=at_s)
+            if _is_couple(options.simulate):
+                session = simulate_couple_into(
+                    window, options.simulate, seed=options.seed, until_t_s=at_s
+                )
+                if options.at_s is None:
+                    session.finish()
+            else:
+                simulate_into(window, options.simulate, seed=options.seed, until_t_s=at_s)
             _hold_pacers(window)
             return _save(app, window, out)
         finally:
@@ -222,9 +237,45 @@ def simulate_into(window: object, scenario: str, *, seed: int = 0, until_t_s: fl
     return session
 
 
+def simulate_couple_into(
+    window: object, scenario: str, *, seed: int = 0, until_t_s: float
+) -> object:
+    """Feed a simulated couple into the window at once, following the prompts (Start break
+    for both 30 s after "Let's pause"); returns the CoupleLiveSession, not finished."""
+    from pausepoint.ui.couple_model import merged_couple_samples
+    from pausepoint.ui.viewmodels import PromptKind
+
+    stream = merged_couple_samples(scenario, seed)
+    session = window.begin_couple(
+        source=f"simulated:{scenario}",
+        label=f"Simulated straps ({scenario})",
+        details={"simulation": {"scenario": scenario, "seed": seed}},
+    )
+    session.status.set_link("simulated")
+    asked_since_s: float | None = None
+    for person, sample in stream:
+        if sample.t_s > until_t_s:
+            break
+        session.feed(person, sample)
+        if session.view.prompt(0).kind != PromptKind.FLOODED:
+            asked_since_s = None
+        elif asked_since_s is None:
+            asked_since_s = sample.t_s
+        elif sample.t_s - asked_since_s >= FOLLOW_PROMPT_S:
+            session.start_break()
+    return session
+
+
+def _is_couple(scenario: str | None) -> bool:
+    from pausepoint.sources.simulated import COUPLE_SCENARIOS
+
+    return scenario in COUPLE_SCENARIOS
+
+
 def _hold_pacers(window: object) -> None:
     for view in (window.live_page.session_view, window.replay_page.session_view):
         view.pacer.hold(SCREENSHOT_PACER_T_S)
+    window.couple_page.hold_pacers(SCREENSHOT_PACER_T_S)
 
 
 def _save(app: object, window: object, out: Path) -> Path:

@@ -33,6 +33,8 @@ from pausepoint.breathing import DEFAULT_RATE_BPM
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
+from pausepoint.ui.couple_model import CoupleLiveSession, CoupleViewModel, partner_names
+from pausepoint.ui.couple_view import CouplePage
 from pausepoint.ui.session import LiveSession, ReplayModel, StrapFeed, play_simulation
 from pausepoint.ui.viewmodels import SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration import CalibrationPage, CalibrationSource
@@ -83,7 +85,7 @@ class MainWindow(QMainWindow):
         self._ask_path = ask_path
         self._store: Any = None
         self._store_failed: str | None = None
-        self.session: LiveSession | None = None
+        self.session: LiveSession | CoupleLiveSession | None = None
         self.feed: StrapFeed | None = None
         self.task: asyncio.Future[None] | None = None
         self.scan_task: asyncio.Future[None] | None = None
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(theme.STYLESHEET)
         self.live_view = SessionViewModel(config)
         self.replay_view = SessionViewModel(config)
+        self.couple_view = CoupleViewModel((config, config))
         self._build()
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(FRAME_MS)
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         self.live_page = LivePage(self.live_view, self._clock)
         self.sessions_page = SessionsPage()
         self.replay_page = ReplayPage(self.replay_view, self._clock)
+        self.couple_page = CouplePage(self.couple_view, self._clock)
         self.calibration_page = CalibrationPage(
             self.config,
             store=self.store,
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
             self.sessions_page,
             self.replay_page,
             self.calibration_page,
+            self.couple_page,
         ):
             self.pages.addWidget(page)
         layout.addWidget(self.pages, 1)
@@ -167,6 +172,10 @@ class MainWindow(QMainWindow):
         self.live_page.marker_requested.connect(self.add_marker)
         self.live_page.end_requested.connect(self.end_session)
         self.live_page.new_requested.connect(self.show_start)
+        self.couple_page.break_requested.connect(self.start_break)
+        self.couple_page.marker_requested.connect(self.add_marker)
+        self.couple_page.end_requested.connect(self.end_session)
+        self.couple_page.new_requested.connect(self.show_start)
         self.sessions_page.open_requested.connect(self.open_replay)
         self.replay_page.back_requested.connect(self.show_sessions)
         self.replay_page.export_requested.connect(self.export_replay)
@@ -260,7 +269,12 @@ class MainWindow(QMainWindow):
         self.calibrate_button.setToolTip(due or "Measure your own calm level and breathing pace")
 
     def show_now(self) -> None:
-        self.pages.setCurrentWidget(self.live_page if self.session else self.start_page)
+        page = self.start_page
+        if isinstance(self.session, CoupleLiveSession):
+            page = self.couple_page
+        elif self.session is not None:
+            page = self.live_page
+        self.pages.setCurrentWidget(page)
         self.render_frame(force=True)
 
     def show_sessions(self) -> None:
@@ -339,6 +353,103 @@ class MainWindow(QMainWindow):
             play_simulation(session, recording.samples, speed, sleep=self._sleep)
         )
         self.render_frame(force=True)
+        return self.task
+
+    def begin_couple(
+        self,
+        *,
+        source: str,
+        label: str,
+        details: dict[str, Any] | None = None,
+        profiles: tuple[Any | None, Any | None] = (None, None),
+    ) -> CoupleLiveSession:
+        """A new couple session on screen, two lanes (recorded when the database allows);
+        each lane is named by its partner's profile, else "Partner A" / "Partner B"."""
+        self.calibration_page.cancel()
+        self._leave_session()
+        self.status = StatusModel(source_label=label)
+        store = self.store()
+        self.couple_view.names = partner_names(
+            tuple(None if p is None else p.name for p in profiles)
+        )
+        for lane, profile in zip(self.couple_page.lanes, profiles, strict=True):
+            rate_bpm = None if profile is None else profile.resonance_rate_bpm
+            lane.pacer.set_rate(rate_bpm or DEFAULT_RATE_BPM, lane.pacer.inhale_fraction)
+        self.session = CoupleLiveSession.open(
+            self.config,
+            self.couple_view,
+            self.status,
+            store,
+            source=source,
+            details=details,
+            profiles=profiles,
+        )
+        if store is None:
+            self.status.set_message(f"Not recording: {self._store_failed}")
+        self.couple_page.set_ended(False)
+        self.couple_page.marked.setText("")
+        self.pages.setCurrentWidget(self.couple_page)
+        self.render_frame(force=True)
+        return self.session
+
+    def start_couple_simulation(
+        self,
+        scenario: str,
+        *,
+        seed: int = 0,
+        speed: float = 1.0,
+        minutes: float | None = None,
+    ) -> asyncio.Future[None]:
+        """Play a simulated couple into a new couple session, on the running loop."""
+        from pausepoint.ui.couple_model import merged_couple_samples, play_couple
+
+        stream = merged_couple_samples(scenario, seed, minutes)
+        session = self.begin_couple(
+            source=f"simulated:{scenario}",
+            label=f"Simulated straps ({scenario})",
+            details={"simulation": {"scenario": scenario, "seed": seed, "minutes": minutes}},
+        )
+        self.status.set_link("simulated")
+        self.task = asyncio.ensure_future(play_couple(session, stream, speed, sleep=self._sleep))
+        self.render_frame(force=True)
+        return self.task
+
+    def connect_couple_straps(self, targets: list[dict[str, str]]) -> asyncio.Future[None]:
+        """Two straps, A then B (each ``strap_target``), streaming into one couple session."""
+        from pausepoint.recorder import run_straps
+
+        labels = [t.get("address") or t.get("name") or "strap" for t in targets]
+        session = self.begin_couple(source="ble", label=" + ".join(labels))
+        self.status.set_link("scanning")
+
+        def on_info(person: int, info: Any) -> None:
+            if session.recorder is not None:
+                session.recorder.set_strap(person, info.name, info.address)
+
+        async def stream() -> None:
+            from bleak.exc import BleakError
+
+            try:
+                await run_straps(
+                    targets,
+                    session.feed,
+                    on_info=on_info,
+                    on_state=lambda _person, state: session.status.set_link(str(state)),
+                    clock=self._strap_clock,
+                    sleep=self._sleep,
+                    backend=self.backend,
+                )
+            except UserError as exc:
+                session.status.set_message(str(exc))
+            except (BleakError, OSError) as exc:
+                session.status.set_message(
+                    f"Bluetooth is not available ({exc or type(exc).__name__}): turn it on, "
+                    "or try a simulated couple"
+                )
+            finally:
+                session.finish()
+
+        self.task = asyncio.ensure_future(stream())
         return self.task
 
     def connect_strap(
@@ -433,7 +544,10 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.session.finished:
             self.session.add_marker(text)
             words = "Marked." if text == "I feel triggered" else "Note saved."
-            self.live_page.marked.setText(f"{words} ({self.status.elapsed_text()})")
+            page = (
+                self.couple_page if isinstance(self.session, CoupleLiveSession) else self.live_page
+            )
+            page.marked.setText(f"{words} ({self.status.elapsed_text()})")
             self.render_frame(force=True)
 
     def end_session(self) -> None:
@@ -568,6 +682,11 @@ class MainWindow(QMainWindow):
             ended = self.session is None or self.session.finished
             if self.live_page.new_button.isVisibleTo(self.live_page) != ended:
                 self.live_page.set_ended(ended)
+        elif self.pages.currentWidget() is self.couple_page:
+            self.couple_page.render(force=force)
+            ended = self.session is None or self.session.finished
+            if self.couple_page.new_button.isVisibleTo(self.couple_page) != ended:
+                self.couple_page.set_ended(ended)
         if force or self.status.revision != self._status_drawn:
             self._draw_status()
 

@@ -22,6 +22,9 @@ from pausepoint.ui.widgets.plots import ArousalPlot, HeartRatePlot, TachogramPlo
 from pausepoint.ui.widgets.readings import Readings
 
 SIDE_WIDTH_PX = 340
+COMPACT_PACER_PX = 300
+"""A couple's lane is half the window: its numbers sit above the graphs, beside a narrower
+pacer, so the check-in card keeps the lane's width."""
 
 
 def _caption(text: str) -> QLabel:
@@ -44,7 +47,10 @@ class SessionView(QWidget):
         *,
         interactive: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        compact: bool = False,
     ) -> None:
+        """``compact``: a lane of the couple view (numbers above the graphs, no side column,
+        no heart-rate or RR graph: the arousal graph keeps its room)."""
         super().__init__()
         self.view = view
         self.window_s = DEFAULT_WINDOW_S
@@ -62,9 +68,17 @@ class SessionView(QWidget):
         self.pacer = PacerWidget(clock)
         self.pacer.closed.connect(self._hide_pacer)
         self.pacer.setVisible(False)
-        self.pacer.setFixedWidth(SIDE_WIDTH_PX)
-        top.addWidget(self.pacer)
+        self.pacer.setFixedWidth(COMPACT_PACER_PX if compact else SIDE_WIDTH_PX)
         outer.addLayout(top)
+        self.readings = Readings()
+        if compact:
+            middle = QHBoxLayout()
+            middle.setSpacing(12)
+            middle.addWidget(self.readings, 1)
+            middle.addWidget(self.pacer)
+            outer.addLayout(middle)
+        else:
+            top.addWidget(self.pacer)
         row = QHBoxLayout()
         row.setSpacing(12)
         outer.addLayout(row, 1)
@@ -88,17 +102,19 @@ class SessionView(QWidget):
         self.hr_plot = HeartRatePlot()
         self.rr_plot = TachogramPlot()
         graphs.addWidget(self.arousal_plot, 5)
-        graphs.addWidget(_caption("Heart rate, beats a minute"))
-        graphs.addWidget(self.hr_plot, 2)
-        graphs.addWidget(_caption("Time between heartbeats, ms"))
-        graphs.addWidget(self.rr_plot, 2)
+        if not compact:
+            graphs.addWidget(_caption("Heart rate, beats a minute"))
+            graphs.addWidget(self.hr_plot, 2)
+            graphs.addWidget(_caption("Time between heartbeats, ms"))
+            graphs.addWidget(self.rr_plot, 2)
         row.addLayout(graphs, 1)
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(8)
-        self.readings = Readings()
-        side.addWidget(self.readings, 0)
         self._side = side
+        if compact:
+            return
+        side.addWidget(self.readings, 0)
         holder = QWidget()
         holder.setLayout(side)
         holder.setFixedWidth(SIDE_WIDTH_PX)

@@ -1,0 +1,432 @@
+"""What the couple view shows, as plain Python fed with the couple engine's updates (no Qt).
+
+Each partner has a lane: their own SessionViewModel (graphs, numbers, state in words, their
+own check-in prompts while the two of them talk). The pause is shared: when either floods,
+both lanes say "Let's pause" with one Start break for both; the break timer is one timer,
+from the moment the pause began; "ready" comes only when both have settled, and until then
+each lane says kindly who is still settling. Time is session time, never a clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from pausepoint.config import Config
+from pausepoint.couple import (
+    PARTNERS,
+    CoupleEvent,
+    CoupleEventKind,
+    CoupleState,
+    CoupleUpdate,
+    couple_event_text,
+    shown_state,
+)
+from pausepoint.model import Beat, EventKind, Sample, State
+from pausepoint.monitor import clock_text
+from pausepoint.ui.viewmodels import (
+    GO_BACK_TIPS,
+    Action,
+    Prompt,
+    PromptKind,
+    SessionViewModel,
+    StatusModel,
+    TimelineEntry,
+    event_entry,
+)
+
+logger = logging.getLogger(__name__)
+
+START_BOTH = "Start break for both"
+BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly.",)
+OWN_STATES = (State.RISING, State.FLOODED, State.SIGNAL_POOR)
+"""After both settled, a lane shows its own prompt again when its partner stirs."""
+
+
+def partner_names(profiles: Sequence[str | None] = (None, None)) -> tuple[str, str]:
+    """Each lane is named by its profile, else "Partner A" / "Partner B"."""
+    a, b = (name or f"Partner {PARTNERS[p]}" for p, name in enumerate(profiles))
+    return a, b
+
+
+class LaneViewModel(SessionViewModel):
+    """One partner's lane: their session view, with the prompt the couple agrees on."""
+
+    def __init__(self, config: Config, couple: CoupleViewModel, person: int) -> None:
+        self.couple = couple
+        self.person = person
+        super().__init__(config)
+
+    def own_prompt(self) -> Prompt:
+        return super().prompt()
+
+    def prompt(self) -> Prompt:
+        return self.couple.prompt(self.person)
+
+
+class CoupleViewModel:
+    """Both lanes, the couple's state and events, and the shared prompts."""
+
+    def __init__(self, configs: Sequence[Config], names: Sequence[str] = partner_names()) -> None:
+        self.names = tuple(names)
+        self.lanes = tuple(LaneViewModel(configs[p], self, p) for p in range(len(PARTNERS)))
+        self.break_min_s = configs[0].break_.min_s
+        self.reset()
+
+    def reset(self) -> None:
+        for lane in self.lanes:
+            lane.reset()
+        self.state = CoupleState.TOGETHER
+        self.flooded = (False, False)
+        self.ready = [False, False]
+        self.pause_start_s: float | None = None
+        self.paused_by: str | None = None
+        self.break_taken = False
+        """Start break pressed for this pause (or the pause was theirs from the start)."""
+        self.couple_events: list[CoupleEvent] = []
+        self.entries: list[TimelineEntry] = []
+        self.linkage_text: str | None = None
+        self.ended = False
+        self.revision = 0
+
+    @property
+    def t_s(self) -> float:
+        return max(lane.t_s for lane in self.lanes)
+
+    def feed(self, cu: CoupleUpdate) -> None:
+        lane = self.lanes[cu.person]
+        lane.feed(replace(cu.update, state=shown_state(cu)))
+        for event in cu.update.events:
+            if event.kind == EventKind.READY and cu.state != CoupleState.TOGETHER:
+                self.ready[cu.person] = True
+            elif event.kind == EventKind.FLOODING_START:
+                self.ready[cu.person] = False
+        for event in cu.update.events:
+            entry = event_entry(event)
+            name = self.names[cu.person]
+            self.entries.append(replace(entry, text=f"{name}: {entry.text}"))
+        for event in cu.couple_events:
+            self._couple_event(event)
+        self.state = cu.state
+        self.flooded = cu.flooded
+        self.revision += 1
+
+    def _couple_event(self, event: CoupleEvent) -> None:
+        self.couple_events.append(event)
+        self.entries.append(
+            TimelineEntry(event.t_s, couple_event_text(event, self.names), str(event.kind))
+        )
+        if event.kind == CoupleEventKind.SHARED_PAUSE_START:
+            self.pause_start_s = event.t_s
+            by = event.detail.get("by", "")
+            self.paused_by = by if by in PARTNERS else None
+            self.break_taken = self.paused_by is None
+            self.ready = [False, False]
+
+    def start_break(self, t_s: float) -> None:
+        """Start break for both was pressed: both lanes show the shared break at once."""
+        self.break_taken = True
+        if self.pause_start_s is None or self.state != CoupleState.PAUSE:
+            self.pause_start_s = t_s
+        for lane in self.lanes:
+            lane.start_break(self.pause_start_s)
+        self.revision += 1
+
+    def add_marker(self, t_s: float, text: str) -> None:
+        for lane in self.lanes:
+            lane.add_marker(t_s, text)
+        self.revision += 1
+
+    def end(self) -> None:
+        self.ended = True
+        for lane in self.lanes:
+            lane.end()
+        self.revision += 1
+
+    def set_linkage(self, text: str | None) -> None:
+        self.linkage_text = text
+        self.revision += 1
+
+    # ------------------------------------------------------------------ words
+
+    def state_words(self) -> str:
+        if self.state == CoupleState.PAUSE:
+            return "Pausing together" if self.break_taken else "Time to pause together"
+        if self.state == CoupleState.READY:
+            return "Both settled"
+        return "Talking"
+
+    def still_settling(self) -> list[str]:
+        """Who is still settling in a pause (names), in lane order."""
+        if self.state != CoupleState.PAUSE:
+            return []
+        return [
+            name
+            for name, ready, flooded in zip(self.names, self.ready, self.flooded, strict=True)
+            if flooded or not ready
+        ]
+
+    def prompt(self, person: int) -> Prompt:
+        lane = self.lanes[person]
+        if self.state == CoupleState.PAUSE and self.pause_start_s is not None:
+            return self._on_break(person) if self.break_taken else self._lets_pause(person)
+        if self.state == CoupleState.READY and lane.state not in OWN_STATES:
+            return Prompt(
+                PromptKind.READY,
+                "You have both settled.",
+                "It is a good time to come back together. When you do:",
+                tips=GO_BACK_TIPS,
+            )
+        return lane.own_prompt()
+
+    def _minutes_text(self) -> str:
+        return f"{round(self.break_min_s / 60)}-minute"
+
+    def _lets_pause(self, person: int) -> Prompt:
+        if self.flooded[person]:
+            why = "Your body is flooded. It happens to everyone, and it makes listening hard."
+        else:
+            flooded = [n for n, f in zip(self.names, self.flooded, strict=True) if f]
+            who = " and ".join(flooded) or "One of you"
+            why = (
+                f"{who} is flooded. It happens to everyone; pausing together is "
+                "about two bodies, not about who is right."
+            )
+        return Prompt(
+            PromptKind.FLOODED,
+            "Let's pause.",
+            f"{why} Say this, then both take a break:",
+            say=f"“Let's pause. We need a {self._minutes_text()} break. We'll come back.”",
+            actions=(Action.START_BREAK,),
+            action_labels={Action.START_BREAK: START_BOTH},
+            emphasis=True,
+        )
+
+    def _on_break(self, person: int) -> Prompt:
+        assert self.pause_start_s is not None
+        elapsed_s = max(0.0, self.t_s - self.pause_start_s)
+        left_s = max(0.0, self.break_min_s - elapsed_s)
+        other = self.names[1 - person]
+        if left_s > 0.0:
+            return Prompt(
+                PromptKind.BREAK,
+                "You are both on a break.",
+                "One timer for you both: the stress hormones take at least "
+                f"{round(self.break_min_s / 60)} minutes to clear.",
+                tips=BREAK_TIPS,
+                timer_text=clock_text(math.ceil(left_s))[3:],
+                timer_caption=f"left of the {self._minutes_text()} minimum",
+                progress=elapsed_s / self.break_min_s,
+                pacer=True,
+            )
+        timer_text = clock_text(elapsed_s)[3:] if elapsed_s < 3600 else clock_text(elapsed_s)
+        settled = self.ready[person] and not self.flooded[person]
+        if settled:
+            title = "Your body has settled."
+            body = (
+                f"{other} is still settling. There is no rush: rest a little longer, "
+                "and come back together when you both are."
+            )
+        else:
+            title = f"The {round(self.break_min_s / 60)} minutes are up."
+            body = "Your body is still settling. Keep breathing slowly; there is no rush."
+            if other not in self.still_settling():
+                body += f" {other} has settled and will wait for you."
+        return Prompt(
+            PromptKind.SETTLING,
+            title,
+            body,
+            tips=BREAK_TIPS,
+            timer_text=timer_text,
+            timer_caption="on a break so far",
+            progress=1.0,
+            pacer=not settled,
+        )
+
+
+class CoupleLiveSession:
+    """Feeds each partner's samples through the couple recorder (or a bare engine when
+    nothing can be recorded) and each CoupleUpdate to the view; Start break for both goes
+    through the recorder, so a replay pauses at the same point."""
+
+    def __init__(
+        self,
+        config: Config,
+        view: CoupleViewModel,
+        status: StatusModel,
+        *,
+        recorder: Any | None = None,
+        engine: Any | None = None,
+    ) -> None:
+        if recorder is None and engine is None:
+            raise ValueError("a CoupleLiveSession needs a recorder or an engine")
+        self.config = config
+        self.view = view
+        self.status = status
+        self.recorder = recorder
+        self.engine = recorder.engine if recorder is not None else engine
+        self.finished = False
+        self.updates = 0
+        self.beats: tuple[list[Beat], list[Beat]] = ([], [])
+        """Each partner's beats, kept whole for the linkage at the end."""
+        status.recording = recorder is not None
+        status.session_id = None if recorder is None else recorder.session_id
+
+    @classmethod
+    def open(
+        cls,
+        config: Config,
+        view: CoupleViewModel,
+        status: StatusModel,
+        store: Any | None,
+        *,
+        source: str,
+        details: dict[str, Any] | None = None,
+        profiles: Sequence[Any | None] = (None, None),
+    ) -> CoupleLiveSession:
+        """Record into ``store`` when there is one; else run unrecorded and say so.
+        ``profiles``: each partner's calibration.Profile (or None: learnt in the session)."""
+        from pausepoint.recorder import CoupleRecorder, CoupleSettings, PipelineSettings
+        from pausepoint.store import StoreError
+
+        view.reset()
+        settings = CoupleSettings(
+            tuple(
+                PipelineSettings(auto_break=False)
+                if profile is None
+                else PipelineSettings(
+                    auto_break=False, baseline=profile.baseline, overrides=profile.overrides()
+                )
+                for profile in profiles
+            )
+        )
+        if store is not None:
+            try:
+                recorder = CoupleRecorder(
+                    store,
+                    config,
+                    source=source,
+                    settings=settings,
+                    details=details,
+                    profiles=tuple(None if p is None else p.name for p in profiles),
+                )
+            except StoreError as exc:
+                status.set_message(f"Not recording: {exc}")
+            else:
+                status.set_message(None)
+                return cls(config, view, status, recorder=recorder)
+        return cls(config, view, status, engine=settings.build(config))
+
+    def feed(self, person: int, sample: Sample) -> CoupleUpdate | None:
+        if self.finished:
+            return None
+        if self.recorder is not None:
+            try:
+                cu = self.recorder.feed(person, sample)
+            except Exception as exc:
+                self._stop_recording(exc)
+                return None
+        else:
+            cu = self.engine.push(person, sample)
+        self._show(cu)
+        return cu
+
+    def _show(self, cu: CoupleUpdate) -> None:
+        self.updates += 1
+        self.beats[cu.person].extend(cu.update.beats)
+        self.view.feed(cu)
+        self.status.feed(cu.update, self.config.signal.poor_artifact_rate)
+
+    def _stop_recording(self, exc: Exception) -> None:
+        from pausepoint.store import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise exc
+        logger.warning("recording stopped: %s", exc)
+        with contextlib.suppress(Exception):
+            self.recorder.abort()
+        self.recorder = None
+        self.status.recording = False
+        self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
+
+    def start_break(self) -> None:
+        """Start break for both: the couple's own pause, recorded as theirs."""
+        t_s = self.view.t_s
+        if self.recorder is not None:
+            self.recorder.start_pause(t_s)
+        else:
+            self.engine.start_pause(t_s)
+        self.view.start_break(t_s)
+
+    def add_marker(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        t_s = self.view.t_s
+        if self.recorder is not None:
+            self.recorder.add_marker(t_s, text)
+        self.view.add_marker(t_s, text)
+
+    def finish(self) -> None:
+        """End of both streams: the held beats released, the session complete, linkage shown."""
+        if self.finished:
+            return
+        self.finished = True
+        if self.recorder is not None:
+            try:
+                updates = self.recorder.finish()
+            except Exception as exc:
+                self._stop_recording(exc)
+                updates = []
+        else:
+            updates = self.engine.finish()
+        for cu in updates:
+            self._show(cu)
+        self.view.set_linkage(linkage_text(self.beats, self.view.names, self.config))
+        self.view.end()
+
+
+def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: Config) -> str:
+    """The linkage of the two heart rates in plain words: exploratory, never a verdict."""
+    from pausepoint.couple import couple_linkage, linkage_summary
+
+    report = couple_linkage(beats[0], beats[1], config.linkage)
+    return linkage_summary(report, names)
+
+
+def merged_couple_samples(scenario: str, seed: int, minutes: float | None = None) -> Any:
+    """A simulated couple as one stream of (person, sample) in time order."""
+    from pausepoint.couple import merge
+    from pausepoint.sources.simulated import simulate_couple
+
+    recording = simulate_couple(scenario, seed=seed, minutes=minutes)
+    return merge(recording.a.samples, recording.b.samples)
+
+
+async def play_couple(
+    session: CoupleLiveSession,
+    stream: Sequence[tuple[int, Sample]],
+    speed: float,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Feed a merged couple stream at ``speed`` times its pace (inf: at once)."""
+    from pausepoint.sources.pacing import paced
+
+    session.status.set_link("simulated")
+    persons = iter([person for person, _ in stream])
+    try:
+        async for sample in paced([s for _, s in stream], speed, sleep=sleep, clock=clock):
+            session.feed(next(persons), sample)
+            if session.finished:
+                return
+    finally:
+        session.finish()
+        session.status.set_link("ended")

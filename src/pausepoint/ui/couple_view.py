@@ -1,0 +1,136 @@
+"""The couple view: two lanes side by side, one per partner, and the shared pause.
+
+Each lane is the single-person SessionView in its compact form (check-in card, state in
+words, heart rate and RMSSD beside the calm level, the graphs), fed by that partner's
+LaneViewModel; the couple's agreement (Let's pause, one break timer, ready together) comes
+through the lanes' prompts. Linkage, when there is one to show, sits under the lanes,
+marked exploratory.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pausepoint.ui import theme
+from pausepoint.ui.couple_model import CoupleViewModel
+from pausepoint.ui.session import TRIGGERED
+from pausepoint.ui.widgets.session_view import SessionView
+
+LINKAGE_CAPTION = "Heart rates together (exploratory, not a verdict on your relationship)"
+
+
+class CouplePage(QWidget):
+    """The couple's session as it happens. ``break_requested``: Start break for both, from
+    either lane; the owner records it before it shows."""
+
+    break_requested = Signal()
+    marker_requested = Signal(str)
+    end_requested = Signal()
+    new_requested = Signal()
+
+    def __init__(self, view: CoupleViewModel, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.setObjectName("page")
+        self.view = view
+        self._drawn_revision = -1
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 12, 18, 12)
+        outer.setSpacing(8)
+        head = QHBoxLayout()
+        title = QLabel("Couple check-in")
+        title.setStyleSheet(f"font-size: {theme.BASE_PT + 3}pt; font-weight: 600;")
+        head.addWidget(title)
+        self.couple_state = QLabel("")
+        self.couple_state.setObjectName("coupleState")
+        self.couple_state.setStyleSheet(f"color: {theme.DEEP}; font-weight: 600;")
+        head.addWidget(self.couple_state, 1)
+        outer.addLayout(head)
+        lanes = QHBoxLayout()
+        lanes.setSpacing(18)
+        self.names: list[QLabel] = []
+        self.lanes: list[SessionView] = []
+        for lane_view in view.lanes:
+            holder = QWidget()
+            holder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(6)
+            name = QLabel(view.names[lane_view.person])
+            name.setObjectName("laneName")
+            name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600;")
+            column.addWidget(name)
+            lane = SessionView(lane_view, clock=clock, compact=True)
+            lane.break_requested.connect(self.break_requested.emit)
+            column.addWidget(lane, 1)
+            lanes.addWidget(holder, 1)
+            self.names.append(name)
+            self.lanes.append(lane)
+        outer.addLayout(lanes, 1)
+        self.linkage_caption = QLabel(LINKAGE_CAPTION)
+        self.linkage_caption.setObjectName("muted")
+        self.linkage = QLabel("")
+        self.linkage.setObjectName("linkage")
+        self.linkage.setWordWrap(True)
+        outer.addWidget(self.linkage_caption)
+        outer.addWidget(self.linkage)
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.marker_button = QPushButton(TRIGGERED)
+        self.marker_button.setToolTip("Marks this moment in the session, to look at later")
+        self.marker_button.clicked.connect(lambda: self.marker_requested.emit(TRIGGERED))
+        row.addWidget(self.marker_button)
+        self.marked = QLabel("")
+        self.marked.setObjectName("muted")
+        row.addWidget(self.marked, 1)
+        self.end_button = QPushButton("End session")
+        self.end_button.clicked.connect(self.end_requested.emit)
+        row.addWidget(self.end_button)
+        self.new_button = QPushButton("New session")
+        self.new_button.setProperty("primary", True)
+        self.new_button.clicked.connect(self.new_requested.emit)
+        self.new_button.setVisible(False)
+        row.addWidget(self.new_button)
+        outer.addLayout(row)
+
+    def minimumSizeHint(self) -> QSize:
+        """The pages share one stack: the couple's two lanes must not make the window grow
+        for everyone; its graphs give way instead."""
+        return QSize(0, 0)
+
+    def set_ended(self, ended: bool) -> None:
+        self.marker_button.setEnabled(not ended)
+        self.end_button.setVisible(not ended)
+        self.new_button.setVisible(ended)
+
+    def render(self, force: bool = False) -> bool:
+        """Both lanes, redrawn together: a partner's prompt can change on the other's beat."""
+        view = self.view
+        if not force and view.revision == self._drawn_revision:
+            return False
+        self._drawn_revision = view.revision
+        for label, name in zip(self.names, view.names, strict=True):
+            if label.text() != name:
+                label.setText(name)
+        self.couple_state.setText(f"·  {view.state_words()}")
+        for lane in self.lanes:
+            lane.render(force=True)
+        shown = view.linkage_text is not None
+        self.linkage_caption.setVisible(shown)
+        self.linkage.setVisible(shown)
+        self.linkage.setText(view.linkage_text or "")
+        return True
+
+    def hold_pacers(self, t_s: float) -> None:
+        for lane in self.lanes:
+            lane.pacer.hold(t_s)
