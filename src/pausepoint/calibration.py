@@ -20,17 +20,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pausepoint.config import Config
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Baseline, Beat, HeartSample, Sample
-from pausepoint.pipeline.artifacts import ArtifactCorrector
-from pausepoint.pipeline.baseline import robust_baseline
-from pausepoint.pipeline.estimators import RollingRmssd, rr_spectrum
-from pausepoint.pipeline.timeline import BeatTimeline
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
 BASELINE_PATH = CALIBRATION_DIR / "baseline.toml"
@@ -163,6 +160,9 @@ def load_resonance_protocol(path: Path = RESONANCE_PATH) -> ResonanceProtocol:
 
 def beat_runs(samples: Iterable[Sample], config: Config) -> list[list[Beat]]:
     """Artifact-corrected beats as the engine sees them, in runs split where beats were lost."""
+    from pausepoint.pipeline.artifacts import ArtifactCorrector
+    from pausepoint.pipeline.timeline import BeatTimeline
+
     timeline = BeatTimeline(config.timeline)
     corrector = ArtifactCorrector(config.artifacts)
     runs: list[list[Beat]] = [[]]
@@ -238,6 +238,11 @@ def assess_baseline(
     The window is settle_s..duration_s after the start. Rejected, with the reasons, when it
     holds less than min_duration_s of beats, too many corrected beats, or a drifting heart
     rate."""
+    import numpy as np
+
+    from pausepoint.pipeline.baseline import robust_baseline
+    from pausepoint.pipeline.estimators import RollingRmssd
+
     t0_s = _first_t_s(samples) if start_s is None else start_s
     window_s = (t0_s + protocol.settle_s, t0_s + protocol.duration_s)
     hr_bpm: list[float] = []
@@ -318,6 +323,8 @@ def assess_baseline(
 
 def _drift_bpm(t_s: np.ndarray, hr_bpm: np.ndarray, window_s: float) -> float | None:
     """Median heart rate of the last window_s minus that of the first (None if they overlap)."""
+    import numpy as np
+
     if t_s.size < 2 or t_s[-1] - t_s[0] < 2 * window_s:
         return None
     first = hr_bpm[t_s < t_s[0] + window_s]
@@ -414,6 +421,8 @@ def assess_resonance(
     measured_utc: datetime | None = None,
 ) -> ResonanceAssessment:
     """Judge a recording of the resonance protocol whose pacer started at ``start_s``."""
+    import numpy as np
+
     runs = beat_runs(samples, config)
     results = [_rate_result(runs, block, protocol, start_s) for block in protocol.blocks()]
     followed = [r for r in results if r.followed and r.score is not None]
@@ -468,6 +477,10 @@ def _block_beats(runs: list[list[Beat]], from_s: float, to_s: float) -> list[Bea
 def _rate_result(
     runs: list[list[Beat]], block: Block, protocol: ResonanceProtocol, start_s: float
 ) -> RateResult:
+    import numpy as np
+
+    from pausepoint.pipeline.estimators import rr_spectrum
+
     pacer_s = start_s + block.start_s
     from_s, to_s = pacer_s + protocol.settle_s, start_s + block.end_s
     beats = _block_beats(runs, from_s, to_s)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from pausepoint.errors import BadInput
-from pausepoint.linkage import LinkageConfig
 from pausepoint.pipeline.artifacts import ArtifactConfig
 
 DEFAULTS_PATH = Path(__file__).resolve().parents[2] / "calibration" / "defaults.toml"
@@ -82,6 +81,17 @@ class BreakConfig:
     ready_hr_margin_bpm: float
     ready_rmssd_sd: float
     ready_sustain_s: float
+
+
+@dataclass(frozen=True)
+class LinkageConfig:
+    """Couple mode's linkage analysis (pausepoint.linkage)."""
+
+    window_s: float = 150.0
+    step_s: float = 30.0
+    max_lag_s: int = 10
+    surrogates: int = 200
+    alpha: float = 0.05
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from pausepoint.config import LinkageConfig
 from pausepoint.model import Beat
-
-
-@dataclass(frozen=True)
-class LinkageConfig:
-    window_s: float = 150.0
-    step_s: float = 30.0
-    max_lag_s: int = 10
-    surrogates: int = 200
-    alpha: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
