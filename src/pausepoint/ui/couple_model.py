@@ -10,8 +10,6 @@ each lane says kindly who is still settling. Time is session time, never a clock
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -30,6 +28,7 @@ from pausepoint.couple import (
 )
 from pausepoint.model import Beat, EventKind, Sample, State
 from pausepoint.monitor import clock_text
+from pausepoint.ui.session import RecordingShell
 from pausepoint.ui.viewmodels import (
     GO_BACK_TIPS,
     Action,
@@ -40,8 +39,6 @@ from pausepoint.ui.viewmodels import (
     TimelineEntry,
     event_entry,
 )
-
-logger = logging.getLogger(__name__)
 
 START_BOTH = "Start break for both"
 BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly.",)
@@ -250,7 +247,7 @@ class CoupleViewModel:
         )
 
 
-class CoupleLiveSession:
+class CoupleLiveSession(RecordingShell):
     """Feeds each partner's samples through the couple recorder (or a bare engine when
     nothing can be recorded) and each CoupleUpdate to the view; Start break for both goes
     through the recorder, so a replay pauses at the same point."""
@@ -343,18 +340,6 @@ class CoupleLiveSession:
         self.view.feed(cu)
         self.status.feed(cu.update, self.config.signal.poor_artifact_rate)
 
-    def _stop_recording(self, exc: Exception) -> None:
-        from pausepoint.store import StoreError
-
-        if not isinstance(exc, StoreError):
-            raise exc
-        logger.warning("recording stopped: %s", exc)
-        with contextlib.suppress(Exception):
-            self.recorder.abort()
-        self.recorder = None
-        self.status.recording = False
-        self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
-
     def start_break(self) -> None:
         """Start break for both: the couple's own pause, recorded as theirs."""
         t_s = self.view.t_s
@@ -363,15 +348,6 @@ class CoupleLiveSession:
         else:
             self.engine.start_pause(t_s)
         self.view.start_break(t_s)
-
-    def add_marker(self, text: str) -> None:
-        text = text.strip()
-        if not text:
-            return
-        t_s = self.view.t_s
-        if self.recorder is not None:
-            self.recorder.add_marker(t_s, text)
-        self.view.add_marker(t_s, text)
 
     def finish(self) -> None:
         """End of both streams: the held beats released, the session complete, linkage shown."""

@@ -28,7 +28,38 @@ logger = logging.getLogger(__name__)
 TRIGGERED = "I feel triggered"
 
 
-class LiveSession:
+class RecordingShell:
+    """A live session's hold on its recorder: markers go to it, and when the store fails the
+    session goes on showing, stops writing, and says so."""
+
+    recorder: Any
+    view: Any
+    status: StatusModel
+
+    def _stop_recording(self, exc: Exception) -> None:
+        """The store failed (disk full, file gone): keep showing, stop writing, say so."""
+        from pausepoint.store import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise exc
+        logger.warning("recording stopped: %s", exc)
+        with contextlib.suppress(Exception):
+            self.recorder.abort()
+        self.recorder = None
+        self.status.recording = False
+        self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
+
+    def add_marker(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        t_s = self.view.t_s
+        if self.recorder is not None:
+            self.recorder.add_marker(t_s, text)
+        self.view.add_marker(t_s, text)
+
+
+class LiveSession(RecordingShell):
     """Feeds each sample through the recorder (or a bare pipeline when nothing can be
     recorded) and gives each Update to the view and the status line."""
 
@@ -119,19 +150,6 @@ class LiveSession:
         self.view.feed(update)
         self.status.feed(update, self.config.signal.poor_artifact_rate)
 
-    def _stop_recording(self, exc: Exception) -> None:
-        """The store failed (disk full, file gone): keep showing, stop writing, say so."""
-        from pausepoint.store import StoreError
-
-        if not isinstance(exc, StoreError):
-            raise exc
-        logger.warning("recording stopped: %s", exc)
-        with contextlib.suppress(Exception):
-            self.recorder.abort()
-        self.recorder = None
-        self.status.recording = False
-        self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
-
     def start_break(self) -> None:
         t_s = self.view.t_s
         if self.recorder is not None:
@@ -139,15 +157,6 @@ class LiveSession:
         else:
             self.pipeline.start_break(t_s)
         self.view.start_break(t_s)
-
-    def add_marker(self, text: str) -> None:
-        text = text.strip()
-        if not text:
-            return
-        t_s = self.view.t_s
-        if self.recorder is not None:
-            self.recorder.add_marker(t_s, text)
-        self.view.add_marker(t_s, text)
 
     def add_source_event(self, event: Event) -> None:
         if self.recorder is not None:
