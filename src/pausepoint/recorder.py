@@ -78,6 +78,44 @@ class PipelineSettings:
         )
 
 
+async def _record(
+    recorder: Any,
+    stream: AsyncIterable[Any],
+    feed: Callable[[Any], Any],
+    finish: Callable[[], list[Any]],
+    on_update: Callable[[Any], None] | None,
+) -> None:
+    """Feed a recorder until its stream ends or the task is cancelled (Ctrl-C): both finish
+    a live session as complete (a cancelled atomic one writes nothing); an error saves a
+    live session as interrupted and is raised."""
+
+    def finish_to() -> None:
+        try:
+            updates = finish()
+        except BaseException:
+            recorder.abort()
+            raise
+        for update in updates:
+            if on_update is not None:
+                on_update(update)
+
+    try:
+        async for item in stream:
+            update = feed(item)
+            if on_update is not None:
+                on_update(update)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        if recorder._writer.live:
+            finish_to()
+        else:
+            recorder.abort()
+        raise
+    except BaseException:
+        recorder.abort()
+        raise
+    finish_to()
+
+
 class Recorder:
     """Records one session: ``feed`` each sample, ``finish`` at the end (``run`` does both)."""
 
@@ -180,30 +218,12 @@ class Recorder:
         """Record until the samples end or the task is cancelled (Ctrl-C): both finish a live
         session as complete (a cancelled atomic one writes nothing); an error saves a live
         session as interrupted and is raised."""
-        try:
-            async for sample in samples:
-                update = self.feed(sample)
-                if on_update is not None:
-                    on_update(update)
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            if self._writer.live:
-                self._finish_to(on_update)
-            else:
-                self.abort()
-            raise
-        except BaseException:
-            self.abort()
-            raise
-        self._finish_to(on_update)
 
-    def _finish_to(self, on_update: Callable[[Update], None] | None) -> None:
-        try:
-            update = self.finish()
-        except BaseException:
-            self.abort()
-            raise
-        if update is not None and on_update is not None:
-            on_update(update)
+        def finish() -> list[Update]:
+            last = self.finish()
+            return [] if last is None else [last]
+
+        await _record(self, samples, self.feed, finish, on_update)
 
     def _note(self, update: Update) -> None:
         dt_s = 0.0 if self._last_update_t_s is None else update.t_s - self._last_update_t_s
@@ -460,31 +480,7 @@ class CoupleRecorder:
         on_update: Callable[[CoupleUpdate], None] | None = None,
     ) -> None:
         """Record until the stream ends or the task is cancelled, as Recorder.run does."""
-        try:
-            async for person, sample in stream:
-                cu = self.feed(person, sample)
-                if on_update is not None:
-                    on_update(cu)
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            if self._writer.live:
-                self._finish_to(on_update)
-            else:
-                self.abort()
-            raise
-        except BaseException:
-            self.abort()
-            raise
-        self._finish_to(on_update)
-
-    def _finish_to(self, on_update: Callable[[CoupleUpdate], None] | None) -> None:
-        try:
-            updates = self.finish()
-        except BaseException:
-            self.abort()
-            raise
-        for cu in updates:
-            if on_update is not None:
-                on_update(cu)
+        await _record(self, stream, lambda item: self.feed(*item), self.finish, on_update)
 
     def _note(self, cu: CoupleUpdate) -> None:
         """Events and actions go in at once; the summary row counts both partners' beats,
