@@ -148,17 +148,21 @@ def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
         )
         profile = save_calibration(store, name, assessment) if assessment.accepted else None
     if args.json:
-        write_json(
-            {
-                "profile": name,
-                "source": source,
-                "assessment": assessment.to_dict(),
-                "saved_profile": None if profile is None else profile.to_dict(),
-            }
-        )
+        _write_assessment(name, source, assessment, profile)
     else:
         _print_baseline(name, source, assessment, profile, config)
     return 0 if assessment.accepted else 1
+
+
+def _write_assessment(name: str, source: str, assessment: Any, profile: Profile | None) -> None:
+    write_json(
+        {
+            "profile": name,
+            "source": source,
+            "assessment": assessment.to_dict(),
+            "saved_profile": None if profile is None else profile.to_dict(),
+        }
+    )
 
 
 def _print_baseline(
@@ -233,14 +237,7 @@ def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
         )
         profile = save_calibration(store, name, assessment) if assessment.accepted else None
     if args.json:
-        write_json(
-            {
-                "profile": name,
-                "source": source,
-                "assessment": assessment.to_dict(),
-                "saved_profile": None if profile is None else profile.to_dict(),
-            }
-        )
+        _write_assessment(name, source, assessment, profile)
     else:
         _print_resonance(name, source, assessment, profile is not None)
     return 0 if assessment.accepted else 1
