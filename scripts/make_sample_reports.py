@@ -1,7 +1,8 @@
 """Make the sample session reports in docs/reports from simulated sessions.
 
 The simulated person presses Start break when the scenario says so, as in the golden
-detection tests. Same seeds, same reports: rerun after changing the report or the engine.
+detection tests; the simulated couple is paused by the couple engine at the first flood.
+Same seeds, same reports: rerun after changing the report or the engine.
 """
 
 from __future__ import annotations
@@ -9,19 +10,27 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pausepoint.config import load_config
+from pausepoint.couple import CoupleEngine, couple_linkage, merge, run_couple, shown_state
 from pausepoint.model import Update
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.report import ReportInput, render_report
-from pausepoint.sources.simulated import Recording, simulate
+from pausepoint.report import (
+    CoupleReportInput,
+    ReportInput,
+    render_couple_report,
+    render_report,
+)
+from pausepoint.sources.simulated import Recording, simulate, simulate_couple
 
 ROOT = Path(__file__).resolve().parents[1]
 
 ARGUMENT_SEED = 7
 """A person whose body settles before the 35-minute session ends."""
 CALM_SEED = 3
+COUPLE_SEED = 0
 
 
 def replay(rec: Recording) -> list[Update]:
@@ -35,6 +44,24 @@ def replay(rec: Recording) -> list[Update]:
         updates.append(pipeline.push(sample))
     updates.append(pipeline.finish(rec.samples[-1].t_s))
     return updates
+
+
+def couple_input(seed: int) -> CoupleReportInput:
+    """A simulated couple's argument through the couple engine, as `report ID` shows it."""
+    config = load_config()
+    rec = simulate_couple("couple-argument", seed=seed)
+    cus = run_couple(CoupleEngine([config, config]), merge(rec.a.samples, rec.b.samples))
+    partners: tuple[list[Update], list[Update]] = ([], [])
+    for cu in cus:
+        partners[cu.person].append(replace(cu.update, state=shown_state(cu)))
+    beats_a, beats_b = ([b for u in updates for b in u.beats] for updates in partners)
+    return CoupleReportInput(
+        title="Couple check-in, 29 Nov 2026, 20:10",
+        source=f"simulated: couple-argument (seed {seed})",
+        partners=partners,
+        couple_events=[e for cu in cus for e in cu.couple_events],
+        linkage=couple_linkage(beats_a, beats_b, config.linkage),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         render_report(data, args.out / name)
         print(f"{name}: {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+    t0 = time.perf_counter()
+    render_couple_report(couple_input(COUPLE_SEED), args.out / "couple-argument.png")
+    print(f"couple-argument.png: {time.perf_counter() - t0:.2f} s", file=sys.stderr)
     return 0
 
 

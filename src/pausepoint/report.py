@@ -13,7 +13,7 @@ import io
 import math
 import textwrap
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ import numpy as np
 
 from pausepoint import __version__
 from pausepoint.config import Config, load_config
+from pausepoint.couple import PARTNERS, CoupleEvent, CoupleEventKind, LinkageReport
 from pausepoint.errors import BadInput
 from pausepoint.model import Beat, EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
@@ -443,6 +444,71 @@ def _style(ax: Axes) -> None:
     ax.tick_params(colors=MUTED, labelsize=8.5, length=3)
 
 
+def _break_spans(summary: dict[str, Any]) -> list[tuple[float, float]]:
+    """Each break until the body settled, or until the end if it had not."""
+    return [
+        (b["start_s"], b["ready_s"] if b["ready_s"] is not None else summary["end_s"])
+        for b in summary["breaks"]
+    ]
+
+
+def _settled_s(summary: dict[str, Any]) -> list[float]:
+    return [b["ready_s"] for b in summary["breaks"] if b["ready_s"] is not None]
+
+
+def _lane_lines(
+    ax: Axes, settled_s: Sequence[float], markers: Sequence[tuple[float, str]], x: _Minutes
+) -> None:
+    for t_s in settled_s:
+        ax.axvline(x(t_s), color=SETTLED_COLOUR, lw=1.4, zorder=3, gid=GID_SETTLED)
+    for t_s, _ in markers:
+        ax.axvline(x(t_s), color=MARKER_COLOUR, lw=0.9, ls=(0, (2, 2)), zorder=3, gid=GID_MARKER)
+
+
+def _plot_arousal(
+    ax: Axes,
+    updates: Sequence[Update],
+    x: _Minutes,
+    end_min: float,
+    config: Config,
+    *,
+    label: str = "arousal",
+    settled_s: Sequence[float] = (),
+    markers: Sequence[tuple[float, str]] = (),
+) -> None:
+    """One person's arousal against their flooding line, with where they settled."""
+    t_min = np.array([x(u.t_s) for u in updates])
+    arousal = _series(updates, "arousal")
+    ax.plot(t_min, arousal, color=AROUSAL_COLOUR, lw=1.3, zorder=2, gid=GID_AROUSAL)
+    ax.set_ylim(0, 100)
+    ax.set_yticks([0, 25, 50, 75, 100])
+    ax.set_ylabel(label, color=INK, fontsize=9.5)
+    line_y = flooding_arousal(config.arousal)
+    ax.axhline(line_y, color=FLOODING_LINE, lw=1.2, ls=(0, (5, 3)), zorder=1, gid=GID_FLOODING_LINE)
+    ax.text(
+        0.006, line_y + 1.5, "flooding line", color=FLOODING_LINE, fontsize=8, ha="left",
+        va="bottom", transform=ax.get_yaxis_transform(), zorder=4,
+    )  # fmt: skip
+    known = np.flatnonzero(np.isfinite(arousal))
+    learned_min = t_min[known[0]] if len(known) else end_min
+    if learned_min > 0.1 * end_min:
+        ax.text(
+            learned_min / 2, 40, "learning\nyour calm\nlevel", color=MUTED, fontsize=8,
+            ha="center", va="center",
+        )  # fmt: skip
+    for t_s in settled_s:
+        near_end = x(t_s) > 0.8 * end_min
+        ax.text(
+            x(t_s), 97, " settled " , color=SETTLED_COLOUR, fontsize=8.5,
+            ha="right" if near_end else "left", va="top",
+        )  # fmt: skip
+    for i, (t_s, _) in enumerate(markers, start=1):
+        ax.text(
+            x(t_s), 101, str(i), color=MARKER_COLOUR, fontsize=7.5, ha="center", va="bottom",
+            clip_on=False,
+        )  # fmt: skip
+
+
 def _plot_panels(
     axes: Sequence[Axes], data: ReportInput, summary: dict[str, Any], config: Config
 ) -> None:
@@ -451,59 +517,23 @@ def _plot_panels(
     x = _Minutes(summary["start_s"])
     t_min = np.array([x(u.t_s) for u in updates])
     end_min = max(x(summary["end_s"]), 1.0)
-    break_spans = [
-        (b["start_s"], b["ready_s"] if b["ready_s"] is not None else summary["end_s"])
-        for b in summary["breaks"]
-    ]
-    settled_s = [b["ready_s"] for b in summary["breaks"] if b["ready_s"] is not None]
+    break_spans = _break_spans(summary)
+    settled_s = _settled_s(summary)
     for ax in axes:
         _shade(ax, _spans(updates, (State.SIGNAL_POOR,)), SIGNAL_FILL, "signal-poor", x)
         _shade(ax, break_spans, BREAK_FILL, GID_BREAK, x)
         _shade(ax, summary["flooded_spans_s"], FLOODED_FILL, GID_FLOODED, x)
-        for t_s in settled_s:
-            ax.axvline(x(t_s), color=SETTLED_COLOUR, lw=1.4, zorder=3, gid=GID_SETTLED)
-        for t_s, _ in data.markers:
-            ax.axvline(
-                x(t_s), color=MARKER_COLOUR, lw=0.9, ls=(0, (2, 2)), zorder=3, gid=GID_MARKER
-            )
+        _lane_lines(ax, settled_s, data.markers, x)
         ax.set_xlim(0.0, end_min)
         _style(ax)
 
-    arousal = _series(updates, "arousal")
-    ax_arousal.plot(t_min, arousal, color=AROUSAL_COLOUR, lw=1.3, zorder=2, gid=GID_AROUSAL)
-    ax_arousal.set_ylim(0, 100)
-    ax_arousal.set_yticks([0, 25, 50, 75, 100])
-    ax_arousal.set_ylabel("arousal", color=INK, fontsize=9.5)
-    line_y = flooding_arousal(config.arousal)
-    ax_arousal.axhline(
-        line_y, color=FLOODING_LINE, lw=1.2, ls=(0, (5, 3)), zorder=1, gid=GID_FLOODING_LINE
+    _plot_arousal(
+        ax_arousal, updates, x, end_min, config, settled_s=settled_s, markers=data.markers
     )
-    ax_arousal.text(
-        0.006, line_y + 1.5, "flooding line", color=FLOODING_LINE, fontsize=8, ha="left",
-        va="bottom", transform=ax_arousal.get_yaxis_transform(), zorder=4,
-    )  # fmt: skip
-    known = np.flatnonzero(np.isfinite(arousal))
-    learned_min = t_min[known[0]] if len(known) else end_min
-    if learned_min > 0.1 * end_min:
-        ax_arousal.text(
-            learned_min / 2, 40, "learning\nyour calm\nlevel", color=MUTED, fontsize=8,
-            ha="center", va="center",
-        )  # fmt: skip
     for start_s, _ in break_spans:
         ax_arousal.text(
             x(start_s) + 0.006 * end_min, 3, "break", color="#2C6E99", fontsize=8.5,
             ha="left", va="bottom",
-        )  # fmt: skip
-    for t_s in settled_s:
-        near_end = x(t_s) > 0.8 * end_min
-        ax_arousal.text(
-            x(t_s), 97, " settled " , color=SETTLED_COLOUR, fontsize=8.5,
-            ha="right" if near_end else "left", va="top",
-        )  # fmt: skip
-    for i, (t_s, _) in enumerate(data.markers, start=1):
-        ax_arousal.text(
-            x(t_s), 101, str(i), color=MARKER_COLOUR, fontsize=7.5, ha="center", va="bottom",
-            clip_on=False,
         )  # fmt: skip
 
     hr_bpm = _series(updates, "hr_bpm")
@@ -529,24 +559,32 @@ def _plot_panels(
     ax_rmssd.set_xlabel("minutes into the session", color=INK, fontsize=9.5)
 
 
-def _legend(fig: Figure, y: float, data: ReportInput, summary: dict[str, Any]) -> None:
-    """A key for the shades and lines this session has, none for those it has not."""
+def _legend_handles(
+    summaries: Sequence[dict[str, Any]],
+    markers: Sequence[tuple[float, str]],
+    break_label: str | None = "break",
+) -> list[Any]:
+    """A key for the shades and lines these summaries have, none for those they have not."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
-    if summary["flooded_count"]:
+    if any(s["flooded_count"] for s in summaries):
         handles.append(Patch(color=FLOODED_FILL, label="flooded"))
-    if summary["breaks"]:
-        handles.append(Patch(color=BREAK_FILL, label="break"))
-    if any(b["ready_s"] is not None for b in summary["breaks"]):
+    if break_label is not None and any(s["breaks"] for s in summaries):
+        handles.append(Patch(color=BREAK_FILL, label=break_label))
+    if any(b["ready_s"] is not None for s in summaries for b in s["breaks"]):
         handles.append(Line2D([], [], color=SETTLED_COLOUR, lw=1.4, label="settled"))
-    if summary["signal_poor_s"] > 0:
+    if any(s["signal_poor_s"] > 0 for s in summaries):
         handles.append(Patch(color=SIGNAL_FILL, label="no clear signal"))
-    if data.markers:
+    if markers:
         handles.append(
             Line2D([], [], color=MARKER_COLOUR, lw=0.9, ls=(0, (2, 2)), label="your markers")
         )
+    return handles
+
+
+def _legend(fig: Figure, y: float, handles: Sequence[Any]) -> None:
     if handles:
         fig.legend(
             handles=handles, loc="center", bbox_to_anchor=(0.5, y), ncol=len(handles),
@@ -671,7 +709,7 @@ def _figure(data: ReportInput, summary: dict[str, Any], page: bool, config: Conf
         height_in = _PANELS_IN + 0.95
         fig = Figure(figsize=(PAGE_IN[0], height_in), facecolor="white")
         FigureCanvasAgg(fig)
-        _legend(fig, 1.0 - 0.2 / height_in, data, summary)
+        _legend(fig, 1.0 - 0.2 / height_in, _legend_handles([summary], data.markers))
         _plot_panels(_panels(_Page(fig), 0.85, 0.45, 6.55), data, summary, config)
         return fig
     fig = Figure(figsize=PAGE_IN, facecolor="white")
@@ -683,7 +721,7 @@ def _figure(data: ReportInput, summary: dict[str, Any], page: bool, config: Conf
     if data.note:
         paragraphs.append(f"Your note: {data.note}")
     y = _draw_words(sheet, paragraphs) + 0.15
-    _legend(fig, sheet.y(y + 0.1), data, summary)
+    _legend(fig, sheet.y(y + 0.1), _legend_handles([summary], data.markers))
     top_in = y + 0.35
     _plot_panels(_panels(sheet, 1.2, top_in, 5.95), data, summary, config)
     _draw_tables(sheet, data, summary, top_in + _PANELS_IN + 0.6)
@@ -725,12 +763,31 @@ def _html(data: ReportInput, summary: dict[str, Any], png: bytes) -> str:
         )
         markers = f"<h2>Your markers</h2><ol>{items}</ol>"
     image = base64.b64encode(png).decode("ascii")
+    return _html_page(
+        data.title,
+        f"""<p class="meta">{esc(_meta_line(data, summary))}</p>
+{words}{note}
+<img alt="Arousal, heart rate and RMSSD over the session, flooded time shaded amber, breaks \
+shaded blue" src="data:image/png;base64,{image}">
+<h2>In numbers</h2>
+<table>{rows}</table>
+<h2>Heart rate variability</h2>
+<table><tr>{hrv_head}</tr>{hrv_rows}</table>
+{markers}
+<p class="foot">{esc(_FOOTNOTE)} Made by pausepoint {esc(__version__)}.</p>
+""",
+    )
+
+
+def _html_page(title: str, body: str) -> str:
+    """A self-contained page in the report's calm style around an already-escaped body."""
+    esc = html.escape
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(data.title)}</title>
+<title>{esc(title)}</title>
 <style>
 body {{ font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: {INK};
   max-width: 56rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
@@ -748,18 +805,8 @@ ol {{ color: {MARKER_COLOUR}; }} .at {{ color: {MUTED}; margin-right: 0.5rem; }}
 </style>
 </head>
 <body>
-<h1>{esc(data.title)}</h1>
-<p class="meta">{esc(_meta_line(data, summary))}</p>
-{words}{note}
-<img alt="Arousal, heart rate and RMSSD over the session, flooded time shaded amber, breaks \
-shaded blue" src="data:image/png;base64,{image}">
-<h2>In numbers</h2>
-<table>{rows}</table>
-<h2>Heart rate variability</h2>
-<table><tr>{hrv_head}</tr>{hrv_rows}</table>
-{markers}
-<p class="foot">{esc(_FOOTNOTE)} Made by pausepoint {esc(__version__)}.</p>
-</body>
+<h1>{esc(title)}</h1>
+{body}</body>
 </html>
 """
 
@@ -773,19 +820,32 @@ def render_report(
 ) -> None:
     """Write the report as .png, .pdf (one A4 page) or .html (self-contained) by suffix."""
     out = Path(out)
+    suffix = _report_suffix(out)
+    config = config if config is not None else load_config()
+    summary = session_summary(data.updates)
+    if progress is not None:
+        progress.step(1)
+    fig = _figure(data, summary, suffix != ".html", config)
+    _write_report(out, fig, lambda png: _html(data, summary, png), progress)
+
+
+def _report_suffix(out: Path) -> str:
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise BadInput(
             f"{out.name}: cannot make a {suffix or 'suffix-less'} report; "
             "name the file .png, .pdf or .html"
         )
-    config = config if config is not None else load_config()
-    summary = session_summary(data.updates)
-    if progress is not None:
-        progress.step(1)
-    fig = _figure(data, summary, suffix != ".html", config)
+    return suffix
+
+
+def _write_report(
+    out: Path, fig: Figure, page_html: Callable[[bytes], str], progress: Progress | None
+) -> None:
+    """The drawn figure to the file, atomically: the page itself, or its panels in HTML."""
     if progress is not None:
         progress.step(2)
+    suffix = out.suffix.lower()
     if suffix == ".png":
         content = _png_bytes(fig)
     elif suffix == ".pdf":
@@ -793,8 +853,363 @@ def render_report(
         fig.savefig(buffer, format="pdf", facecolor="white", metadata={"CreationDate": None})
         content = buffer.getvalue()
     else:
-        content = _html(data, summary, _png_bytes(fig)).encode("utf-8")
+        content = page_html(_png_bytes(fig)).encode("utf-8")
     write_bytes_atomic(out, content)
     if progress is not None:
         progress.step(RENDER_STEPS)
         progress.done()
+
+
+# ---------------------------------------------------------------------------------------------
+# Couples
+
+EXPLORATORY = "Exploratory, not a verdict on your relationship."
+GID_SHARED_PAUSE = "shared-pause"
+GID_LINKAGE_R = "linkage-r"
+GID_LINKAGE_THRESHOLD = "linkage-threshold"
+GID_LINKAGE_LINKED = "linkage-linked"
+GID_LINKAGE_LAG = "linkage-lag"
+LINKAGE_COLOUR = "#56B4E9"
+LINKED_COLOUR = "#CC79A7"
+
+
+@dataclass(frozen=True)
+class CoupleReportInput:
+    title: str
+    source: str
+    partners: tuple[Sequence[Update], Sequence[Update]]
+    """Each partner's updates from the couple engine, shown flooded where it saw them so."""
+    couple_events: Sequence[CoupleEvent]
+    linkage: LinkageReport
+    names: tuple[str, str] = PARTNERS
+    markers: Sequence[tuple[float, str]] = ()
+    note: str = ""
+
+
+def _shared_pauses(events: Sequence[CoupleEvent], end_s: float) -> list[dict[str, Any]]:
+    """Each shared pause, from its start to the moment both had settled (or the end)."""
+    pauses: list[dict[str, Any]] = []
+    for e in events:
+        if e.kind == CoupleEventKind.SHARED_PAUSE_START:
+            pauses.append({"start_s": e.t_s, "by": e.detail.get("by"), "ready_s": None})
+        elif e.kind == CoupleEventKind.SHARED_READY and pauses and pauses[-1]["ready_s"] is None:
+            pauses[-1]["ready_s"] = e.t_s
+    for pause in pauses:
+        pause["end_s"] = pause["ready_s"] if pause["ready_s"] is not None else end_s
+    return pauses
+
+
+def couple_summary(data: CoupleReportInput) -> dict[str, Any]:
+    """The couple report's numbers: each partner's session_summary, the shared pauses and
+    the linkage (plain values, JSON-ready)."""
+    partners = [session_summary(updates) for updates in data.partners]
+    start_s = min(p["start_s"] for p in partners)
+    end_s = max(p["end_s"] for p in partners)
+    return {
+        "names": list(data.names),
+        "start_s": start_s,
+        "end_s": end_s,
+        "duration_s": end_s - start_s,
+        "partners": partners,
+        "pauses": _shared_pauses(data.couple_events, end_s),
+        "linkage": data.linkage.to_dict(data.names),
+    }
+
+
+def _settle_text(summary: dict[str, Any]) -> str:
+    parts = [
+        "still settling at the end" if b["settle_s"] is None else duration_text(b["settle_s"])
+        for b in summary["breaks"]
+    ]
+    return ", then ".join(parts) if parts else "no break"
+
+
+def couple_sentences(summary: dict[str, Any]) -> list[str]:
+    """A few calm sentences about the two of them; the linkage has its own words."""
+    names, origin_s = summary["names"], summary["start_s"]
+    words: list[str] = []
+    for pause in summary["pauses"]:
+        at = _minutes_in(pause["start_s"], origin_s)
+        if pause["by"] in PARTNERS:
+            who = names[PARTNERS.index(pause["by"])]
+            words.append(f"{who} flooded {at} into the session, and the shared pause began then.")
+        else:
+            words.append(f"You started a shared pause {at} into the session.")
+        if pause["ready_s"] is not None:
+            words.append(
+                f"You had both settled {_minutes_words(pause['ready_s'] - pause['start_s'])} "
+                "after the pause began: a good moment to come back together."
+            )
+        else:
+            words.append("The session ended while at least one of you was still settling.")
+    for name, part in zip(names, summary["partners"], strict=True):
+        if part["baseline"] is None:
+            words.append(
+                f"pausepoint could not learn {name}'s calm level, so it did not judge their "
+                "arousal or flooding."
+            )
+        elif part["flooded_count"]:
+            words.append(
+                f"{name} was flooded for {_minutes_words(part['flooded_s'])} in all"
+                + "".join(
+                    f"; after the break {name}'s body settled in {_minutes_words(b['settle_s'])}"
+                    for b in part["breaks"][:1]
+                    if b["settle_s"] is not None
+                )
+                + "."
+            )
+        else:
+            words.append(f"{name} did not flood in this session.")
+    return words
+
+
+def _partner_rows(part: dict[str, Any]) -> list[tuple[str, str]]:
+    base = part["baseline"]
+    count = part["flooded_count"]
+    return [
+        (
+            "Calm level",
+            "not learnt"
+            if base is None
+            else f"{base['hr_bpm']:.0f} bpm, RMSSD {base['rmssd_ms']:.0f} ms",
+        ),
+        (
+            "Time flooded",
+            f"{duration_text(part['flooded_s'])} ({_times_words(count)})" if count else "none",
+        ),
+        ("Settled after the break", _settle_text(part)),
+        (
+            "Highest heart rate",
+            "-" if part["peak_hr_bpm"] is None else f"{part['peak_hr_bpm']:.0f} bpm",
+        ),
+    ]
+
+
+_COUPLE_FOOTNOTE = (
+    "Each lane is one partner's arousal (0-100) against their own calm level; the dashed line "
+    "is the flooding line. Heart rates moving together: the peak correlation of the two "
+    "beat-to-beat heart rates in 150-s windows (lags up to 10 s), marked where it passes what "
+    "timing-scrambled copies give by chance. Common between people who are close; it says "
+    "nothing about who is right or who caused what. A picture of one session, not a diagnosis."
+)
+_LANE_IN = 1.75
+_LINK_IN, _LAG_IN = 1.05, 0.6
+
+
+def _plot_couple(
+    page: _Page,
+    data: CoupleReportInput,
+    summary: dict[str, Any],
+    config: Config,
+    top_in: float,
+) -> float:
+    """The two lanes and the linkage panels; returns where the linkage panels end."""
+    x = _Minutes(summary["start_s"])
+    end_min = max(x(summary["end_s"]), 1.0)
+    pauses = [(p["start_s"], p["end_s"]) for p in summary["pauses"]]
+    left_in, width_in = 1.2, 5.95
+    lanes: list[Axes] = []
+    for name, updates, part in zip(data.names, data.partners, summary["partners"], strict=True):
+        ax = page.axes(left_in, top_in, width_in, _LANE_IN)
+        if lanes:
+            ax.sharex(lanes[0])
+        lanes.append(ax)
+        _shade(ax, _spans(updates, (State.SIGNAL_POOR,)), SIGNAL_FILL, "signal-poor", x)
+        _shade(ax, pauses, BREAK_FILL, GID_SHARED_PAUSE, x)
+        _shade(ax, part["flooded_spans_s"], FLOODED_FILL, GID_FLOODED, x)
+        settled_s = _settled_s(part)
+        _lane_lines(ax, settled_s, data.markers, x)
+        _plot_arousal(
+            ax, updates, x, end_min, config, label=f"{name}\narousal", settled_s=settled_s,
+            markers=data.markers if not lanes[:-1] else (),
+        )  # fmt: skip
+        ax.set_xlim(0.0, end_min)
+        _style(ax)
+        ax.tick_params(labelbottom=False)
+        top_in += _LANE_IN + 0.12
+    for start_s, _ in pauses:
+        lanes[0].text(
+            x(start_s) + 0.006 * end_min, 3, "shared pause", color="#2C6E99", fontsize=8.5,
+            ha="left", va="bottom",
+        )  # fmt: skip
+
+    top_in += 0.3
+    page.text(
+        left_in - 0.45, top_in - 0.05, "Heart rates moving together", fontsize=11,
+        weight="bold", va="bottom",
+    )  # fmt: skip
+    page.text(
+        left_in + width_in, top_in - 0.05, EXPLORATORY, fontsize=9.5, color=MUTED,
+        style="italic", va="bottom", ha="right",
+    )  # fmt: skip
+    ax_r = page.axes(left_in, top_in + 0.05, width_in, _LINK_IN)
+    ax_lag = page.axes(left_in, top_in + 0.15 + _LINK_IN, width_in, _LAG_IN)
+    _plot_linkage(ax_r, ax_lag, data, x, config.linkage.max_lag_s)
+    for ax in (ax_r, ax_lag):
+        ax.sharex(lanes[0])
+        _shade(ax, pauses, BREAK_FILL, GID_SHARED_PAUSE, x)
+        ax.set_xlim(0.0, end_min)
+        _style(ax)
+    ax_r.tick_params(labelbottom=False)
+    ax_lag.set_xlabel("minutes into the session", color=INK, fontsize=9.5)
+    return top_in + 0.15 + _LINK_IN + _LAG_IN + 0.55
+
+
+def _plot_linkage(
+    ax_r: Axes, ax_lag: Axes, data: CoupleReportInput, x: _Minutes, max_lag_s: float
+) -> None:
+    """Each window's peak correlation against its chance threshold; the lag where linked."""
+    windows = data.linkage.windows
+    mid_min = np.array([x((w.start_s + w.end_s) / 2) for w in windows])
+    r_abs = np.array([abs(w.r) for w in windows])
+    threshold = np.array([w.threshold for w in windows])
+    linked = np.array([w.linked for w in windows], dtype=bool)
+    ax_r.plot(mid_min, r_abs, color=LINKAGE_COLOUR, lw=1.0, zorder=2, gid=GID_LINKAGE_R)
+    ax_r.plot(
+        mid_min, threshold, color=MUTED, lw=1.0, ls=(0, (4, 2)), zorder=2,
+        gid=GID_LINKAGE_THRESHOLD,
+    )  # fmt: skip
+    ax_r.scatter(
+        mid_min[linked], r_abs[linked], s=12, color=LINKED_COLOUR, zorder=3, gid=GID_LINKAGE_LINKED
+    )
+    ax_r.set_ylim(0, 1)
+    ax_r.set_yticks([0, 0.5, 1])
+    ax_r.set_ylabel("peak\ncorrelation", color=INK, fontsize=9)
+    ax_r.text(
+        1.0, float(np.median(threshold)) if len(threshold) else 0.5, " chance", color=MUTED,
+        fontsize=7.5, ha="left", va="center", transform=ax_r.get_yaxis_transform(),
+        clip_on=False,
+    )  # fmt: skip
+    lag_s = np.array([w.lag_s for w in windows], dtype=float)
+    ax_lag.axhline(0.0, color="#BBBBBB", lw=0.8, zorder=1)
+    ax_lag.scatter(
+        mid_min[linked], lag_s[linked], s=12, color=LINKED_COLOUR, zorder=3, gid=GID_LINKAGE_LAG
+    )
+    ax_lag.set_ylim(-max_lag_s - 1, max_lag_s + 1)
+    ax_lag.set_yticks([-max_lag_s, 0, max_lag_s])
+    ax_lag.set_ylabel("lag (s)", color=INK, fontsize=9)
+    first, second = data.names
+    for y, who in ((max_lag_s, first), (-max_lag_s, second)):
+        ax_lag.text(
+            1.0, y, f" {who} first", color=MUTED, fontsize=7.5, ha="left", va="center",
+            transform=ax_lag.get_yaxis_transform(), clip_on=False,
+        )  # fmt: skip
+    if not windows:
+        ax_r.text(0.5, 0.5, "too short to look at", color=MUTED, ha="center",
+                  transform=ax_r.transAxes)  # fmt: skip
+
+
+def _couple_handles(data: CoupleReportInput, summary: dict[str, Any]) -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = _legend_handles(summary["partners"], data.markers, break_label=None)
+    if summary["pauses"]:
+        handles.insert(1, Patch(color=BREAK_FILL, label="shared pause"))
+    if data.linkage.linked:
+        handles.append(
+            Line2D([], [], color=LINKED_COLOUR, marker="o", ls="", ms=4, label="moved together")
+        )
+    return handles
+
+
+def _couple_meta(data: CoupleReportInput, summary: dict[str, Any]) -> str:
+    return f"Source: {data.source}   ·   Length: {duration_text(summary['duration_s'])}"
+
+
+def build_couple_figure(
+    data: CoupleReportInput, *, page: bool = True, config: Config | None = None
+) -> Figure:
+    """The couple report's Figure (whole page, or the panels alone for HTML); artists carry
+    GID_* ids as build_figure's do."""
+    config = config if config is not None else load_config()
+    return _couple_figure(data, couple_summary(data), page, config)
+
+
+def _couple_figure(
+    data: CoupleReportInput, summary: dict[str, Any], page: bool, config: Config
+) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not page:
+        height_in = 0.45 + 2 * (_LANE_IN + 0.12) + 0.3 + 0.15 + _LINK_IN + _LAG_IN + 0.55
+        fig = Figure(figsize=(PAGE_IN[0], height_in), facecolor="white")
+        FigureCanvasAgg(fig)
+        _legend(fig, 1.0 - 0.2 / height_in, _couple_handles(data, summary))
+        _plot_couple(_Page(fig), data, summary, config, 0.45)
+        return fig
+    fig = Figure(figsize=PAGE_IN, facecolor="white")
+    FigureCanvasAgg(fig)
+    sheet = _Page(fig)
+    sheet.text(0.75, 0.55, data.title, fontsize=17, va="baseline")
+    sheet.text(0.75, 0.85, _couple_meta(data, summary), color=MUTED, va="baseline")
+    paragraphs = couple_sentences(summary)
+    if data.note:
+        paragraphs.append(f"Your note: {data.note}")
+    y = _draw_words(sheet, paragraphs) + 0.1
+    _legend(fig, sheet.y(y + 0.1), _couple_handles(data, summary))
+    y = _plot_couple(sheet, data, summary, config, y + 0.35)
+    for line in textwrap.wrap(summary["linkage"]["summary"], width=100):
+        sheet.text(0.75, y, line, fontsize=9.5)
+        y += 0.18
+    y += 0.12
+    for i, (name, part) in enumerate(zip(data.names, summary["partners"], strict=True)):
+        left = 0.75 + 3.7 * i
+        sheet.text(left, y, name, fontsize=11, weight="bold")
+        row_y = y + 0.28
+        for label, value in _partner_rows(part):
+            sheet.text(left, row_y, label, color=MUTED, fontsize=8.5)
+            sheet.text(left + 1.65, row_y, value, fontsize=8.5)
+            row_y += 0.19
+    for i, line in enumerate(textwrap.wrap(_COUPLE_FOOTNOTE, width=125)):
+        sheet.text(0.75, _FOOT_TOP_IN + 0.14 * i, line, fontsize=7, color=MUTED)
+    return fig
+
+
+def _couple_html(data: CoupleReportInput, summary: dict[str, Any], png: bytes) -> str:
+    esc = html.escape
+    words = "".join(f"<p>{esc(s)}</p>" for s in couple_sentences(summary))
+    note = f'<p class="note">Your note: {esc(data.note)}</p>' if data.note else ""
+    tables = "".join(
+        f"<h2>{esc(name)}</h2><table>"
+        + "".join(
+            f"<tr><th scope='row'>{esc(k)}</th><td>{esc(v)}</td></tr>"
+            for k, v in _partner_rows(part)
+        )
+        + "</table>"
+        for name, part in zip(data.names, summary["partners"], strict=True)
+    )
+    image = base64.b64encode(png).decode("ascii")
+    return _html_page(
+        data.title,
+        f"""<p class="meta">{esc(_couple_meta(data, summary))}</p>
+{words}{note}
+<img alt="Each partner's arousal over the session, flooded time shaded amber, the shared pause \\
+shaded blue; below, how much their heart rates moved together" \\
+src="data:image/png;base64,{image}">
+<h2>Heart rates moving together</h2>
+<p class="note">{esc(EXPLORATORY)}</p>
+<p>{esc(summary["linkage"]["summary"])}</p>
+{tables}
+<p class="foot">{esc(_COUPLE_FOOTNOTE)} Made by pausepoint {esc(__version__)}.</p>
+""",
+    )
+
+
+def render_couple_report(
+    data: CoupleReportInput,
+    out: Path,
+    progress: Progress | None = None,
+    *,
+    config: Config | None = None,
+) -> None:
+    """Write the couple report as .png, .pdf or .html, as render_report does."""
+    out = Path(out)
+    suffix = _report_suffix(out)
+    config = config if config is not None else load_config()
+    summary = couple_summary(data)
+    if progress is not None:
+        progress.step(1)
+    fig = _couple_figure(data, summary, suffix != ".html", config)
+    _write_report(out, fig, lambda png: _couple_html(data, summary, png), progress)

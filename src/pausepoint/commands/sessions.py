@@ -106,7 +106,10 @@ def register(sub: Any) -> None:
     p.add_argument("id", type=session_id, metavar="ID")
     p.add_argument("--out", type=Path, metavar="FILE", required=True, help=".html, .png or .pdf")
     p.add_argument(
-        "--person", type=person_index, metavar="A|B", help="one partner of a couple session"
+        "--person",
+        type=person_index,
+        metavar="A|B",
+        help="one partner of a couple session (default: both on one page)",
     )
     p.set_defaults(func=cmd_report)
 
@@ -574,6 +577,7 @@ async def _replay_paced(session: Any, speed: float, feed: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """One person's page; of a couple session both partners' page, or one's with --person."""
     from pausepoint.config import load_config
     from pausepoint.progress import Progress
     from pausepoint.recorder import replay
@@ -582,10 +586,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = load_config()
     with _open_store(args) as store:
         info = store.session(args.id)
-        _check_person(info, args.person, "a report")
+        if info.persons == 1:
+            _check_person(info, args.person, "a report")
+        markers = [(m.t_s, m.text) for m in store.markers(args.id)]
+        if info.persons == 2 and args.person is None:
+            return _couple_report(args, store, info, config, markers)
         person = args.person or 0
         updates = list(replay(store, args.id, config, person))
-        markers = [(m.t_s, m.text) for m in store.markers(args.id)]
     started = info.started_utc.astimezone()
     whose = "" if args.person is None else f", partner {'AB'[person]}"
     strap_name = info.strap_name_b if person else info.strap_name
@@ -599,6 +606,50 @@ def cmd_report(args: argparse.Namespace) -> int:
     render_report(data, args.out, Progress("Report", RENDER_STEPS), config=config)
     print(f"Report of session {info.id} -> {args.out}")
     return 0
+
+
+def _couple_report(
+    args: argparse.Namespace,
+    store: Store,
+    info: SessionInfo,
+    config: Any,
+    markers: list[tuple[float, str]],
+) -> int:
+    from pausepoint.progress import Progress
+    from pausepoint.report import RENDER_STEPS, render_couple_report
+
+    data = couple_report_input(store, info, config, markers)
+    render_couple_report(data, args.out, Progress("Report", RENDER_STEPS), config=config)
+    print(f"Couple report of session {info.id} -> {args.out}")
+    return 0
+
+
+def couple_report_input(
+    store: Store, info: SessionInfo, config: Any, markers: Sequence[tuple[float, str]] = ()
+) -> Any:
+    """Both partners through a fresh couple engine, and their linkage: a CoupleReportInput."""
+    from dataclasses import replace
+
+    from pausepoint.couple import CoupleEvent, couple_linkage, shown_state
+    from pausepoint.recorder import CoupleReplay
+    from pausepoint.report import CoupleReportInput
+
+    partners: tuple[list[Update], list[Update]] = ([], [])
+    couple_events: list[CoupleEvent] = []
+    for cu in CoupleReplay(store, info.id, config).run():
+        partners[cu.person].append(replace(cu.update, state=shown_state(cu)))
+        couple_events.extend(cu.couple_events)
+    beats_a, beats_b = ([b for u in updates for b in u.beats] for updates in partners)
+    straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
+    return CoupleReportInput(
+        title=f"Couple check-in, {info.started_utc.astimezone():%d %b %Y, %H:%M}",
+        source=straps or info.source,
+        partners=partners,
+        couple_events=couple_events,
+        linkage=couple_linkage(beats_a, beats_b, config.linkage),
+        markers=markers,
+        note=info.note or "",
+    )
 
 
 # --- import, export ----------------------------------------------------------------------
