@@ -78,8 +78,34 @@ class PipelineSettings:
         )
 
 
+class _SessionRecording:
+    """What both recorders share: the session writer, its id, and saving what can be saved
+    after an error."""
+
+    _writer: SessionWriter
+
+    @property
+    def session_id(self) -> int | None:
+        """None until an atomic session is written, and for a session discarded as empty."""
+        return self._writer.session_id
+
+    @property
+    def samples_recorded(self) -> int:
+        return self._writer.samples_recorded
+
+    def abort(self) -> None:
+        """After an error: a live session keeps what can be saved, as interrupted; an atomic
+        one writes nothing."""
+        if self._writer.finished:
+            return
+        if self._writer.live:
+            with contextlib.suppress(StoreError):
+                self._writer.finish(SessionStatus.INTERRUPTED)
+        self._writer.abandon()
+
+
 async def _record(
-    recorder: Any,
+    recorder: _SessionRecording,
     stream: AsyncIterable[Any],
     feed: Callable[[Any], Any],
     finish: Callable[[], list[Any]],
@@ -116,7 +142,7 @@ async def _record(
     finish_to()
 
 
-class Recorder:
+class Recorder(_SessionRecording):
     """Records one session: ``feed`` each sample, ``finish`` at the end (``run`` does both)."""
 
     def __init__(
@@ -150,15 +176,6 @@ class Recorder:
             settings={**(details or {}), "pipeline": settings.to_dict()},
             atomic=atomic,
         )
-
-    @property
-    def session_id(self) -> int | None:
-        """None until an atomic session is written, and for a session discarded as empty."""
-        return self._writer.session_id
-
-    @property
-    def samples_recorded(self) -> int:
-        return self._writer.samples_recorded
 
     def feed(self, sample: Sample) -> Update:
         self._writer.add_sample(sample, hold=True)
@@ -199,16 +216,6 @@ class Recorder:
             self._note(update)
         self._writer.finish(SessionStatus.COMPLETE)
         return update
-
-    def abort(self) -> None:
-        """After an error: a live session keeps what can be saved, as interrupted; an atomic
-        one writes nothing."""
-        if self._writer.finished:
-            return
-        if self._writer.live:
-            with contextlib.suppress(StoreError):
-                self._writer.finish(SessionStatus.INTERRUPTED)
-        self._writer.abandon()
 
     async def run(
         self,
@@ -389,7 +396,7 @@ class CoupleSettings:
         )
 
 
-class CoupleRecorder:
+class CoupleRecorder(_SessionRecording):
     """Records one couple session: both partners' raw samples in one stream, each with its
     person, then the couple engine's events (each partner's and the couple's). The breaks
     the engine starts are stored as actions too, for the record."""
@@ -427,14 +434,6 @@ class CoupleRecorder:
             atomic=atomic,
         )
 
-    @property
-    def session_id(self) -> int | None:
-        return self._writer.session_id
-
-    @property
-    def samples_recorded(self) -> int:
-        return self._writer.samples_recorded
-
     def feed(self, person: int, sample: Sample) -> CoupleUpdate:
         self._writer.add_sample(sample, hold=True, person=person)
         cu = self.engine.push(person, sample)
@@ -465,14 +464,6 @@ class CoupleRecorder:
             self._note(cu)
         self._writer.finish(SessionStatus.COMPLETE)
         return updates
-
-    def abort(self) -> None:
-        if self._writer.finished:
-            return
-        if self._writer.live:
-            with contextlib.suppress(StoreError):
-                self._writer.finish(SessionStatus.INTERRUPTED)
-        self._writer.abandon()
 
     async def run(
         self,
