@@ -22,7 +22,12 @@ RESERVED = 0xE0
 
 
 class MalformedPayload(ValueError):
-    """A notification that does not follow the Heart Rate Measurement layout."""
+    """A notification that does not follow the Heart Rate Measurement layout; ``kind`` is a
+    short stable label to count it by (``truncated``, ``odd_rr_bytes``...)."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,25 +43,29 @@ def parse_heart_rate(data: bytes) -> HeartRateMeasurement:
     """Decode one notification; raises MalformedPayload, never anything else."""
     data = bytes(data)
     if not data:
-        raise MalformedPayload("empty payload")
+        raise MalformedPayload("empty payload", "empty")
     flags = data[0]
     hr_size = 2 if flags & HR_UINT16 else 1
     energy_size = 2 if flags & ENERGY_PRESENT else 0
     head = 1 + hr_size + energy_size
     if len(data) < head:
-        raise MalformedPayload(f"truncated: {len(data)} bytes, flags 0x{flags:02x} need {head}")
+        raise MalformedPayload(
+            f"truncated: {len(data)} bytes, flags 0x{flags:02x} need {head}", "truncated"
+        )
     rr_bytes = len(data) - head
     if flags & RR_PRESENT:
         if rr_bytes % 2:
-            raise MalformedPayload(f"odd number of RR bytes ({rr_bytes})")
+            raise MalformedPayload(f"odd number of RR bytes ({rr_bytes})", "odd_rr_bytes")
     elif rr_bytes:
         reason = "reserved flag bits set" if flags & RESERVED else "no RR flag"
-        raise MalformedPayload(f"{rr_bytes} trailing bytes with {reason} (flags 0x{flags:02x})")
+        raise MalformedPayload(
+            f"{rr_bytes} trailing bytes with {reason} (flags 0x{flags:02x})", "trailing_bytes"
+        )
     hr_bpm = data[1] if hr_size == 1 else struct.unpack_from("<H", data, 1)[0]
     energy_kj = struct.unpack_from("<H", data, 1 + hr_size)[0] if energy_size else None
     ticks = struct.unpack_from(f"<{rr_bytes // 2}H", data, head) if flags & RR_PRESENT else ()
     if any(t == 0 for t in ticks):
-        raise MalformedPayload("RR interval of zero")
+        raise MalformedPayload("RR interval of zero", "zero_rr")
     contact = bool(flags & CONTACT_DETECTED) if flags & CONTACT_SUPPORTED else None
     return HeartRateMeasurement(
         hr_bpm=hr_bpm,

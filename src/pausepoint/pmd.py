@@ -50,10 +50,12 @@ MAX_DELTA_BITS = 32
 
 
 class PmdError(ValueError):
-    """A PMD payload that does not follow the layout; ``status`` is the answer a strap gives."""
+    """A PMD payload that does not follow the layout; ``kind`` is a short stable label to
+    count it by, ``status`` the answer a strap gives to a bad request."""
 
-    def __init__(self, reason: str, status: ControlStatus | None = None) -> None:
+    def __init__(self, reason: str, kind: str, status: ControlStatus | None = None) -> None:
         super().__init__(reason)
+        self.kind = kind
         self.status = status
 
 
@@ -135,9 +137,9 @@ def parse_features(data: bytes) -> frozenset[MeasurementType]:
     """The measurement types a strap offers; bits of types we do not know are ignored."""
     data = bytes(data)
     if len(data) < 2:
-        raise PmdError(f"feature read of {len(data)} bytes, need at least 2")
+        raise PmdError(f"feature read of {len(data)} bytes, need at least 2", "truncated")
     if data[0] != FEATURE_READ_CODE:
-        raise PmdError(f"feature read starts with 0x{data[0]:02x}, expected 0x0f")
+        raise PmdError(f"feature read starts with 0x{data[0]:02x}, expected 0x0f", "bad_header")
     bitmap = int.from_bytes(data[1:3], "little")
     return frozenset(kind for kind in MeasurementType if bitmap >> kind & 1)
 
@@ -168,23 +170,28 @@ def parse_settings(data: bytes) -> dict[SettingType, tuple[SettingValue, ...]]:
     offset = 0
     while offset < len(data):
         if offset + 2 > len(data):
-            raise PmdError("settings end inside a header", ControlStatus.ERROR_INVALID_LENGTH)
+            raise PmdError(
+                "settings end inside a header", "truncated", ControlStatus.ERROR_INVALID_LENGTH
+            )
         code, count = data[offset], data[offset + 1]
         offset += 2
         try:
             setting = SettingType(code)
         except ValueError:
             raise PmdError(
-                f"unknown setting type {code}", ControlStatus.ERROR_INVALID_PARAMETER
+                f"unknown setting type {code}", "bad_setting", ControlStatus.ERROR_INVALID_PARAMETER
             ) from None
         if setting in settings:
-            raise PmdError(f"{setting.name} given twice", ControlStatus.ERROR_INVALID_PARAMETER)
+            raise PmdError(
+                f"{setting.name} given twice", "bad_setting", ControlStatus.ERROR_INVALID_PARAMETER
+            )
         fmt = _SETTING_FORMAT[setting]
         end = offset + count * struct.calcsize(fmt)
         if end > len(data):
             raise PmdError(
                 f"{setting.name}: {count} values need {end - offset} bytes, "
                 f"{len(data) - offset} left",
+                "truncated",
                 ControlStatus.ERROR_INVALID_LENGTH,
             )
         settings[setting] = tuple(v for (v,) in struct.iter_unpack(fmt, data[offset:end]))
@@ -257,21 +264,28 @@ def parse_request(data: bytes) -> PmdRequest:
     """Decode a control point write; PmdError.status is the answer the strap should give."""
     data = bytes(data)
     if len(data) < 2:
-        raise PmdError(f"request of {len(data)} bytes, need 2", ControlStatus.ERROR_INVALID_LENGTH)
+        raise PmdError(
+            f"request of {len(data)} bytes, need 2", "truncated", ControlStatus.ERROR_INVALID_LENGTH
+        )
     try:
         op = ControlOp(data[0])
     except ValueError:
-        raise PmdError(f"unknown op code {data[0]}", ControlStatus.ERROR_INVALID_OP_CODE) from None
+        raise PmdError(
+            f"unknown op code {data[0]}", "unsupported", ControlStatus.ERROR_INVALID_OP_CODE
+        ) from None
     try:
         kind = MeasurementType(data[1])
     except ValueError:
         raise PmdError(
-            f"unknown measurement type {data[1]}", ControlStatus.ERROR_INVALID_MEASUREMENT_TYPE
+            f"unknown measurement type {data[1]}",
+            "unsupported",
+            ControlStatus.ERROR_INVALID_MEASUREMENT_TYPE,
         ) from None
     if op is not ControlOp.START:
         if len(data) != 2:
             raise PmdError(
                 f"{op.name} request of {len(data)} bytes, expected 2",
+                "bad_request",
                 ControlStatus.ERROR_INVALID_LENGTH,
             )
         return PmdRequest(op, kind)
@@ -280,6 +294,7 @@ def parse_request(data: bytes) -> PmdRequest:
         if len(values) != 1:
             raise PmdError(
                 f"start request selects {len(values)} values for {setting.name}, expected 1",
+                "bad_setting",
                 ControlStatus.ERROR_INVALID_PARAMETER,
             )
         selected[setting] = values[0]
@@ -334,9 +349,11 @@ def build_control_response(op: int, kind: int, status: int, params: bytes = b"")
 def parse_control_response(data: bytes) -> ControlResponse:
     data = bytes(data)
     if len(data) < 4:
-        raise PmdError(f"control point response of {len(data)} bytes, need at least 4")
+        raise PmdError(f"control point response of {len(data)} bytes, need at least 4", "truncated")
     if data[0] != CONTROL_RESPONSE_CODE:
-        raise PmdError(f"control point response starts with 0x{data[0]:02x}, expected 0xf0")
+        raise PmdError(
+            f"control point response starts with 0x{data[0]:02x}, expected 0xf0", "bad_header"
+        )
     op, kind, status = data[1], data[2], data[3]
     if status != ControlStatus.SUCCESS:
         return ControlResponse(op, kind, status)
@@ -391,9 +408,11 @@ def _signed_le(data: bytes, width: int) -> npt.NDArray[np.int64]:
 def _decode_raw(payload: bytes, width: int, channels: int, what: str) -> npt.NDArray[np.int64]:
     step = width * channels
     if not payload:
-        raise PmdError(f"{what}: frame holds no samples")
+        raise PmdError(f"{what}: frame holds no samples", "no_samples")
     if len(payload) % step:
-        raise PmdError(f"{what}: {len(payload)} sample bytes is not a multiple of {step}")
+        raise PmdError(
+            f"{what}: {len(payload)} sample bytes is not a multiple of {step}", "partial_sample"
+        )
     return _signed_le(payload, width).reshape(-1, channels)
 
 
@@ -402,22 +421,27 @@ def _decode_delta(payload: bytes, channels: int, resolution_bits: int) -> npt.ND
     ref_width = math.ceil(resolution_bits / 8)
     ref_size = ref_width * channels
     if len(payload) < ref_size:
-        raise PmdError(f"compressed frame of {len(payload)} bytes, reference needs {ref_size}")
+        raise PmdError(
+            f"compressed frame of {len(payload)} bytes, reference needs {ref_size}", "truncated"
+        )
     rows = [_signed_le(payload[:ref_size], ref_width).reshape(1, channels)]
     offset = ref_size
     while offset < len(payload):
         if offset + 2 > len(payload):
-            raise PmdError("compressed frame ends inside a delta block header")
+            raise PmdError("compressed frame ends inside a delta block header", "truncated")
         width, count = payload[offset], payload[offset + 1]
         offset += 2
         if not 0 < width <= MAX_DELTA_BITS:
-            raise PmdError(f"delta block with bit width {width}, expected 1-{MAX_DELTA_BITS}")
+            raise PmdError(
+                f"delta block with bit width {width}, expected 1-{MAX_DELTA_BITS}", "bad_delta"
+            )
         n_bits = width * count * channels
         n_bytes = math.ceil(n_bits / 8)
         if offset + n_bytes > len(payload):
             raise PmdError(
                 f"delta block of {count} samples x {width} bits needs {n_bytes} bytes, "
-                f"{len(payload) - offset} left"
+                f"{len(payload) - offset} left",
+                "truncated",
             )
         bits = np.unpackbits(
             np.frombuffer(payload[offset : offset + n_bytes], dtype=np.uint8), bitorder="little"
@@ -437,7 +461,7 @@ def parse_data_frame(data: bytes, factor: float | None = None) -> PmdFrame:
     """
     data = bytes(data)
     if len(data) < HEADER_SIZE:
-        raise PmdError(f"data frame of {len(data)} bytes, header needs {HEADER_SIZE}")
+        raise PmdError(f"data frame of {len(data)} bytes, header needs {HEADER_SIZE}", "truncated")
     type_code = data[0] & MEASUREMENT_TYPE_MASK
     timestamp_ns = int.from_bytes(data[1:9], "little")
     frame_type = data[9]
@@ -448,31 +472,39 @@ def parse_data_frame(data: bytes, factor: float | None = None) -> PmdFrame:
         if compressed or base_type != 0:
             raise PmdError(
                 f"ECG frame type 0x{frame_type:02x} not decoded: chest straps send raw type 0"
-                + (" (the Polar SDK rejects compressed ECG too)" if compressed else "")
+                + (" (the Polar SDK rejects compressed ECG too)" if compressed else ""),
+                "unsupported",
             )
         samples = _decode_raw(payload, 3, 1, "ECG").reshape(-1).astype(np.int32)
         return EcgFrame(timestamp_ns, samples, frame_type)
     if type_code == MeasurementType.ACC:
         if not compressed:
             if base_type > 2:
-                raise PmdError(f"ACC raw frame type {base_type} unknown, expected 0, 1 or 2")
+                raise PmdError(
+                    f"ACC raw frame type {base_type} unknown, expected 0, 1 or 2", "unsupported"
+                )
             raw = _decode_raw(payload, base_type + 1, 3, "ACC")
             return AccFrame(timestamp_ns, raw.astype(np.float64), frame_type, False)
         if base_type == 0:
             if factor is None:
-                raise PmdError("compressed ACC type 0 is in G units: pass the start answer factor")
+                raise PmdError(
+                    "compressed ACC type 0 is in G units: pass the start answer factor",
+                    "unsupported",
+                )
             scale = factor * 1000.0
         elif base_type == 1:
             scale = 1.0 if factor is None else factor
         else:
-            raise PmdError(f"compressed ACC frame type {base_type} not supported (0 and 1 are)")
+            raise PmdError(
+                f"compressed ACC frame type {base_type} not supported (0 and 1 are)", "unsupported"
+            )
         raw = _decode_delta(payload, 3, 16)
         return AccFrame(timestamp_ns, raw.astype(np.float64) * scale, frame_type, True)
     try:
         name = MeasurementType(type_code).name
     except ValueError:
         name = f"type {type_code}"
-    raise PmdError(f"{name} data frames are not decoded (only ECG and ACC)")
+    raise PmdError(f"{name} data frames are not decoded (only ECG and ACC)", "unsupported")
 
 
 def _header(kind: MeasurementType, timestamp_ns: int, frame_type: int) -> bytes:

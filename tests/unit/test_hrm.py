@@ -95,25 +95,38 @@ def test_every_rr_tick_converts_exactly() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "reason"),
+    ("data", "reason", "kind"),
     [
-        (b"", "empty payload"),
-        (b"\x01", "truncated: 1 bytes, flags 0x01 need 3"),
-        (b"\x01\x3c", "truncated: 2 bytes, flags 0x01 need 3"),
-        (b"\x00", "truncated: 1 bytes, flags 0x00 need 2"),
-        (b"\x09\x2c\x01\x23", "truncated: 4 bytes, flags 0x09 need 5"),
-        (b"\x10\x3c\x00", "odd number of RR bytes \\(1\\)"),
-        (b"\x18\x3c\x00\x00\x00\x04\x01", "odd number of RR bytes \\(3\\)"),
-        (b"\xe0\x3c\x00", "1 trailing bytes with reserved flag bits set \\(flags 0xe0\\)"),
-        (b"\x20\x3c\x00\x04", "2 trailing bytes with reserved flag bits set \\(flags 0x20\\)"),
-        (b"\x06\x3c\x00\x04", "2 trailing bytes with no RR flag \\(flags 0x06\\)"),
-        (b"\x10\x3c\x00\x04\x00\x00", "RR interval of zero"),
+        (b"", "empty payload", "empty"),
+        (b"\x01", "truncated: 1 bytes, flags 0x01 need 3", "truncated"),
+        (b"\x01\x3c", "truncated: 2 bytes, flags 0x01 need 3", "truncated"),
+        (b"\x00", "truncated: 1 bytes, flags 0x00 need 2", "truncated"),
+        (b"\x09\x2c\x01\x23", "truncated: 4 bytes, flags 0x09 need 5", "truncated"),
+        (b"\x10\x3c\x00", "odd number of RR bytes \\(1\\)", "odd_rr_bytes"),
+        (b"\x18\x3c\x00\x00\x00\x04\x01", "odd number of RR bytes \\(3\\)", "odd_rr_bytes"),
+        (
+            b"\xe0\x3c\x00",
+            "1 trailing bytes with reserved flag bits set \\(flags 0xe0\\)",
+            "trailing_bytes",
+        ),
+        (
+            b"\x20\x3c\x00\x04",
+            "2 trailing bytes with reserved flag bits set \\(flags 0x20\\)",
+            "trailing_bytes",
+        ),
+        (
+            b"\x06\x3c\x00\x04",
+            "2 trailing bytes with no RR flag \\(flags 0x06\\)",
+            "trailing_bytes",
+        ),
+        (b"\x10\x3c\x00\x04\x00\x00", "RR interval of zero", "zero_rr"),
     ],
 )
-def test_malformed_payloads_say_why(data: bytes, reason: str) -> None:
+def test_malformed_payloads_say_why(data: bytes, reason: str, kind: str) -> None:
     with pytest.raises(MalformedPayload, match=f"^{reason}$") as info:
         parse_heart_rate(data)
     assert isinstance(info.value, ValueError)
+    assert info.value.kind == kind
 
 
 def test_reserved_bits_are_ignored_when_the_length_fits() -> None:

@@ -409,6 +409,21 @@ def test_compressed_acc_scales_by_the_start_answer_factor() -> None:
     )
 
 
+PMD_ERROR_KINDS = frozenset(
+    {
+        "truncated",
+        "bad_header",
+        "bad_setting",
+        "bad_request",
+        "unsupported",
+        "no_samples",
+        "partial_sample",
+        "bad_delta",
+    }
+)
+"""The labels a malformed PMD payload is counted by."""
+
+
 @settings(max_examples=2000)
 @given(st.binary(max_size=60), st.none() | st.floats(allow_nan=False, allow_infinity=False))
 def test_any_bytes_give_a_frame_or_pmd_error(data: bytes, factor: float | None) -> None:
@@ -416,6 +431,7 @@ def test_any_bytes_give_a_frame_or_pmd_error(data: bytes, factor: float | None) 
         frame = parse_data_frame(data, factor)
     except PmdError as exc:
         assert str(exc)
+        assert exc.kind in PMD_ERROR_KINDS
         return
     assert len(frame) > 0
 
@@ -435,6 +451,7 @@ def test_any_payload_behind_a_valid_header_gives_a_frame_or_pmd_error(
         frame = parse_data_frame(data, factor)
     except PmdError as exc:
         assert str(exc)
+        assert exc.kind in PMD_ERROR_KINDS
         return
     assert frame.timestamp_ns == 12345
     assert len(frame) > 0
@@ -448,6 +465,7 @@ def test_control_parsers_give_a_value_or_pmd_error(data: bytes) -> None:
             parse(data)
         except PmdError as exc:
             assert str(exc)
+            assert exc.kind in PMD_ERROR_KINDS
 
 
 # ---------------------------------------------------------------- clock

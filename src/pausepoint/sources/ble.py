@@ -199,26 +199,6 @@ async def scan(
     return sorted(found_straps, key=lambda s: -s.rssi_dbm)
 
 
-def _malformed_kind(reason: str) -> str:
-    """A short, stable label for a MalformedPayload or PmdError message."""
-    text = reason.lower()
-    for needle, kind in (
-        ("empty", "empty"),
-        ("truncated", "truncated"),
-        ("header needs", "truncated"),
-        ("odd number", "odd_rr_bytes"),
-        ("trailing", "trailing_bytes"),
-        ("of zero", "zero_rr"),
-        ("not a multiple", "partial_sample"),
-        ("no samples", "no_samples"),
-        ("not decoded", "unsupported"),
-        ("unknown", "unsupported"),
-    ):
-        if needle in text:
-            return kind
-    return "other"
-
-
 class BleSource:
     """One strap, from first scan to stop, surviving drops. Run it with ``await run()``.
 
@@ -455,7 +435,7 @@ class BleSource:
         try:
             answer = pmd.parse_control_response(bytes(data))
         except pmd.PmdError as error:
-            self._count_malformed("pmd_control", str(error), data)
+            self._count_malformed("pmd_control", error.kind, str(error), data)
             return
         if self._pmd_answer is not None and not self._pmd_answer.done():
             self._pmd_answer.set_result(answer)
@@ -466,7 +446,7 @@ class BleSource:
         try:
             frame = pmd.parse_data_frame(raw)
         except pmd.PmdError as error:
-            self._count_malformed("pmd_data", str(error), raw)
+            self._count_malformed("pmd_data", error.kind, str(error), raw)
             return
         if isinstance(frame, pmd.EcgFrame):
             if self._on_ecg is not None:
@@ -481,19 +461,21 @@ class BleSource:
         try:
             sample: HeartSample = sample_from_notification(t_s, bytes(data))
         except MalformedPayload as error:
-            self._count_malformed("heart_rate", str(error), data)
+            self._count_malformed("heart_rate", error.kind, str(error), data)
             return
         self._guarded(self._on_sample, sample)
 
     def _on_battery(self, _characteristic: BleakGATTCharacteristic, data: bytearray) -> None:
         if len(data) != 1 or data[0] > 100:
-            self._count_malformed("battery", "not one byte of 0-100", data)
+            self._count_malformed("battery", "out_of_range", "not one byte of 0-100", data)
             return
         if self.info is not None:
             self._set_info(replace(self.info, battery_pct=data[0]))
 
-    def _count_malformed(self, stream: str, reason: str, data: bytes | bytearray) -> None:
-        key = f"{stream}:{_malformed_kind(reason)}"
+    def _count_malformed(
+        self, stream: str, kind: str, reason: str, data: bytes | bytearray
+    ) -> None:
+        key = f"{stream}:{kind}"
         self.malformed[key] += 1
         if self.malformed[key] == 1:
             logger.warning(
