@@ -6,6 +6,7 @@ nothing here passes or fails.
 
 from __future__ import annotations
 
+import math
 import statistics
 import subprocess
 import sys
@@ -101,24 +102,55 @@ def bench_naive_ratio() -> None:
     say("engine_speedup_vs_naive", naive_mean_us / engine_us, "x")
 
 
-def bench_detection() -> None:
-    """Flooding latency on `argument` against the simulator's truth, 20 seeds."""
-    from pausepoint.config import load_config
+def _first_flood_s(config, scenario: str, seed: int) -> tuple[float | None, float | None]:
+    """(first flooding_start, true onset) on one simulated recording; None where absent."""
     from pausepoint.pipeline.pipeline import Pipeline
     from pausepoint.sources.simulated import simulate
 
-    latencies_s = []
-    for seed in range(20):
-        rec = simulate("argument", seed=seed)
-        pipeline = Pipeline(load_config(), spectral=False)
-        for sample in rec.samples:
-            starts = [e for e in pipeline.push(sample).events if e.kind == "flooding_start"]
-            if starts:
-                latencies_s.append(starts[0].t_s - rec.truth.flooded[0][0])
-                break
-    say("flooding_detected_seeds", len(latencies_s), "of 20")
-    say("flooding_latency_median", float(np.median(latencies_s)), "s")
-    say("flooding_latency_max", float(np.max(latencies_s)), "s")
+    rec = simulate(scenario, seed=seed)
+    onset_s = rec.truth.flooded[0][0] if rec.truth.flooded else None
+    pipeline = Pipeline(config, spectral=False)
+    for sample in rec.samples:
+        if any(e.kind == "flooding_start" for e in pipeline.push(sample).events):
+            return sample.t_s, onset_s
+    return None, onset_s
+
+
+def bench_detection() -> None:
+    """Flooding latency on `argument` against the simulator's truth, 20 seeds, with the
+    defaults and with the variants that trade talking's false alarms for speed."""
+    from dataclasses import replace
+
+    from pausepoint.config import load_config
+
+    base = load_config()
+
+    def variant(sustain_s: float, rmssd_window_s: float, rmssd_drop_sd: float):
+        return replace(
+            base,
+            flooding=replace(base.flooding, sustain_s=sustain_s, rmssd_drop_sd=rmssd_drop_sd),
+            estimators=replace(base.estimators, rmssd_window_s=rmssd_window_s),
+        )
+
+    drop_sd = base.flooding.rmssd_drop_sd
+    variants = {
+        "": base,
+        "_hr_alone_10s_hold": variant(10.0, 30.0, -math.inf),
+        "_no_extra_hold": variant(0.0, 30.0, drop_sd),
+        "_no_extra_hold_rmssd15s": variant(0.0, 15.0, drop_sd),
+        "_5s_hold_rmssd20s": variant(5.0, 20.0, drop_sd),
+    }
+    for suffix, config in variants.items():
+        latencies_s = []
+        for seed in range(20):
+            flood_s, onset_s = _first_flood_s(config, "argument", seed)
+            if flood_s is not None and onset_s is not None:
+                latencies_s.append(flood_s - onset_s)
+        talking = sum(_first_flood_s(config, "speech", seed)[0] is not None for seed in range(20))
+        say(f"flooding_detected_seeds{suffix}", len(latencies_s), "of 20")
+        say(f"flooding_latency_median{suffix}", float(np.median(latencies_s)), "s")
+        say(f"flooding_latency_max{suffix}", float(np.max(latencies_s)), "s")
+        say(f"flooding_false_in_speech{suffix}", talking, "of 20")
 
 
 def bench_ble_latency() -> None:
