@@ -173,6 +173,12 @@ person of a one-person session) or 1 (partner B); an action with person NULL is 
 couple's (a shared pause). The ``_b`` columns name partner B's strap and profile."""
 
 
+_V3 = (
+    "ALTER TABLE pmd_frames ADD COLUMN person INTEGER NOT NULL DEFAULT 0 CHECK (person IN (0, 1))",
+)
+"""A couple session keeps each partner's raw ECG frames (Polar PMD), with their person."""
+
+
 def _migrate_to_v1(conn: sqlite3.Connection) -> None:
     for statement in _V1:
         conn.execute(statement)
@@ -183,7 +189,12 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2)
+def _migrate_to_v3(conn: sqlite3.Connection) -> None:
+    for statement in _V3:
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1, _migrate_to_v2, _migrate_to_v3)
 """MIGRATIONS[i] takes a database from schema version i to i + 1 (PRAGMA user_version)."""
 
 
@@ -848,11 +859,13 @@ class Store:
             for seq, t_s, kind, detail, person in rows
         ]
 
-    def pmd_frames(self, session_id: int) -> list[tuple[float, str, bytes]]:
+    def pmd_frames(self, session_id: int, person: int = 0) -> list[tuple[float, str, bytes]]:
+        """One person's raw PMD frames (t_s, kind, raw) in the order they came."""
         with self.guard():
             return self._conn.execute(
-                "SELECT t_s, kind, raw FROM pmd_frames WHERE session_id = ? ORDER BY id",
-                (session_id,),
+                "SELECT t_s, kind, raw FROM pmd_frames WHERE session_id = ? AND person = ? "
+                "ORDER BY id",
+                (session_id, person),
             ).fetchall()
 
     def profile(self, name: str) -> dict[str, Any] | None:
@@ -922,7 +935,7 @@ class SessionWriter:
         self.session_id: int | None = None
         self._seq = 0
         self._samples: list[tuple[Any, ...]] = []
-        self._frames: list[tuple[float, str, bytes]] = []
+        self._frames: list[tuple[float, str, bytes, int]] = []
         self._events: list[tuple[float, str, str, str, int]] = []
         self._couple_events: list[tuple[float, str, str]] = []
         self._markers: list[tuple[float, str]] = []
@@ -974,8 +987,8 @@ class SessionWriter:
         ):
             self.flush()
 
-    def add_pmd_frame(self, t_s: float, kind: str, raw: bytes) -> None:
-        self._frames.append((t_s, kind, bytes(raw)))
+    def add_pmd_frame(self, t_s: float, kind: str, raw: bytes, person: int = 0) -> None:
+        self._frames.append((t_s, kind, bytes(raw), person))
 
     def add_events(
         self, events: Iterable[Event], origin: str = "pipeline", person: int = 0
@@ -1068,7 +1081,8 @@ class SessionWriter:
                 conn.executemany(_SAMPLE_INSERT, [(sid, *row) for row in self._samples])
             if self._frames:
                 conn.executemany(
-                    "INSERT INTO pmd_frames (session_id, t_s, kind, raw) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO pmd_frames (session_id, t_s, kind, raw, person) "
+                    "VALUES (?, ?, ?, ?, ?)",
                     [(sid, *frame) for frame in self._frames],
                 )
             if self._events:

@@ -117,7 +117,7 @@ def test_folder_is_0700_and_files_0600_whatever_the_umask(db: Path) -> None:
 
 def test_schema_is_versioned(store: Store) -> None:
     conn = store.connection
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {
@@ -157,7 +157,7 @@ def test_a_v1_database_is_upgraded_to_two_streams_keeping_every_session(db: Path
         )
         old.execute("INSERT INTO actions (session_id, seq, t_s, kind) VALUES (1, 1, 1.3, 'break')")
     with Store.open(db) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 3
         info = store.session(1)
         assert (info.persons, info.note, info.strap_name) == (1, "one person", "Polar H10 7E3A1B2C")
         assert store.samples(1) == [heart(1.0, 812.5), MotionSample(1.5, 0.02)]
@@ -653,3 +653,28 @@ def test_an_atomic_session_is_written_whole_or_not_at_all(store: Store) -> None:
     recorder.finish()
     assert store.samples(recorder.session_id) == list(samples)
     assert store.session(recorder.session_id).status == SessionStatus.COMPLETE
+
+
+def test_a_v2_database_gets_a_person_on_its_ecg_frames(tmp_path: Path) -> None:
+    """Schema 3: a database an older pausepoint wrote keeps its frames, as person 0's."""
+    db = tmp_path / "sessions.db"
+    Store.open(db, migrations=MIGRATIONS[:2]).close()
+    with sqlite3.connect(db) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 2
+        old.execute(
+            "INSERT INTO sessions (id, started_utc, source, status) "
+            "VALUES (1, '2026-01-02T03:04:05.000Z', 'ble', 'complete')"
+        )
+        old.execute(
+            "INSERT INTO pmd_frames (session_id, t_s, kind, raw) VALUES (1, 0.5, 'ecg', X'0102')"
+        )
+    with Store.open(db) as store:
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.pmd_frames(1) == [(0.5, "ecg", b"\x01\x02")]
+        assert store.pmd_frames(1, person=1) == []
+        writer = store.begin_session("ble:couple", persons=2)
+        writer.add_sample(heart(0.6, 800.0), person=0)
+        writer.add_pmd_frame(0.7, "ecg", b"\x03", person=1)
+        session_id = writer.finish()
+        assert store.pmd_frames(session_id) == []
+        assert store.pmd_frames(session_id, person=1) == [(0.7, "ecg", b"\x03")]
