@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--minutes", type=positive)
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
+    sessions.add_profile_option(p)
     p.set_defaults(func=cmd_monitor)
 
     p = sub.add_parser("scan", help="list heart-rate straps nearby")
@@ -131,13 +132,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def partner_path(out: Path, person: int) -> Path:
-    """Where a couple scenario writes a partner's recording: OUT-A.csv, OUT-B.csv."""
-    return out.with_name(f"{out.stem}-{'AB'[person]}{out.suffix or '.csv'}")
-
-
 def _simulate_couple(args: argparse.Namespace) -> int:
-    from pausepoint.sources.files import write_pausepoint_csv, write_text_atomic
+    from pausepoint.sources.files import partner_path, write_pausepoint_csv, write_text_atomic
     from pausepoint.sources.simulated import simulate_couple
 
     rec = simulate_couple(args.scenario, seed=args.seed, minutes=args.minutes)
@@ -162,14 +158,15 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
     from pausepoint.config import load_config
     from pausepoint.monitor import TextMonitor
-    from pausepoint.pipeline.pipeline import Pipeline
+    from pausepoint.recorder import PipelineSettings
 
     devices = args.device or []
     if len(devices) > 2:
         raise UserError("--device at most twice: one strap per partner")
     if len(devices) == 2 or is_couple_scenario(args.simulate):
         return _monitor_couple(args)
-    pipeline = Pipeline(load_config(), auto_break=True)
+    (profile,) = sessions.chosen_profiles(args, 1)
+    pipeline = PipelineSettings.for_profile(profile, auto_break=True).build(load_config())
     monitor = TextMonitor(sys.stdout)
     scenario = args.simulate
     device = devices[0] if devices else None
@@ -220,10 +217,10 @@ def _monitor_couple(args: argparse.Namespace) -> int:
     import asyncio
 
     from pausepoint.config import load_config
-    from pausepoint.couple import CoupleEngine, CoupleTextMonitor
+    from pausepoint.couple import CoupleTextMonitor
+    from pausepoint.recorder import CoupleSettings
 
-    config = load_config()
-    engine = CoupleEngine((config, config))
+    engine = CoupleSettings.for_profiles(sessions.chosen_profiles(args, 2)).build(load_config())
     monitor = CoupleTextMonitor(sys.stdout)
     try:
         if args.device:

@@ -45,6 +45,14 @@ class PipelineSettings:
         """The thresholds this pipeline judges by: the defaults with the overrides applied."""
         return config.override(self.overrides) if self.overrides else config
 
+    @classmethod
+    def for_profile(cls, profile: Any | None, *, auto_break: bool = False) -> PipelineSettings:
+        """A person's pipeline: their profile's calm level and thresholds (calibration.Profile),
+        or with None the defaults, the calm level learnt in the first minutes."""
+        if profile is None:
+            return cls(auto_break=auto_break)
+        return cls(auto_break=auto_break, baseline=profile.baseline, overrides=profile.overrides())
+
     def build(self, config: Config) -> Pipeline:
         return Pipeline(
             self.config(config),
@@ -377,6 +385,12 @@ class CoupleSettings:
 
     partners: tuple[PipelineSettings, PipelineSettings] = (PipelineSettings(), PipelineSettings())
 
+    @classmethod
+    def for_profiles(cls, profiles: Sequence[Any | None]) -> CoupleSettings:
+        """Each partner's pipeline from their profile (None: learnt in the session)."""
+        a, b = (PipelineSettings.for_profile(profile) for profile in profiles)
+        return cls((a, b))
+
     def build(self, config: Config, *, spectral: bool = True) -> CoupleEngine:
         return CoupleEngine(
             [p.config(config) for p in self.partners],
@@ -451,6 +465,9 @@ class CoupleRecorder(_SessionRecording):
 
     def add_source_event(self, person: int, event: Event) -> None:
         self._writer.add_events([event], origin="source", person=person)
+
+    def add_pmd_frame(self, person: int, t_s: float, kind: str, raw: bytes) -> None:
+        self._writer.add_pmd_frame(t_s, kind, raw, person=person)
 
     def set_strap(self, person: int, name: str | None, address: str | None) -> None:
         self._writer.set_strap(name, address, person=person)
@@ -541,6 +558,7 @@ async def run_straps(
     on_event: Callable[[int, Event], None] | None = None,
     on_info: Callable[[int, Any], None] | None = None,
     on_state: Callable[[int, Any], None] | None = None,
+    on_ecg: Callable[[int, float, bytes], None] | None = None,
     acc: bool = True,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], Any] = asyncio.sleep,
@@ -549,7 +567,8 @@ async def run_straps(
     """Stream several straps at once, one BleSource each (``targets``: their address or
     name), until ``minutes`` pass, the task is cancelled or a strap is lost (then the others
     are stopped too). Samples come to ``on_sample(person, sample)`` in arrival order, stamped
-    by one clock, so the merged stream is in time order.
+    by one clock, so the merged stream is in time order. ``on_ecg(person, t_s, frame)``: each
+    Polar strap's raw ECG frames too.
 
     The straps are connected one at a time, each once the one before streams (or failed):
     Bluetooth stacks refuse a second connection attempt while one is pending (BlueZ:
@@ -583,6 +602,7 @@ async def run_straps(
             on_info=bind(on_info, person),
             on_state=state_of(person),
             acc=acc,
+            on_ecg=bind(on_ecg, person),
             clock=clock,
             sleep=sleep,
             backend=backend,
@@ -621,11 +641,14 @@ async def record_couple_straps(
     minutes: float | None = None,
     on_update: Callable[[CoupleUpdate], None] | None = None,
     on_state: Callable[[int, Any], None] | None = None,
+    ecg: bool = False,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], Any] = asyncio.sleep,
     backend: Any = None,
 ) -> None:
-    """Record two straps, one per partner, into one couple session (see run_straps)."""
+    """Record two straps, one per partner, into one couple session (see run_straps).
+    ``ecg``: also keep each Polar strap's raw ECG frames, with its person, as record_strap
+    does for one."""
 
     def on_sample(person: int, sample: Sample) -> None:
         cu = recorder.feed(person, sample)
@@ -640,6 +663,9 @@ async def record_couple_straps(
             on_event=recorder.add_source_event,
             on_info=lambda person, info: recorder.set_strap(person, info.name, info.address),
             on_state=on_state,
+            on_ecg=(lambda p, t_s, raw: recorder.add_pmd_frame(p, t_s, "ecg", raw))
+            if ecg
+            else None,
             clock=clock,
             sleep=sleep,
             backend=backend,

@@ -277,3 +277,9 @@ def test_report_of_a_recorded_session(run, tmp_path: Path) -> None:
     assert "You were flooded once" in page and "data:image/png;base64," in page
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     one_line_error(*run("report", "1", "--out", str(tmp_path / "x.docx"))[::2])
+
+
+def test_ecg_is_for_a_strap(run, db: Path) -> None:
+    code, _out, err = run("record", "--simulate", "calm", "--minutes", "1", "--ecg")
+    assert "--ecg" in one_line_error(code, err)
+    assert not db.exists() or session_count(db) == 0

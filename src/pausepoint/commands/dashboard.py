@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pausepoint.commands.common import any_scenario, is_couple_scenario, positive, session_id
+from pausepoint.commands.sessions import add_profile_option, chosen_profiles
 
 
 def _at(text: str) -> float:
@@ -48,6 +49,11 @@ def register(sub: Any) -> None:
     src.add_argument("--replay", metavar="ID", type=session_id, help="replay a past session")
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
+    add_profile_option(
+        p,
+        help="whose calibration judges the session (default: the active profile with a "
+        "strap); twice for a couple (A, then B), with --device twice or a couple-* scenario",
+    )
     p.add_argument(
         "--calibrate",
         choices=("baseline", "resonance"),
@@ -95,6 +101,19 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise BadInput(
             "--calibrate measures one person: give one --device or a one-person scenario"
         )
+    profiles = ()
+    if args.profile:
+        if args.calibrate is not None or args.replay is not None:
+            raise BadInput(
+                "--profile is for a live session: --calibrate asks whose calibration in its "
+                "first step, and a replay keeps the profile it was recorded with"
+            )
+        if not devices and args.simulate is None:
+            raise BadInput(
+                "--profile goes with --device or --simulate; without them the dashboard uses "
+                "the active profile (`pausepoint profiles --use NAME` chooses it)"
+            )
+        profiles = chosen_profiles(args, 2 if couple else 1)
     options = DashboardOptions(
         device=devices[0] if len(devices) == 1 else None,
         devices=tuple(devices) if len(devices) == 2 else (),
@@ -106,6 +125,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         screenshot=args.screenshot,
         at_s=args.at,
         calibrate=args.calibrate,
+        profiles=profiles,
     )
     if args.screenshot is not None:
         out = screenshot(options)

@@ -38,6 +38,32 @@ def person_index(text: str) -> int:
     return "AB".index(text.upper())
 
 
+def add_profile_option(
+    p: argparse.ArgumentParser,
+    help: str = "judge by this person's calibration (calm level, flooding ceiling) instead of "
+    "learning the calm level first; twice for a couple (A, then B)",
+) -> None:
+    """``--profile NAME``: once for one person, twice for a couple (A, then B)."""
+    p.add_argument("--profile", metavar="NAME", action="append", help=help)
+
+
+def chosen_profiles(args: argparse.Namespace, persons: int) -> tuple[Any, ...]:
+    """Each person's calibration.Profile from ``--profile`` (None each when not given),
+    read from the database ``--db`` names; a wrong count or name is a one-line BadInput."""
+    names = args.profile or []
+    if not names:
+        return (None,) * persons
+    if len(names) != persons:
+        if persons == 1:
+            raise BadInput(f"--profile is given {len(names)} times for one person; give it once")
+        raise BadInput("a couple: give --profile twice (A, then B), or not at all")
+    if persons == 2 and names[0] == names[1]:
+        raise BadInput(f"--profile {names[0]} is given for both partners; each needs their own")
+    from pausepoint.commands.calibrate import profile_from_db
+
+    return tuple(profile_from_db(args, name) for name in names)
+
+
 def register(sub: Any) -> None:
     """Add the session commands to the main parser's subparsers."""
 
@@ -55,7 +81,13 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
     p.add_argument("--speed", type=positive, help="simulation speed, e.g. 10 (default 1)")
     p.add_argument("--minutes", type=positive, help="stop after this long")
+    p.add_argument(
+        "--ecg",
+        action="store_true",
+        help="with a Polar strap, also keep its raw ECG (about 1.6 MB an hour)",
+    )
     p.add_argument("--note", help="a few words to find the session by")
+    add_profile_option(p)
     p.set_defaults(func=cmd_record)
 
     p = sub.add_parser("sessions", parents=[DB_OPTION], help="list the recorded sessions")
@@ -171,10 +203,14 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise UserError("--speed is for --simulate; a strap streams in real time")
     if args.device is not None and len(args.device) > 2:
         raise UserError("--device at most twice: one strap per partner")
+    if args.ecg and args.device is None:
+        raise UserError("--ecg keeps a Polar strap's raw ECG: use it with --device")
     if (args.device is not None and len(args.device) == 2) or is_couple_scenario(args.simulate):
         return _record_couple(args, config)
+    (profile,) = chosen_profiles(args, 1)
+    name = None if profile is None else profile.name
     monitor = TextMonitor(sys.stdout)
-    settings = PipelineSettings(auto_break=True)
+    settings = PipelineSettings.for_profile(profile, auto_break=True)
     with _open_store(args, write=True) as store:
         if args.device is not None:
             target = strap_target(args.device[0])
@@ -186,6 +222,7 @@ def cmd_record(args: argparse.Namespace) -> int:
                 note=args.note,
                 strap_address=target.get("address"),
                 strap_name=target.get("name"),
+                profile=name,
             )
             work = record_strap(
                 recorder,
@@ -193,6 +230,7 @@ def cmd_record(args: argparse.Namespace) -> int:
                 minutes=args.minutes,
                 on_update=monitor.feed,
                 on_state=lambda state: print(f"Strap: {state}", file=sys.stderr, flush=True),
+                ecg=args.ecg,
             )
         else:
             from pausepoint.sources.pacing import paced
@@ -205,6 +243,7 @@ def cmd_record(args: argparse.Namespace) -> int:
                 source=f"simulated:{args.simulate}",
                 settings=settings,
                 note=args.note,
+                profile=name,
                 details={
                     "simulation": {
                         "scenario": args.simulate,
@@ -235,22 +274,36 @@ def _record_couple(args: argparse.Namespace, config: Any) -> int:
     import asyncio
 
     from pausepoint.couple import PARTNERS, CoupleTextMonitor
-    from pausepoint.recorder import CoupleRecorder, record_couple_straps
+    from pausepoint.recorder import CoupleRecorder, CoupleSettings, record_couple_straps
 
+    profiles = chosen_profiles(args, 2)
+    settings = CoupleSettings.for_profiles(profiles)
+    names = tuple(None if p is None else p.name for p in profiles)
     monitor = CoupleTextMonitor(sys.stdout)
     with _open_store(args, write=True) as store:
         if args.device is not None:
             targets = [strap_target(device) for device in args.device]
             a, b = ((t.get("name"), t.get("address")) for t in targets)
             recorder = CoupleRecorder(
-                store, config, source="ble:couple", note=args.note, straps=(a, b)
+                store,
+                config,
+                source="ble:couple",
+                settings=settings,
+                note=args.note,
+                straps=(a, b),
+                profiles=names,
             )
 
             def on_state(person: int, state: Any) -> None:
                 print(f"Strap {PARTNERS[person]}: {state}", file=sys.stderr, flush=True)
 
             work = record_couple_straps(
-                recorder, targets, minutes=args.minutes, on_update=monitor.feed, on_state=on_state
+                recorder,
+                targets,
+                minutes=args.minutes,
+                on_update=monitor.feed,
+                on_state=on_state,
+                ecg=args.ecg,
             )
         else:
             from pausepoint.sources.simulated import simulate_couple
@@ -260,7 +313,9 @@ def _record_couple(args: argparse.Namespace, config: Any) -> int:
                 store,
                 config,
                 source=f"simulated:{args.simulate}",
+                settings=settings,
                 note=args.note,
+                profiles=names,
                 details={
                     "simulation": {
                         "scenario": args.simulate,

@@ -145,6 +145,21 @@ def write_kubios_txt(path: str | Path, rr_ms: Iterable[float] | np.ndarray) -> N
     write_text_atomic(path, "\n".join(lines) + ("\n" if lines else ""))
 
 
+def write_heart_file(path: str | Path, samples: Iterable[object]) -> None:
+    """A session's beats as the dashboard exports them: Kubios RR text for a .txt path, else
+    pausepoint CSV (arrival times kept). Samples that are not heart samples are left out."""
+    heart = [s for s in samples if isinstance(s, HeartSample)]
+    if Path(path).suffix.lower() == ".txt":
+        write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
+    else:
+        write_pausepoint_csv(path, heart)
+
+
+def partner_path(out: Path, person: int) -> Path:
+    """A couple's file for one partner: OUT-A.csv, OUT-B.csv."""
+    return out.with_name(f"{out.stem}-{'AB'[person]}{out.suffix or '.csv'}")
+
+
 # --- reading: bytes to rows -------------------------------------------------------------
 
 

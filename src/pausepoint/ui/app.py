@@ -16,6 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pausepoint.errors import BadInput, UserError
 
@@ -43,6 +44,15 @@ class DashboardOptions:
     size: tuple[int, int] = DEFAULT_SIZE
     calibrate: str | None = None
     """Open the calibration wizard: "baseline" or "resonance"."""
+    profiles: tuple[Any, ...] = ()
+    """calibration.Profile of the person, or of partners A and B (``--profile``); empty: the
+    active profile with a strap, none with a simulation."""
+
+    def profile(self, person: int = 0) -> Any | None:
+        return self.profiles[person] if self.profiles else None
+
+    def couple_profiles(self) -> tuple[Any | None, Any | None]:
+        return (self.profile(0), self.profile(1)) if self.profiles else (None, None)
 
 
 QUIET_QT_WARNINGS = ("This plugin does not support",)
@@ -109,17 +119,29 @@ def run(options: DashboardOptions) -> int:
         if options.calibrate is not None:
             window.show_calibration(options.calibrate, calibration_source(options))
         elif options.simulate is not None and _is_couple(options.simulate):
-            window.start_couple_simulation(options.simulate, seed=options.seed, speed=options.speed)
+            window.start_couple_simulation(
+                options.simulate,
+                seed=options.seed,
+                speed=options.speed,
+                profiles=options.couple_profiles(),
+            )
         elif options.simulate is not None:
-            window.start_simulation(options.simulate, seed=options.seed, speed=options.speed)
+            window.start_simulation(
+                options.simulate,
+                seed=options.seed,
+                speed=options.speed,
+                profile=options.profile(),
+            )
         elif options.devices:
             from pausepoint.commands.common import strap_target
 
-            window.connect_couple_straps([strap_target(d) for d in options.devices])
+            window.connect_couple_straps(
+                [strap_target(d) for d in options.devices], profiles=options.couple_profiles()
+            )
         elif options.device is not None:
             from pausepoint.commands.common import strap_target
 
-            window.connect_strap(**strap_target(options.device))
+            window.connect_strap(**strap_target(options.device), profile=options.profile())
         elif options.replay is None:
             window.start_default()
         await closed.wait()
@@ -167,12 +189,22 @@ def screenshot(options: DashboardOptions) -> Path:
         try:
             if _is_couple(options.simulate):
                 session = simulate_couple_into(
-                    window, options.simulate, seed=options.seed, until_t_s=at_s
+                    window,
+                    options.simulate,
+                    seed=options.seed,
+                    until_t_s=at_s,
+                    profiles=options.couple_profiles(),
                 )
                 if options.at_s is None:
                     session.finish()
             else:
-                simulate_into(window, options.simulate, seed=options.seed, until_t_s=at_s)
+                simulate_into(
+                    window,
+                    options.simulate,
+                    seed=options.seed,
+                    until_t_s=at_s,
+                    profile=options.profile(),
+                )
             _hold_pacers(window)
             return _save(app, window, out)
         finally:
@@ -210,7 +242,14 @@ def _calibration_screenshot(app: object, options: DashboardOptions, at_s: float)
             asyncio.run(window.shutdown())
 
 
-def simulate_into(window: object, scenario: str, *, seed: int = 0, until_t_s: float) -> object:
+def simulate_into(
+    window: object,
+    scenario: str,
+    *,
+    seed: int = 0,
+    until_t_s: float,
+    profile: Any | None = None,
+) -> object:
     """Feed a simulated session into the window at once, following the prompts; returns the
     LiveSession (not finished, so the window shows it as live)."""
     from pausepoint.sources.simulated import simulate
@@ -221,6 +260,7 @@ def simulate_into(window: object, scenario: str, *, seed: int = 0, until_t_s: fl
         source=f"simulated:{scenario}",
         label=f"Simulated strap ({scenario})",
         details={"simulation": {"scenario": scenario, "seed": seed}},
+        profile=profile,
     )
     session.status.set_link("simulated")
     flooded_since_s: float | None = None
@@ -238,7 +278,12 @@ def simulate_into(window: object, scenario: str, *, seed: int = 0, until_t_s: fl
 
 
 def simulate_couple_into(
-    window: object, scenario: str, *, seed: int = 0, until_t_s: float
+    window: object,
+    scenario: str,
+    *,
+    seed: int = 0,
+    until_t_s: float,
+    profiles: tuple[Any | None, Any | None] = (None, None),
 ) -> object:
     """Feed a simulated couple into the window at once, following the prompts (Start break
     for both 30 s after "Let's pause"); returns the CoupleLiveSession, not finished."""
@@ -250,6 +295,7 @@ def simulate_couple_into(
         source=f"simulated:{scenario}",
         label=f"Simulated straps ({scenario})",
         details={"simulation": {"scenario": scenario, "seed": seed}},
+        profiles=profiles,
     )
     session.status.set_link("simulated")
     asked_since_s: float | None = None

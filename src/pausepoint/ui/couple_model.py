@@ -289,20 +289,11 @@ class CoupleLiveSession(RecordingShell):
     ) -> CoupleLiveSession:
         """Record into ``store`` when there is one; else run unrecorded and say so.
         ``profiles``: each partner's calibration.Profile (or None: learnt in the session)."""
-        from pausepoint.recorder import CoupleRecorder, CoupleSettings, PipelineSettings
+        from pausepoint.recorder import CoupleRecorder, CoupleSettings
         from pausepoint.store import StoreError
 
         view.reset()
-        settings = CoupleSettings(
-            tuple(
-                PipelineSettings(auto_break=False)
-                if profile is None
-                else PipelineSettings(
-                    auto_break=False, baseline=profile.baseline, overrides=profile.overrides()
-                )
-                for profile in profiles
-            )
-        )
+        settings = CoupleSettings.for_profiles(profiles)
         if store is not None:
             try:
                 recorder = CoupleRecorder(

@@ -39,7 +39,15 @@ class CouplePage(QWidget):
     end_requested = Signal()
     new_requested = Signal()
 
-    def __init__(self, view: CoupleViewModel, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        view: CoupleViewModel,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        replay: bool = False,
+    ) -> None:
+        """``replay``: the lanes as they were, with nothing to press and no pacers (the
+        couple replay puts its own title and controls around them)."""
         super().__init__()
         self.setObjectName("page")
         self.view = view
@@ -47,7 +55,10 @@ class CouplePage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 12, 18, 12)
         outer.setSpacing(8)
-        head = QHBoxLayout()
+        head_row = QWidget()
+        head_row.setVisible(not replay)
+        head = QHBoxLayout(head_row)
+        head.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Couple check-in")
         title.setStyleSheet(f"font-size: {theme.BASE_PT + 3}pt; font-weight: 600;")
         head.addWidget(title)
@@ -55,7 +66,7 @@ class CouplePage(QWidget):
         self.couple_state.setObjectName("coupleState")
         self.couple_state.setStyleSheet(f"color: {theme.DEEP}; font-weight: 600;")
         head.addWidget(self.couple_state, 1)
-        outer.addLayout(head)
+        outer.addWidget(head_row)
         lanes = QHBoxLayout()
         lanes.setSpacing(18)
         self.names: list[QLabel] = []
@@ -70,7 +81,9 @@ class CouplePage(QWidget):
             name.setObjectName("laneName")
             name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600;")
             column.addWidget(name)
-            lane = SessionView(lane_view, clock=clock, compact=True)
+            lane = SessionView(
+                lane_view, clock=clock, compact=True, interactive=not replay, pacer=not replay
+            )
             lane.break_requested.connect(self.break_requested.emit)
             column.addWidget(lane, 1)
             lanes.addWidget(holder, 1)
@@ -84,7 +97,10 @@ class CouplePage(QWidget):
         self.linkage.setWordWrap(True)
         outer.addWidget(self.linkage_caption)
         outer.addWidget(self.linkage)
-        row = QHBoxLayout()
+        controls = QWidget()
+        controls.setVisible(not replay)
+        row = QHBoxLayout(controls)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
         self.marker_button = QPushButton(TRIGGERED)
         self.marker_button.setToolTip("Marks this moment in the session, to look at later")
@@ -101,7 +117,7 @@ class CouplePage(QWidget):
         self.new_button.clicked.connect(self.new_requested.emit)
         self.new_button.setVisible(False)
         row.addWidget(self.new_button)
-        outer.addLayout(row)
+        outer.addWidget(controls)
 
     def minimumSizeHint(self) -> QSize:
         """The pages share one stack: the couple's two lanes must not make the window grow

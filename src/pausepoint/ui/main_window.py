@@ -34,6 +34,8 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleLiveSession, CoupleViewModel, partner_names
+from pausepoint.ui.couple_replay import CoupleReplayModel, export_couple, load_replay
+from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage, partner_links_text
 from pausepoint.ui.couple_view import CouplePage
 from pausepoint.ui.session import LiveSession, ReplayModel, StrapFeed, play_simulation
 from pausepoint.ui.viewmodels import SessionViewModel, StatusModel
@@ -89,7 +91,7 @@ class MainWindow(QMainWindow):
         self.feed: StrapFeed | None = None
         self.task: asyncio.Future[None] | None = None
         self.scan_task: asyncio.Future[None] | None = None
-        self.replay: ReplayModel | None = None
+        self.replay: ReplayModel | CoupleReplayModel | None = None
         self.stopping: asyncio.Future[None] | None = None
         self.status = StatusModel()
         self._status_drawn = -1
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
-        from pausepoint.sources.simulated import SCENARIOS
+        from pausepoint.sources.simulated import COUPLE_SCENARIOS, SCENARIOS
 
         root = QWidget()
         root.setObjectName("page")
@@ -168,6 +170,12 @@ class MainWindow(QMainWindow):
             lambda scenario, speed: self.start_simulation(scenario, speed=speed)
         )
         self.start_page.sessions_requested.connect(self.show_sessions)
+        self.start_page.couple_requested.connect(self.show_couple_start)
+        self.couple_start = CoupleStartPage(COUPLE_SCENARIOS)
+        self.pages.addWidget(self.couple_start)
+        self.couple_start.start_requested.connect(self.start_couple)
+        self.couple_start.back_requested.connect(self.show_start)
+        self.couple_start.rescan_requested.connect(lambda: self.scan_straps(show=False))
         self.live_page.session_view.break_requested.connect(self.start_break)
         self.live_page.marker_requested.connect(self.add_marker)
         self.live_page.end_requested.connect(self.end_session)
@@ -338,8 +346,10 @@ class MainWindow(QMainWindow):
         seed: int = 0,
         speed: float = 1.0,
         minutes: float | None = None,
+        profile: Any | None = None,
     ) -> asyncio.Future[None]:
-        """Play a simulated conversation into a new live session, on the running loop."""
+        """Play a simulated conversation into a new live session, on the running loop
+        (judged by ``profile``, a calibration.Profile, when given)."""
         from pausepoint.sources.simulated import simulate
 
         recording = simulate(scenario, seed=seed, minutes=minutes)
@@ -347,6 +357,7 @@ class MainWindow(QMainWindow):
             source=f"simulated:{scenario}",
             label=f"Simulated strap ({scenario})",
             details={"simulation": {"scenario": scenario, "seed": seed, "minutes": minutes}},
+            profile=profile,
         )
         self.status.set_link("simulated")
         self.task = asyncio.ensure_future(
@@ -399,8 +410,10 @@ class MainWindow(QMainWindow):
         seed: int = 0,
         speed: float = 1.0,
         minutes: float | None = None,
+        profiles: tuple[Any | None, Any | None] = (None, None),
     ) -> asyncio.Future[None]:
-        """Play a simulated couple into a new couple session, on the running loop."""
+        """Play a simulated couple into a new couple session, on the running loop (judged by
+        ``profiles``, calibration.Profile or None, when given)."""
         from pausepoint.ui.couple_model import merged_couple_samples, play_couple
 
         stream = merged_couple_samples(scenario, seed, minutes)
@@ -408,23 +421,93 @@ class MainWindow(QMainWindow):
             source=f"simulated:{scenario}",
             label=f"Simulated straps ({scenario})",
             details={"simulation": {"scenario": scenario, "seed": seed, "minutes": minutes}},
+            profiles=profiles,
         )
         self.status.set_link("simulated")
         self.task = asyncio.ensure_future(play_couple(session, stream, speed, sleep=self._sleep))
         self.render_frame(force=True)
         return self.task
 
-    def connect_couple_straps(self, targets: list[dict[str, str]]) -> asyncio.Future[None]:
-        """Two straps, A then B (each ``strap_target``), streaming into one couple session."""
+    def show_couple_start(self) -> CoupleStartPage:
+        """The couple check-in form, with the store's profiles and the straps the start page's
+        scan found (a scan starts when there is none yet)."""
+        from pausepoint.calibration import read_profiles
+
+        store = self.store()
+        profiles = []
+        self.couple_start.set_message("")
+        if store is not None:
+            try:
+                profiles = read_profiles(store)
+            except UserError as exc:
+                self.couple_start.set_message(str(exc))
+        active = next((p.name for p in profiles if p.active), None)
+        self.couple_start.set_profiles([p.name for p in profiles], active)
+        self.couple_start.set_straps(self.start_page.straps)
+        self.pages.setCurrentWidget(self.couple_start)
+        scanning = self.scan_task is not None and not self.scan_task.done()
+        if not self.start_page.straps and not scanning:
+            self.scan_straps(show=False)
+        return self.couple_start
+
+    def profiles_named(self, names: tuple[str | None, ...]) -> tuple[Any | None, ...]:
+        """Each name's calibration profile (None stays None), from the store active_profile()
+        reads; an unknown name is a one-line BadInput naming the profiles there are."""
+        from pausepoint.calibration import load_profile
+
+        if all(name is None for name in names):
+            return tuple(None for _ in names)
+        store = self.store()
+        if store is None:
+            raise UserError(f"The profiles cannot be read: {self._store_failed}")
+        return tuple(None if name is None else load_profile(store, name) for name in names)
+
+    def start_couple(self, choice: CoupleChoice) -> asyncio.Future[None] | None:
+        """Start what the couple check-in form chose; None (said on the form) when a profile
+        cannot be read."""
+        try:
+            a, b = self.profiles_named(choice.profiles)
+        except UserError as exc:
+            self.couple_start.set_message(str(exc))
+            return None
+        if choice.scenario is not None:
+            return self.start_couple_simulation(
+                choice.scenario, speed=choice.speed, profiles=(a, b)
+            )
+        label = " + ".join(choice.labels) if all(choice.labels) else None
+        return self.connect_couple_straps(list(choice.targets), profiles=(a, b), label=label)
+
+    def connect_couple_straps(
+        self,
+        targets: list[dict[str, str]],
+        *,
+        profiles: tuple[Any | None, Any | None] = (None, None),
+        label: str | None = None,
+    ) -> asyncio.Future[None]:
+        """Two straps, A then B (each ``strap_target``), streaming into one couple session,
+        each partner judged by their profile (calibration.Profile, or None). The status line
+        gives each partner's link; a strap's drops are recorded with its partner."""
         from pausepoint.recorder import run_straps
 
         labels = [t.get("address") or t.get("name") or "strap" for t in targets]
-        session = self.begin_couple(source="ble", label=" + ".join(labels))
-        self.status.set_link("scanning")
+        session = self.begin_couple(
+            source="ble", label=label or " + ".join(labels), profiles=profiles
+        )
+        links = ["scanning"] * len(targets)
+        self.status.set_link(partner_links_text(session.view.names, links))
 
         def on_info(person: int, info: Any) -> None:
             if session.recorder is not None:
                 session.recorder.set_strap(person, info.name, info.address)
+
+        def on_state(person: int, state: Any) -> None:
+            links[person] = str(state)
+            session.status.set_link(partner_links_text(session.view.names, links))
+
+        def on_event(person: int, event: Any) -> None:
+            if session.recorder is not None:
+                session.recorder.add_source_event(person, event)
+            session.view.lanes[person].add_event(event)
 
         async def stream() -> None:
             from bleak.exc import BleakError
@@ -434,7 +517,8 @@ class MainWindow(QMainWindow):
                     targets,
                     session.feed,
                     on_info=on_info,
-                    on_state=lambda _person, state: session.status.set_link(str(state)),
+                    on_state=on_state,
+                    on_event=on_event,
                     clock=self._strap_clock,
                     sleep=self._sleep,
                     backend=self.backend,
@@ -450,7 +534,17 @@ class MainWindow(QMainWindow):
                 session.finish()
 
         self.task = asyncio.ensure_future(stream())
+        self.task.add_done_callback(lambda _task, s=session: self._couple_straps_ended(s))
         return self.task
+
+    def _couple_straps_ended(self, session: CoupleLiveSession) -> None:
+        """Straps never heard, or Bluetooth off: back to the couple form, saying why."""
+        if session is not self.session:
+            return
+        if session.updates == 0:
+            self.couple_start.set_message(self.status.message or "The straps were not found.")
+            self.pages.setCurrentWidget(self.couple_start)
+        self.render_frame(force=True)
 
     def connect_strap(
         self,
@@ -459,16 +553,17 @@ class MainWindow(QMainWindow):
         *,
         last_used_address: str | None = None,
         label: str | None = None,
+        profile: Any | None = None,
     ) -> asyncio.Future[None]:
         """Connect to a strap (by address or name, or the last one used) and stream it, with
-        the active calibration profile (calm level, thresholds, resonance rate) if there is
-        one."""
+        ``profile`` (calibration.Profile), else the active one, if there is one: calm level,
+        thresholds, resonance rate."""
         session = self.begin_live(
             source="ble",
             label=label or name or address or "Heart-rate strap",
             strap_name=name,
             strap_address=address,
-            profile=self.active_profile(),
+            profile=profile or self.active_profile(),
         )
         self.status.set_link("scanning")
         self.feed = StrapFeed(
@@ -501,12 +596,20 @@ class MainWindow(QMainWindow):
         else:
             self.scan_straps()
 
-    def scan_straps(self) -> asyncio.Future[None]:
-        self.show_start()
-        self.start_page.set_message("Looking for straps nearby…")
+    def scan_straps(self, show: bool = True) -> asyncio.Future[None]:
+        """Look for straps; what is found goes to the start page and the couple form
+        (``show``: go to the start page)."""
+        if show:
+            self.show_start()
+        self._say_scan("Looking for straps nearby…", "Looking for straps nearby…")
         self.start_page.set_found([])
+        self.couple_start.set_straps([])
         self.scan_task = asyncio.ensure_future(self._scan())
         return self.scan_task
+
+    def _say_scan(self, single: str, couple: str) -> None:
+        self.start_page.set_message(single)
+        self.couple_start.set_scan_message(couple)
 
     async def _scan(self) -> None:
         from pausepoint.sources.ble import scan
@@ -514,25 +617,31 @@ class MainWindow(QMainWindow):
         try:
             found = await scan(SCAN_S, self.backend, sleep=self._sleep)
         except UserError as exc:
-            self.start_page.set_message(
-                f"{str(exc)[0].upper()}{str(exc)[1:]}. You can still try a simulated "
-                "conversation, or look at past sessions."
+            why = f"{str(exc)[0].upper()}{str(exc)[1:]}."
+            self._say_scan(
+                f"{why} You can still try a simulated conversation, or look at past sessions.",
+                f"{why} You can still try a simulated couple.",
             )
             return
         except Exception as exc:
             logger.warning("scan failed: %s", exc)
-            self.start_page.set_message(
+            self._say_scan(
                 "Bluetooth is not available on this computer. You can still try a simulated "
-                "conversation, or look at past sessions."
+                "conversation, or look at past sessions.",
+                "Bluetooth is not available on this computer. You can still try a simulated "
+                "couple.",
             )
             return
         self.start_page.set_found(found)
+        self.couple_start.set_straps(found)
         if found:
-            self.start_page.set_message("Choose your strap:")
+            self._say_scan("Choose your strap:", "Choose each partner's strap below.")
         else:
-            self.start_page.set_message(
+            self._say_scan(
                 "No strap heard. Moisten its electrodes, put it on, then look again; or try "
-                "a simulated conversation."
+                "a simulated conversation.",
+                "No strap heard. Moisten the electrodes, put the straps on, then look again; "
+                "or try a simulated couple.",
             )
 
     def start_break(self) -> None:
@@ -596,14 +705,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ replay
 
-    def open_replay(self, session_id: int) -> ReplayModel | None:
+    def open_replay(self, session_id: int) -> ReplayModel | CoupleReplayModel | None:
+        """The session replayed (a couple's in two lanes with their linkage), or None when
+        it cannot be opened."""
         store = self.store()
         if store is None:
             self.status.set_message(f"Past sessions cannot be read: {self._store_failed}")
             return None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.replay = ReplayModel.load(store, session_id, self.config, self.replay_view)
+            self.replay = load_replay(store, session_id, self.config, self.replay_view)
         except UserError as exc:
             self.sessions_page.message.setText(str(exc))
             return None
@@ -613,51 +724,56 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.replay_page)
         return self.replay
 
-    def export_replay(self) -> Path | None:
-        """Write the replayed session's samples as pausepoint CSV or Kubios RR text."""
-        from pausepoint.model import HeartSample
-        from pausepoint.sources.files import write_kubios_txt, write_pausepoint_csv
+    def export_replay(self) -> list[Path]:
+        """Write the replayed session's samples as pausepoint CSV or Kubios RR text (a couple
+        session: one file per partner, NAME-A and NAME-B); returns the files written."""
+        from pausepoint.sources.files import write_heart_file
 
         replay, store = self.replay, self.store()
         if replay is None or store is None:
-            return None
+            return []
         suggested = f"pausepoint-session-{replay.info.session_id}.csv"
         chosen = self._ask_path(self, "Export the session", suggested, EXPORT_FILTERS)
         if not chosen:
-            return None
+            return []
         path = Path(chosen)
         try:
-            heart = [s for s in store.samples(replay.info.session_id) if isinstance(s, HeartSample)]
-            if path.suffix.lower() == ".txt":
-                write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
+            if isinstance(replay, CoupleReplayModel):
+                written = export_couple(store, replay.info.session_id, path)
             else:
-                write_pausepoint_csv(path, heart)
+                write_heart_file(path, store.samples(replay.info.session_id))
+                written = [path]
         except (UserError, OSError) as exc:
             self._tell(f"The session could not be exported: {exc}")
-            return None
-        self.replay_page.title.setText(f"{replay.info.title}  ·  exported to {path.name}")
-        return path
+            return []
+        names = " and ".join(p.name for p in written)
+        self.replay_page.title.setText(f"{replay.info.title}  ·  exported to {names}")
+        return written
 
     def report_replay(self) -> Path | None:
-        """Make the one-page report of the replayed session (report.render_report)."""
+        """Make the one-page report of the replayed session (report.render_report; a couple
+        session: render_couple_report, both partners and their linkage on one page)."""
         render = _report_renderer()
         replay = self.replay
         if render is None or replay is None:
             return None
-        from pausepoint.report import ReportInput
+        from pausepoint.report import ReportInput, render_couple_report
 
         suggested = f"pausepoint-session-{replay.info.session_id}.html"
         chosen = self._ask_path(self, "Save the report", suggested, REPORT_FILTERS)
         if not chosen:
             return None
         path = Path(chosen)
-        data = ReportInput(
-            title=replay.info.title,
-            source=replay.info.source,
-            updates=replay.updates,
-            markers=replay.markers,
-            note=replay.info.note,
-        )
+        if isinstance(replay, CoupleReplayModel):
+            render, data = render_couple_report, replay.report_input()
+        else:
+            data = ReportInput(
+                title=replay.info.title,
+                source=replay.info.source,
+                updates=replay.updates,
+                markers=replay.markers,
+                note=replay.info.note,
+            )
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             render(data, path, config=self.config)

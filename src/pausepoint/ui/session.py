@@ -106,11 +106,7 @@ class LiveSession(RecordingShell):
         from pausepoint.store import StoreError
 
         view.reset()
-        settings = PipelineSettings(auto_break=False)
-        if profile is not None:
-            settings = PipelineSettings(
-                auto_break=False, baseline=profile.baseline, overrides=profile.overrides()
-            )
+        settings = PipelineSettings.for_profile(profile)
         if store is not None:
             try:
                 recorder = Recorder(

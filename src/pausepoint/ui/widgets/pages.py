@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSlider,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,15 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from pausepoint.monitor import clock_text
+from pausepoint.ui.couple_replay import CoupleReplayModel, CoupleReplayView, couple_source_words
 from pausepoint.ui.session import SPEEDS, TRIGGERED, ReplayModel, source_words
 from pausepoint.ui.viewmodels import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.events import EventsList
+from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
 from pausepoint.ui.widgets.session_view import SessionView
 
 PLAY_EVERY_MS = 100
 SLIDER_STEPS_PER_S = 10
 SIMULATION_SPEEDS = (1.0, 10.0, 60.0)
+GO_TO_CHARS = 24
+GO_TO_POPUP_PX = 820
 
 
 def _page() -> tuple[QWidget, QVBoxLayout]:
@@ -77,12 +82,14 @@ def _primary(text: str) -> QPushButton:
 
 
 class StartPage(QWidget):
-    """How a session begins: the strap found by a scan, or a simulated conversation."""
+    """How a session begins: the strap found by a scan, a couple check-in, or a simulated
+    conversation."""
 
     connect_requested = Signal(str)
     rescan_requested = Signal()
     simulate_requested = Signal(str, float)
     sessions_requested = Signal()
+    couple_requested = Signal()
 
     def __init__(self, scenarios: dict[str, str]) -> None:
         super().__init__()
@@ -116,6 +123,15 @@ class StartPage(QWidget):
         row.addStretch(1)
         strap_layout.addLayout(row)
         layout.addWidget(strap)
+        couple, couple_layout = _card()
+        couple_layout.addWidget(QLabel("Two of you?"))
+        row = QHBoxLayout()
+        row.addWidget(_muted("A couple check-in follows both of you, each with your own strap."), 1)
+        self.couple_button = QPushButton("Couple check-in…")
+        self.couple_button.clicked.connect(self.couple_requested.emit)
+        row.addWidget(self.couple_button)
+        couple_layout.addLayout(row)
+        layout.addWidget(couple)
         sim, sim_layout = _card()
         sim_layout.addWidget(QLabel("No strap at hand? Try a simulated conversation"))
         self.scenario = QComboBox()
@@ -153,12 +169,12 @@ class StartPage(QWidget):
         self.scan_message.setText(text)
 
     def set_found(self, straps: Sequence[Any]) -> None:
-        """Straps from a scan (sources.ble.FoundStrap), strongest first."""
+        """Straps from a scan (sources.ble.FoundStrap), strongest first; kept in ``straps``
+        for the couple check-in."""
+        self.straps = list(straps)
         self.found.clear()
         for strap in straps:
-            name = strap.name or "Unnamed strap"
-            model = f" ({strap.model})" if strap.model and strap.model not in name else ""
-            item = QListWidgetItem(f"{name}{model}  ·  {_signal_words(strap.rssi_dbm)}")
+            item = QListWidgetItem(strap_words(strap))
             item.setData(Qt.ItemDataRole.UserRole, strap.address)
             self.found.addItem(item)
         if straps:
@@ -170,6 +186,13 @@ class StartPage(QWidget):
         item = self.found.currentItem()
         if item is not None:
             self.connect_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def strap_words(strap: Any) -> str:
+    """A strap from a scan as a person reads it: its name, model and how near it is."""
+    name = strap.name or "Unnamed strap"
+    model = f" ({strap.model})" if strap.model and strap.model not in name else ""
+    return f"{name}{model}  ·  {_signal_words(strap.rssi_dbm)}"
 
 
 def _signal_words(rssi_dbm: int) -> str:
@@ -282,7 +305,9 @@ class SessionsPage(QWidget):
                 clock_text(info.duration_s),
                 f"{info.flooded_s / 60:.1f} min",
                 peak,
-                source_words(info.source, info.strap_name),
+                couple_source_words(info)
+                if info.persons == 2
+                else source_words(info.source, info.strap_name),
                 info.note or "",
             )
             for col, text in enumerate(cells):
@@ -300,7 +325,8 @@ class SessionsPage(QWidget):
 
 
 class ReplayPage(QWidget):
-    """A past session, with the graphs as they were live, a timeline and its events."""
+    """A past session, with the graphs as they were live (a couple's in their two lanes), a
+    timeline and its events."""
 
     back_requested = Signal()
     export_requested = Signal()
@@ -311,7 +337,7 @@ class ReplayPage(QWidget):
         self.setObjectName("page")
         self._clock = clock
         self._last_tick_s: float | None = None
-        self.model: ReplayModel | None = None
+        self.model: ReplayModel | CoupleReplayModel | None = None
         page, layout = _page()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -319,6 +345,7 @@ class ReplayPage(QWidget):
         head = QHBoxLayout()
         self.title = QLabel("")
         self.title.setStyleSheet("font-weight: 600;")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head.addWidget(self.title, 1)
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self.export_requested.emit)
@@ -329,8 +356,12 @@ class ReplayPage(QWidget):
         for button in (self.export_button, self.report_button, back):
             head.addWidget(button)
         layout.addLayout(head)
+        self.center = QStackedWidget()
         self.session_view = SessionView(view, interactive=False, clock=clock)
-        layout.addWidget(self.session_view, 1)
+        self.center.addWidget(self.session_view)
+        self.couple: CoupleReplayView | None = None
+        """A couple session's lanes, made for each couple session opened."""
+        layout.addWidget(self.center, 1)
         controls = QHBoxLayout()
         self.play_button = _primary("Play")
         self.play_button.clicked.connect(self.toggle_play)
@@ -345,6 +376,16 @@ class ReplayPage(QWidget):
         controls.addWidget(self.slider, 1)
         self.position = QLabel("")
         controls.addWidget(self.position)
+        self.go_to = QComboBox()
+        """A couple's events, to jump to (one person's are listed beside the graphs)."""
+        self.go_to.setPlaceholderText("Go to what happened…")
+        self.go_to.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.go_to.setMinimumContentsLength(GO_TO_CHARS)
+        self.go_to.view().setMinimumWidth(GO_TO_POPUP_PX)
+        self.go_to.activated.connect(self._go_to)
+        controls.addWidget(self.go_to)
         layout.addLayout(controls)
         events_head = _muted("What happened (click to go there)")
         self.events = EventsList()
@@ -356,7 +397,8 @@ class ReplayPage(QWidget):
         self._timer.timeout.connect(self.tick)
         self._syncing = False
 
-    def set_model(self, model: ReplayModel) -> None:
+    def set_model(self, model: ReplayModel | CoupleReplayModel) -> None:
+        """One person's session in the session view; a couple's in two lanes."""
         self.pause()
         self.model = model
         self.title.setText(model.info.title)
@@ -366,10 +408,33 @@ class ReplayPage(QWidget):
             round(model.info.end_t_s * SLIDER_STEPS_PER_S),
         )
         self._syncing = False
+        if self.couple is not None:
+            self.center.removeWidget(self.couple)
+            self.couple.deleteLater()
+            self.couple = None
         self.events.forget()
-        self.events.set_entries(model.entries(), follow=False)
+        self.go_to.clear()
+        couple = isinstance(model, CoupleReplayModel)
+        if couple:
+            self.couple = CoupleReplayView(model, self._clock)
+            self.couple.jump.connect(self.seek)
+            self.center.addWidget(self.couple)
+            self.center.setCurrentWidget(self.couple)
+            for entry in model.entries():
+                if entry.kind not in HIDDEN_KINDS:
+                    self.go_to.addItem(f"{clock_text(entry.t_s)}  {entry.text}", entry.t_s)
+            self.go_to.setCurrentIndex(-1)
+        else:
+            self.events.set_entries(model.entries(), follow=False)
+            self.center.setCurrentWidget(self.session_view)
+        self.go_to.setVisible(couple)
         self.speed.setCurrentIndex(SPEEDS.index(model.speed))
         self.sync()
+
+    def _go_to(self, index: int) -> None:
+        if index >= 0:
+            self.seek(float(self.go_to.itemData(index)))
+            self.go_to.setCurrentIndex(-1)
 
     def seek(self, t_s: float) -> None:
         if self.model is None:
@@ -424,4 +489,7 @@ class ReplayPage(QWidget):
         self._syncing = False
         self.position.setText(f"{clock_text(model.position_s)} of {clock_text(model.info.end_t_s)}")
         self.play_button.setText("Pause" if model.playing else "Play")
-        self.session_view.render()
+        if self.couple is not None:
+            self.couple.render()
+        else:
+            self.session_view.render()

@@ -48,11 +48,14 @@ class SessionView(QWidget):
         interactive: bool = True,
         clock: Callable[[], float] = time.monotonic,
         compact: bool = False,
+        pacer: bool = True,
     ) -> None:
         """``compact``: a lane of the couple view (numbers above the graphs, no side column,
-        no heart-rate or RR graph: the arousal graph keeps its room)."""
+        no heart-rate or RR graph: the arousal graph keeps its room). ``pacer``: False where
+        there is nothing to breathe along with (a replayed couple)."""
         super().__init__()
         self.view = view
+        self._with_pacer = pacer
         self.window_s = DEFAULT_WINDOW_S
         self._drawn_revision = -1
         self._pacer_wanted = False
@@ -75,9 +78,10 @@ class SessionView(QWidget):
             middle = QHBoxLayout()
             middle.setSpacing(12)
             middle.addWidget(self.readings, 1)
-            middle.addWidget(self.pacer)
+            if pacer:
+                middle.addWidget(self.pacer)
             outer.addLayout(middle)
-        else:
+        elif pacer:
             top.addWidget(self.pacer)
         row = QHBoxLayout()
         row.setSpacing(12)
@@ -158,7 +162,9 @@ class SessionView(QWidget):
         self.checkin.set_prompt(prompt)
         if self._pacer_dismissed is not None and prompt.kind != self._pacer_dismissed:
             self._pacer_dismissed = None
-        pacer_on = self._pacer_wanted or (prompt.pacer and self._pacer_dismissed is None)
+        pacer_on = self._with_pacer and (
+            self._pacer_wanted or (prompt.pacer and self._pacer_dismissed is None)
+        )
         if self.pacer.isVisibleTo(self) != pacer_on:
             self.pacer.setVisible(pacer_on)
         latest = view.latest
