@@ -143,11 +143,14 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
     assert '"kind":"baseline"' in out
 
 
-def test_ctrl_c_ends_the_session_as_complete_with_nothing_lost(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_ends_the_session_as_complete_with_nothing_lost(
+    tmp_path: Path, signum: int
+) -> None:
     db = tmp_path / "sessions.db"
     child = Child(db, "--simulate", "argument", "--seed", str(SEED), "--speed", str(SPEED))
     child.until_printed(30.0)
-    assert child.end(signal.SIGINT) == 0
+    assert child.end(signum) == 0
     assert child.text[-1] == "Saved as session 1.\n"
     sent = simulate("argument", seed=SEED).samples
     with Store.open(db) as store:

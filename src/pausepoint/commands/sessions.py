@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,9 +191,27 @@ def _sample_json(sample: Sample) -> dict[str, Any]:
 # --- record ------------------------------------------------------------------------------
 
 
-def cmd_record(args: argparse.Namespace) -> int:
+def _run_until_stopped(work: Coroutine[Any, Any, None]) -> None:
+    """Run a recording to its end, or until Ctrl-C or SIGTERM (a logout, ``kill``, a service
+    stopping it): both stop it at its next wait, so what came in is saved and the session
+    closed as complete rather than found interrupted later."""
     import asyncio
+    import contextlib
+    import signal
 
+    async def until_stopped() -> None:
+        task = asyncio.ensure_future(work)
+        with contextlib.suppress(NotImplementedError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        await task
+
+    try:
+        asyncio.run(until_stopped())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print()
+
+
+def cmd_record(args: argparse.Namespace) -> int:
     from pausepoint.config import load_config
     from pausepoint.monitor import TextMonitor
     from pausepoint.recorder import PipelineSettings, Recorder, record_strap
@@ -257,10 +275,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             f"Recording session {recorder.session_id} in {store.path} (Ctrl-C ends it).",
             file=sys.stderr,
         )
-        try:
-            asyncio.run(work)
-        except KeyboardInterrupt:
-            print()
+        _run_until_stopped(work)
     print(monitor.summary.text())
     if recorder.session_id is None:
         print("Nothing was received, so no session was kept.")
@@ -271,8 +286,6 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 def _record_couple(args: argparse.Namespace, config: Any) -> int:
     """Both partners into one session: two straps (A, then B), or a couple scenario."""
-    import asyncio
-
     from pausepoint.couple import PARTNERS, CoupleTextMonitor
     from pausepoint.recorder import CoupleRecorder, CoupleSettings, record_couple_straps
 
@@ -329,10 +342,7 @@ def _record_couple(args: argparse.Namespace, config: Any) -> int:
             f"Recording couple session {recorder.session_id} in {store.path} (Ctrl-C ends it).",
             file=sys.stderr,
         )
-        try:
-            asyncio.run(work)
-        except KeyboardInterrupt:
-            print()
+        _run_until_stopped(work)
     print(monitor.text())
     if recorder.session_id is None:
         print("Nothing was received, so no session was kept.")
