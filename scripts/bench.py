@@ -153,6 +153,41 @@ def bench_detection() -> None:
         say(f"flooding_false_in_speech{suffix}", talking, "of 20")
 
 
+def bench_couple() -> None:
+    """Couple mode on 20 simulated couples per scenario, and one 45-min couple end to end."""
+    from pausepoint.config import load_config
+    from pausepoint.couple import PARTNERS, analyze_couple
+    from pausepoint.sources.simulated import simulate_couple
+
+    config = load_config()
+
+    def analysed(scenario: str, seed: int):
+        rec = simulate_couple(scenario, seed=seed)
+        samples = (rec.a.samples, rec.b.samples)
+        return rec, analyze_couple(samples, (config, config), inputs=("A", "B"))
+
+    seen = by_leader = leader_right = inside = 0
+    analyze_s = []
+    for seed in range(20):
+        t0 = time.perf_counter()
+        rec, result = analysed("couple-argument", seed)
+        analyze_s.append(time.perf_counter() - t0)
+        starts = [
+            [e for e in p["events"] if e["kind"] == "flooding_start"] for p in result["partners"]
+        ]
+        seen += all(starts)
+        pause = result["couple_events"][0] if result["couple_events"] else {}
+        by_leader += pause.get("by") == PARTNERS[rec.truth.leader]
+        leader_right += result["linkage"]["leader"] == PARTNERS[rec.truth.leader]
+        _, calm = analysed("couple-calm", seed)
+        inside += calm["linkage"]["linked_windows"] <= calm["linkage"]["chance_bound"]
+    say("couple_argument_both_floods_seen", seen, "of 20")
+    say("couple_argument_pause_started_by_leader", by_leader, "of 20")
+    say("couple_argument_linkage_leader_right", leader_right, "of 20")
+    say("couple_calm_linkage_inside_chance_band", inside, "of 20")
+    say("couple_simulate_and_analyze_45min_median", statistics.median(analyze_s), "s")
+
+
 def bench_ble_latency() -> None:
     """Notification to Update through the virtual strap: bumble link, real bleak, pipeline."""
     import asyncio
@@ -257,6 +292,7 @@ def main() -> None:
     bench_simulator()
     bench_engine()
     bench_naive_ratio()
+    bench_couple()
     bench_detection()
     bench_analyze_holter()
     bench_ble_latency()

@@ -69,8 +69,13 @@ def startup(runs: int = 3) -> Figures:
     }
 
 
+def couple_replay_open() -> Figures:
+    out = _child("couple-replay")
+    return {"ui_couple_replay_open_45min_median": (out["median_s"], "s")}
+
+
 def all_figures(cpu_seconds: float = 60.0) -> Figures:
-    return {**startup(), **frame_render(), **cpu_live(cpu_seconds)}
+    return {**startup(), **frame_render(), **couple_replay_open(), **cpu_live(cpu_seconds)}
 
 
 # --- children -----------------------------------------------------------------------------
@@ -176,6 +181,30 @@ def _child_startup(db: Path) -> dict[str, float]:
     return {"first_frame_wall_s": painted[0]}
 
 
+def _child_couple_replay(db: Path, runs: int = 3) -> dict[str, float]:
+    """A recorded 45-min couple-argument opened from the session list: the couple engine
+    replays both partners and the linkage is measured, then the two lanes are drawn."""
+    from pausepoint.ui.app import DashboardOptions, _window, application
+
+    record = ["record", "--simulate", "couple-argument", "--speed", "100000"]
+    subprocess.run(
+        [sys.executable, "-m", "pausepoint.cli", "--db", str(db), *record],
+        check=True,
+        capture_output=True,
+    )
+    app = application()
+    window = _window(DashboardOptions(), db=db)
+    window.show()
+    times_s = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        window.open_replay(1)
+        window.render_frame(force=True)
+        app.processEvents()
+        times_s.append(time.perf_counter() - t0)
+    return {"median_s": statistics.median(times_s)}
+
+
 def _run_child(mode: str, args: list[str]) -> None:
     import tempfile
 
@@ -187,6 +216,8 @@ def _run_child(mode: str, args: list[str]) -> None:
             out = _child_frame(int(args[0]), db)
         elif mode == "startup":
             out = _child_startup(db)
+        elif mode == "couple-replay":
+            out = _child_couple_replay(db)
         else:
             raise SystemExit(f"unknown child mode {mode!r}")
     print(json.dumps(out))
