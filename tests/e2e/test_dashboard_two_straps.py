@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -77,21 +77,6 @@ PROFILES = (
         "Alex", baseline=calm_level(RECORDINGS[1]), resonance_rate_bpm=6.5, ceiling_hr_bpm=125.0
     ),
 )
-
-
-@pytest.fixture
-def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop on the test's QApplication, as the app makes."""
-    import qasync
-
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        loop.run_until_complete(asyncio.sleep(0))
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 async def until(rig: Rig, condition: Callable[[], bool]) -> None:

@@ -11,9 +11,7 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-import asyncio
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,21 +49,6 @@ def clock() -> FakeClock:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "sessions.db"
-
-
-@pytest.fixture
-def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop on the test's QApplication, as ``app.run`` makes."""
-    import qasync
-
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        loop.run_until_complete(asyncio.sleep(0))
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 @pytest.fixture

@@ -40,9 +40,9 @@ from pausepoint.monitor import clock_text
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel, partner_names
 from pausepoint.ui.couple_view import CouplePage
-from pausepoint.ui.session import ReplayInfo, ReplayModel, source_words
+from pausepoint.ui.session import Playback, ReplayInfo, ReplayModel, source_words
 from pausepoint.ui.viewmodels import SessionViewModel, TimelineEntry, event_entry, marker_entry
-from pausepoint.ui.widgets.plots import TimeAxis
+from pausepoint.ui.widgets.plots import StillPlot
 
 LINKAGE_PLOT_PX = 56
 STARTED_TOGETHER = "You started the break together."
@@ -101,7 +101,7 @@ def _due_s(updates: Sequence[CoupleUpdate]) -> np.ndarray:
     return np.minimum.accumulate(due_s[::-1])[::-1]
 
 
-class CoupleReplayModel:
+class CoupleReplayModel(Playback):
     """A stored couple session fed once through a fresh couple engine; the couple view shows
     it at any moment (``seek``, ``advance`` at ``speed``), as ReplayModel does for one."""
 
@@ -128,8 +128,6 @@ class CoupleReplayModel:
         self.pause_actions = sorted(pause_actions)
         self.report_title, self.report_source = report
         self.summary = linkage_summary(linkage, view.names)
-        self.speed = 1.0
-        self.playing = False
         self.position_s = info.start_t_s
         self._presses = _presses(self.updates, self.pause_actions)
         self._due_s = _due_s(self.updates)
@@ -227,22 +225,6 @@ class CoupleReplayModel:
             self.view.start_break(presses[self._next_press][1])
             self._next_press += 1
 
-    def play(self) -> None:
-        if self.position_s >= self.info.end_t_s:
-            self.seek(self.info.start_t_s)
-        self.playing = True
-
-    def pause(self) -> None:
-        self.playing = False
-
-    def advance(self, wall_dt_s: float) -> None:
-        """Move on by ``wall_dt_s`` of real time at the chosen speed (when playing)."""
-        if not self.playing:
-            return
-        self.seek(self.position_s + wall_dt_s * self.speed)
-        if self.position_s >= self.info.end_t_s:
-            self.playing = False
-
     def window_at(self, t_s: float) -> LinkageWindow | None:
         """The linkage window centred nearest ``t_s`` (None before the first one ends)."""
         windows = self.linkage.windows
@@ -320,7 +302,7 @@ def _pause_spans(events: Sequence[CoupleEvent], end_s: float) -> list[tuple[floa
     return spans
 
 
-class LinkagePlot(pg.PlotWidget):
+class LinkagePlot(StillPlot):
     """The whole session: each window's peak correlation against the band chance gives
     (grey), the windows beyond it marked by whose changes came first, the shared pause
     shaded, a line at the replay's moment. A click asks to go there (``jump``)."""
@@ -328,12 +310,8 @@ class LinkagePlot(pg.PlotWidget):
     jump = Signal(float)
 
     def __init__(self, model: CoupleReplayModel) -> None:
-        super().__init__(axisItems={"bottom": TimeAxis(orientation="bottom")})
+        super().__init__()
         item = self.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        self.setMouseEnabled(x=False, y=False)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setBackground(theme.CARD)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         font = QFont()

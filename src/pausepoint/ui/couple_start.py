@@ -29,7 +29,7 @@ from pausepoint.commands.common import strap_target
 from pausepoint.couple import PARTNERS
 from pausepoint.ui.viewmodels import LINK_WORDS
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, strap_words
+from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, card, scenario_choice, strap_words
 
 NO_PROFILE = "No profile - measure calm in the first minutes"
 TYPE_STRAP = "Another strap: type its address or name"
@@ -86,15 +86,6 @@ def _label(text: str, name: str | None = None) -> QLabel:
     if name is not None:
         label.setObjectName(name)
     return label
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("card")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(20, 16, 20, 16)
-    layout.setSpacing(8)
-    return card, layout
 
 
 class PartnerForm(QFrame):
@@ -238,7 +229,7 @@ class CoupleStartPage(QWidget):
                 "muted",
             )
         )
-        source, source_layout = _card()
+        source, source_layout = card(spacing=8)
         row = QHBoxLayout()
         row.addWidget(QLabel("Heartbeats from"))
         self.from_straps = QRadioButton("your two straps")
@@ -263,14 +254,7 @@ class CoupleStartPage(QWidget):
         source_layout.addWidget(self.scan_row)
         sim_row = QHBoxLayout()
         sim_row.setContentsMargins(0, 0, 0, 0)
-        self.scenario = QComboBox()
-        self.scenario.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.scenario.setMinimumContentsLength(40)
-        for name, description in scenarios.items():
-            self.scenario.addItem(f"{name}: {description}", name)
-        self.scenario.setCurrentIndex(max(0, self.scenario.findData(DEFAULT_SCENARIO)))
+        self.scenario = scenario_choice(scenarios, DEFAULT_SCENARIO)
         sim_row.addWidget(self.scenario, 1)
         self.speed = QComboBox()
         for speed in SIMULATION_SPEEDS:

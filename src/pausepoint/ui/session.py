@@ -310,7 +310,35 @@ def source_words(source: str, strap_name: str | None = None) -> str:
     return strap_name or "heart-rate strap"
 
 
-class ReplayModel:
+class Playback:
+    """Play, pause and advance at ``speed`` through a replay whose ``seek`` shows a moment."""
+
+    info: ReplayInfo
+    position_s: float
+    speed: float = 1.0
+    playing: bool = False
+
+    def seek(self, t_s: float) -> None:
+        raise NotImplementedError
+
+    def play(self) -> None:
+        if self.position_s >= self.info.end_t_s:
+            self.seek(self.info.start_t_s)
+        self.playing = True
+
+    def pause(self) -> None:
+        self.playing = False
+
+    def advance(self, wall_dt_s: float) -> None:
+        """Move on by ``wall_dt_s`` of real time at the chosen speed (when playing)."""
+        if not self.playing:
+            return
+        self.seek(self.position_s + wall_dt_s * self.speed)
+        if self.position_s >= self.info.end_t_s:
+            self.playing = False
+
+
+class ReplayModel(Playback):
     """A stored session fed once through a fresh pipeline; the view shows it at any moment.
 
     ``seek`` moves the moment (backwards: the view is rebuilt from the start, which costs
@@ -330,8 +358,6 @@ class ReplayModel:
         self.markers = sorted(markers)
         self.source_events = sorted(source_events, key=lambda e: e.t_s)
         self.view = view
-        self.speed = 1.0
-        self.playing = False
         self.position_s = info.start_t_s
         self._next = 0
         self._next_marker = 0
@@ -386,19 +412,3 @@ class ReplayModel:
         self.position_s = t_s
         if self._next >= len(updates):
             self.view.end()
-
-    def play(self) -> None:
-        if self.position_s >= self.info.end_t_s:
-            self.seek(self.info.start_t_s)
-        self.playing = True
-
-    def pause(self) -> None:
-        self.playing = False
-
-    def advance(self, wall_dt_s: float) -> None:
-        """Move on by ``wall_dt_s`` of real time at the chosen speed (when playing)."""
-        if not self.playing:
-            return
-        self.seek(self.position_s + wall_dt_s * self.speed)
-        if self.position_s >= self.info.end_t_s:
-            self.playing = False

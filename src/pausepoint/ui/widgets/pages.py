@@ -51,13 +51,25 @@ def _page() -> tuple[QWidget, QVBoxLayout]:
     return page, layout
 
 
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("card")
-    layout = QVBoxLayout(card)
+def scenario_choice(scenarios: dict[str, str], chosen: str) -> QComboBox:
+    """The simulated conversations, each with what happens in it."""
+    choice = QComboBox()
+    choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    choice.setMinimumContentsLength(40)
+    for name, description in scenarios.items():
+        choice.addItem(f"{name}: {description}", name)
+    choice.setCurrentIndex(max(0, choice.findData(chosen)))
+    return choice
+
+
+def card(spacing: int = 10) -> tuple[QFrame, QVBoxLayout]:
+    """A white card (the theme's ``#card``) and its column."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
     layout.setContentsMargins(20, 16, 20, 16)
-    layout.setSpacing(10)
-    return card, layout
+    layout.setSpacing(spacing)
+    return frame, layout
 
 
 def _title(text: str) -> QLabel:
@@ -105,7 +117,7 @@ class StartPage(QWidget):
                 "computer. pausepoint notices when your body gets flooded and helps you pause."
             )
         )
-        strap, strap_layout = _card()
+        strap, strap_layout = card()
         strap_layout.addWidget(QLabel("Your strap"))
         self.scan_message = _muted("")
         strap_layout.addWidget(self.scan_message)
@@ -123,7 +135,7 @@ class StartPage(QWidget):
         row.addStretch(1)
         strap_layout.addLayout(row)
         layout.addWidget(strap)
-        couple, couple_layout = _card()
+        couple, couple_layout = card()
         couple_layout.addWidget(QLabel("Two of you?"))
         row = QHBoxLayout()
         row.addWidget(_muted("A couple check-in follows both of you, each with your own strap."), 1)
@@ -132,17 +144,9 @@ class StartPage(QWidget):
         row.addWidget(self.couple_button)
         couple_layout.addLayout(row)
         layout.addWidget(couple)
-        sim, sim_layout = _card()
+        sim, sim_layout = card()
         sim_layout.addWidget(QLabel("No strap at hand? Try a simulated conversation"))
-        self.scenario = QComboBox()
-        self.scenario.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.scenario.setMinimumContentsLength(40)
-        for name, description in scenarios.items():
-            self.scenario.addItem(f"{name}: {description}", name)
-        index = self.scenario.findData("argument")
-        self.scenario.setCurrentIndex(max(0, index))
+        self.scenario = scenario_choice(scenarios, "argument")
         sim_layout.addWidget(self.scenario)
         row = QHBoxLayout()
         self.speed = QComboBox()

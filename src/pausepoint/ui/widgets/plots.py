@@ -49,7 +49,10 @@ def _pen(colour: str, width: float = 2.0, dashed: bool = False) -> pg.QtGui.QPen
     return pen
 
 
-class _Plot(pg.PlotWidget):
+class StillPlot(pg.PlotWidget):
+    """A plot over session time that does not pan, zoom or offer a menu: people read it,
+    they do not operate it."""
+
     def __init__(self) -> None:
         super().__init__(axisItems={"bottom": TimeAxis(orientation="bottom")})
         item = self.getPlotItem()
@@ -57,6 +60,12 @@ class _Plot(pg.PlotWidget):
         item.hideButtons()
         self.setMouseEnabled(x=False, y=False)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+class _Plot(StillPlot):
+    def __init__(self) -> None:
+        super().__init__()
+        item = self.getPlotItem()
         font = QFont()
         font.setPointSize(TICK_PT)
         for name in ("left", "bottom", "right"):
