@@ -549,6 +549,7 @@ class ProfileStore(Protocol):
     def save_profile(self, name: str, body: dict[str, Any]) -> None: ...
     def profiles(self) -> Sequence[Any]: ...
     def set_active_profile(self, name: str) -> bool: ...
+    def delete_profile(self, name: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -773,6 +774,12 @@ def save_calibration(
         profile = profile.with_resonance(assessment)
     save_profile(store, profile)
     return load_profile(store, name)
+
+
+def delete_profile(store: ProfileStore, name: str) -> None:
+    """Forget a person's calibration; a missing one is the one-line BadInput."""
+    if not store.delete_profile(name):
+        raise _no_profile(name, read_profiles(store))
 
 
 def choose_profile(store: ProfileStore, name: str) -> None:

@@ -755,6 +755,12 @@ class Store:
                 (name, _json(body), now, now),
             )
 
+    def delete_profile(self, name: str) -> bool:
+        """False when there is no such profile. Sessions judged by it keep its name and the
+        settings they were judged by, so they replay as they were."""
+        with self.write() as conn:
+            return conn.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount > 0
+
     # --- reading ---------------------------------------------------------------------
 
     def sessions(self) -> list[SessionInfo]:

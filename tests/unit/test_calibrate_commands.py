@@ -128,6 +128,23 @@ def test_the_ceiling_is_edited_and_reset(run, db: Path) -> None:
     assert code == 0 and alex["ceiling_hr_bpm"] is None and alex["resonance_rate_bpm"] == 5.5
 
 
+def test_a_deleted_profile_is_gone_and_its_sessions_replay_as_they_were(run, db: Path) -> None:
+    assert run("calibrate", "baseline", "--simulate", "calm", "--profile", "alex")[0] == 0
+    assert (
+        run("calibrate", "baseline", "--simulate", "calm", "--seed", "4", "--profile", "sam")[0]
+        == 0
+    )
+    code, _, err = run("record", "--simulate", "argument", "--minutes", "12", "--speed", "1e6",
+                       "--profile", "alex")  # fmt: skip
+    assert code == 0, err
+    recorded = json.loads(run("replay", "1", "--max", "--json")[1])
+    code, out, _ = run("profiles", "--delete", "alex", "--yes")
+    assert code == 0 and out.startswith("alex deleted.")
+    assert [p.name for p in profiles_in(db)] == ["sam"]
+    assert json.loads(run("replay", "1", "--max", "--json")[1]) == recorded
+    assert recorded["events"][0]["kind"] != "baseline"  # judged by alex's calm level from the start
+
+
 def test_a_rejected_baseline_says_why_and_saves_nothing(run, db: Path) -> None:
     code, out, _ = run("calibrate", "baseline", "--simulate", "ectopic", "--profile", "alex")
     assert code == 1
@@ -175,6 +192,9 @@ def test_no_profiles_yet(run, db: Path) -> None:
         (("profiles", "--set", "alex", "ceiling=20"), "ceiling must be between 60 and 220"),
         (("profiles", "--set", "alex", "colour=red"), "KEY=VALUE"),
         (("profiles", "--set", "alex"), "add what to change"),
+        (("profiles", "--delete", "bob", "--yes"), "no profile 'bob' (profiles: alex)"),
+        (("profiles", "--delete", "alex"), "no terminal to confirm; add --yes"),
+        (("profiles", "--yes"), "use it with --delete NAME"),
         (("calibrate", "baseline", "--simulate", "calm", "--profile", "a/b"), "profile name"),
         (("calibrate", "baseline", "--simulate", "nope"), "no scenario 'nope'"),
         (("calibrate", "baseline", "--simulate", "calm", "--seed", "-1"), "seed -1"),

@@ -24,12 +24,20 @@ from pausepoint.calibration import (
     apply_setting,
     check_profile_name,
     choose_profile,
+    delete_profile,
     load_profile,
     read_profiles,
     save_calibration,
     save_profile,
 )
-from pausepoint.commands.common import DB_OPTION, Parser, scenario, strap_target, write_json
+from pausepoint.commands.common import (
+    DB_OPTION,
+    Parser,
+    confirmed,
+    scenario,
+    strap_target,
+    write_json,
+)
 from pausepoint.commands.sessions import _open_store
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Sample
@@ -82,6 +90,8 @@ def register(sub: Any) -> None:
         metavar="NAME KEY=VALUE",
         help="e.g. --set alex ceiling=95 (bpm, or ceiling=default) resonance=5.5",
     )
+    p.add_argument("--delete", metavar="NAME", help="forget NAME's calibration (asks first)")
+    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_profiles)
 
@@ -431,7 +441,23 @@ async def record_calibration(
 
 def cmd_profiles(args: argparse.Namespace) -> int:
     changed: list[str] = []
-    with _open_store(args, write=bool(args.set or args.use)) as store:
+    if args.yes and not args.delete:
+        raise BadInput("--yes answers --delete's question: use it with --delete NAME")
+    with _open_store(args, write=bool(args.set or args.use or args.delete)) as store:
+        if args.delete:
+            load_profile(store, args.delete)
+            question = f"Delete the profile {args.delete} (its calm level and settings)? [y/N] "
+            no_terminal = (
+                f"profile {args.delete!r} not deleted: no terminal to confirm; "
+                "add --yes to delete it without asking"
+            )
+            if not confirmed(question, no_terminal, args.yes):
+                print("Not deleted.")
+                return 1
+            delete_profile(store, args.delete)
+            changed.append(
+                f"{args.delete} deleted. Past sessions judged by it replay as they were."
+            )
         if args.set:
             name, *settings = args.set
             if not settings:

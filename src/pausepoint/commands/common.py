@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pausepoint.errors import UserError
+
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line, exit 2."""
@@ -88,6 +90,20 @@ def strap_target(device: str) -> dict[str, str]:
     """An address (MAC, or a macOS UUID) or else an advertised name."""
     is_address = re.fullmatch(r"([0-9A-F]{2}:){5}[0-9A-F]{2}|[0-9A-F-]{36}", device, re.I)
     return {"address": device} if is_address else {"name": device}
+
+
+def confirmed(question: str, no_terminal: str, yes: bool) -> bool:
+    """``--yes``, or "y" typed at the terminal; with no terminal to ask, the one-line error
+    ``no_terminal`` (nothing is deleted unasked)."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UserError(no_terminal)
+    try:
+        answer = input(question)
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
 
 
 def write_json(obj: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from pausepoint.commands.common import (
     DB_OPTION,
     any_scenario,
+    confirmed,
     is_couple_scenario,
     positive,
     session_id,
@@ -850,23 +851,16 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
     with _open_store(args, write=True) as store:
         info = store.session(args.id)
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise UserError(
-                    f"session {info.id} not deleted: no terminal to confirm; "
-                    "add --yes to delete it without asking"
-                )
-            question = (
-                f"Delete session {info.id} ({_date_text(info)}, "
-                f"{clock_text(info.duration_s)})? [y/N] "
-            )
-            try:
-                answer = input(question)
-            except EOFError:
-                answer = ""
-            if answer.strip().lower() not in ("y", "yes"):
-                print("Not deleted.")
-                return 1
+        question = (
+            f"Delete session {info.id} ({_date_text(info)}, {clock_text(info.duration_s)})? [y/N] "
+        )
+        no_terminal = (
+            f"session {info.id} not deleted: no terminal to confirm; "
+            "add --yes to delete it without asking"
+        )
+        if not confirmed(question, no_terminal, args.yes):
+            print("Not deleted.")
+            return 1
         store.delete_session(info.id)
     print(f"Deleted session {info.id}.")
     return 0
