@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from pausepoint.config import load_config
-from pausepoint.couple import CoupleEngine, couple_linkage, merge, run_couple, shown_state
+from pausepoint.couple import CoupleEngine, merge, partner_names, run_couple, updates_linkage
 from pausepoint.model import Update
 from pausepoint.pipeline.pipeline import Pipeline
 from pausepoint.report import (
@@ -51,16 +50,12 @@ def couple_input(seed: int) -> CoupleReportInput:
     config = load_config()
     rec = simulate_couple("couple-argument", seed=seed)
     cus = run_couple(CoupleEngine([config, config]), merge(rec.a.samples, rec.b.samples))
-    partners: tuple[list[Update], list[Update]] = ([], [])
-    for cu in cus:
-        partners[cu.person].append(replace(cu.update, state=shown_state(cu)))
-    beats_a, beats_b = ([b for u in updates for b in u.beats] for updates in partners)
-    return CoupleReportInput(
+    return CoupleReportInput.from_updates(
+        cus,
+        updates_linkage(cus, config.linkage),
         title="Couple check-in, 29 Nov 2026, 20:10",
         source=f"simulated: couple-argument (seed {seed})",
-        partners=partners,
-        couple_events=[e for cu in cus for e in cu.couple_events],
-        linkage=couple_linkage(beats_a, beats_b, config.linkage),
+        names=partner_names(),
     )
 
 

@@ -278,6 +278,18 @@ class LinkageReport:
         }
 
 
+def partner_names(profiles: Sequence[str | None] = (None, None)) -> tuple[str, str]:
+    """Each partner is named by their profile, else "Partner A" / "Partner B"."""
+    a, b = (name or f"Partner {PARTNERS[p]}" for p, name in enumerate(profiles))
+    return a, b
+
+
+def updates_linkage(updates: Sequence[CoupleUpdate], config: LinkageConfig) -> LinkageReport:
+    """couple_linkage of the beats in a couple engine's updates (a session replayed)."""
+    a, b = ([b for cu in updates if cu.person == p for b in cu.update.beats] for p in (0, 1))
+    return couple_linkage(a, b, config)
+
+
 def couple_linkage(
     beats_a: Sequence[Beat], beats_b: Sequence[Beat], config: LinkageConfig, *, seed: int = 0
 ) -> LinkageReport:

@@ -14,7 +14,7 @@ import math
 import textwrap
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,15 @@ import numpy as np
 
 from pausepoint import __version__
 from pausepoint.config import Config, load_config
-from pausepoint.couple import PARTNERS, CoupleEvent, CoupleEventKind, LinkageReport
+from pausepoint.couple import (
+    PARTNERS,
+    CoupleEvent,
+    CoupleEventKind,
+    CoupleUpdate,
+    LinkageReport,
+    partner_names,
+    shown_state,
+)
 from pausepoint.errors import BadInput
 from pausepoint.model import Beat, EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
@@ -885,6 +893,38 @@ class CoupleReportInput:
     markers: Sequence[tuple[float, str]] = ()
     note: str = ""
 
+    @classmethod
+    def from_updates(
+        cls, updates: Sequence[CoupleUpdate], linkage: LinkageReport, **heading: Any
+    ) -> CoupleReportInput:
+        """From the couple engine's updates, each partner shown flooded where the engine saw
+        them so; ``heading``: title, source and the optional fields."""
+        partners: tuple[list[Update], list[Update]] = ([], [])
+        for cu in updates:
+            partners[cu.person].append(replace(cu.update, state=shown_state(cu)))
+        events = [event for cu in updates for event in cu.couple_events]
+        return cls(partners=partners, couple_events=events, linkage=linkage, **heading)
+
+
+def couple_report_input(
+    info: Any,
+    updates: Sequence[CoupleUpdate],
+    linkage: LinkageReport,
+    markers: Sequence[tuple[float, str]] = (),
+) -> CoupleReportInput:
+    """The report of a stored couple session (``info``: its store.SessionInfo) from the
+    couple engine's replayed updates, each partner named by their profile."""
+    straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
+    return CoupleReportInput.from_updates(
+        updates,
+        linkage,
+        title=f"Couple check-in, {info.started_utc.astimezone():%d %b %Y, %H:%M}",
+        source=straps or info.source,
+        names=partner_names((info.profile, info.profile_b)),
+        markers=markers,
+        note=info.note or "",
+    )
+
 
 def _shared_pauses(events: Sequence[CoupleEvent], end_s: float) -> list[dict[str, Any]]:
     """Each shared pause, from its start to the moment both had settled (or the end)."""
@@ -1002,6 +1042,7 @@ def _plot_couple(
     summary: dict[str, Any],
     config: Config,
     top_in: float,
+    lane_in: float = _LANE_IN,
 ) -> float:
     """The two lanes and the linkage panels; returns where the linkage panels end."""
     x = _Minutes(summary["start_s"])
@@ -1010,7 +1051,7 @@ def _plot_couple(
     left_in, width_in = 1.2, 5.95
     lanes: list[Axes] = []
     for name, updates, part in zip(data.names, data.partners, summary["partners"], strict=True):
-        ax = page.axes(left_in, top_in, width_in, _LANE_IN)
+        ax = page.axes(left_in, top_in, width_in, lane_in)
         if lanes:
             ax.sharex(lanes[0])
         lanes.append(ax)
@@ -1026,7 +1067,7 @@ def _plot_couple(
         ax.set_xlim(0.0, end_min)
         _style(ax)
         ax.tick_params(labelbottom=False)
-        top_in += _LANE_IN + 0.12
+        top_in += lane_in + 0.12
     for start_s, _ in pauses:
         lanes[0].text(
             x(start_s) + 0.006 * end_min, 3, "shared pause", color="#2C6E99", fontsize=8.5,
@@ -1149,8 +1190,16 @@ def _couple_figure(
         paragraphs.append(f"Your note: {data.note}")
     y = _draw_words(sheet, paragraphs) + 0.1
     _legend(fig, sheet.y(y + 0.1), _couple_handles(data, summary))
-    y = _plot_couple(sheet, data, summary, config, y + 0.35)
-    for line in textwrap.wrap(summary["linkage"]["summary"], width=100):
+    linkage_lines = textwrap.wrap(summary["linkage"]["summary"], width=100)
+    rows = max(len(_partner_rows(part)) for part in summary["partners"])
+    below_lanes_in = (
+        0.35 + 2 * 0.12 + 0.3 + 0.15 + _LINK_IN + _LAG_IN + 0.55
+        + 0.18 * len(linkage_lines) + 0.12 + 0.28 + 0.19 * rows + 0.1
+    )  # fmt: skip
+    # Long names or a note make the words above longer: the lanes give way, not the footnote.
+    lane_in = min(_LANE_IN, (_FOOT_TOP_IN - y - below_lanes_in) / 2)
+    y = _plot_couple(sheet, data, summary, config, y + 0.35, lane_in)
+    for line in linkage_lines:
         sheet.text(0.75, y, line, fontsize=9.5)
         y += 0.18
     y += 0.12

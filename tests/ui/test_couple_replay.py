@@ -24,7 +24,7 @@ from pausepoint.recorder import CoupleRecorder, Recorder
 from pausepoint.sources.files import read_rr_file
 from pausepoint.sources.simulated import simulate, simulate_couple
 from pausepoint.store import Store
-from pausepoint.ui.couple_replay import STARTED_TOGETHER, CoupleReplayModel
+from pausepoint.ui.couple_model import STARTED_TOGETHER, CoupleReplayModel
 from pausepoint.ui.session import SPEEDS, ReplayModel
 from pausepoint.ui.viewmodels import PromptKind
 

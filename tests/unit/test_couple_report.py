@@ -4,6 +4,7 @@ on a recorded simulated couple."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,9 @@ def test_each_lane_shades_that_partners_floods_where_the_events_say(argument):
             assert start_min == pytest.approx(start_s / 60, abs=2 / 60)
             assert end_min == pytest.approx(end_s / 60, abs=2 / 60)
         assert len(artists(lane, GID_FLOODING_LINE)) == 1
-    assert lane_a.get_ylabel().startswith("A") and lane_b.get_ylabel().startswith("B")
+    assert lane_a.get_ylabel().startswith("Partner A") and lane_b.get_ylabel().startswith(
+        "Partner B"
+    )
     # The two partners flooded at different moments: the lanes are not the same picture.
     first_a, first_b = (flood_spans_s(events, p)[0][0] for p in (0, 1))
     assert abs(first_a - first_b) > 10
@@ -185,7 +188,7 @@ def test_html_has_both_partners_numbers_and_the_exploratory_words(argument, argu
     assert "data:image/png;base64," in page and "Couple check-in" in page
     assert html.escape(EXPLORATORY) in page
     assert html.escape(summary["linkage"]["summary"]) in page
-    for name, part in zip(("A", "B"), summary["partners"], strict=True):
+    for name, part in zip(("Partner A", "Partner B"), summary["partners"], strict=True):
         assert f"<h2>{name}</h2>" in page
         assert duration_text(part["flooded_s"]) in page
         assert f"{part['baseline']['hr_bpm']:.0f} bpm, RMSSD" in page
@@ -216,3 +219,22 @@ def test_a_calm_couple_has_no_flood_and_no_pause(tmp_path):
     report(db, out)
     page = out.read_text()
     assert "A did not flood" in page and "B did not flood" in page
+
+
+def test_long_names_and_a_note_never_run_into_the_footnote(argument):
+    data, _, _ = argument
+    long = replace(
+        data,
+        names=("Alexandra-Marie Fontaine", "Christopher-James Okonkwo"),
+        note="We talked about money and the holidays again; it went better than last time. " * 3,
+    )
+    fig = build_couple_figure(long)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.texts if t.get_text()]
+    foot = [t for t in texts if t.get_text().startswith("Each lane is one partner")]
+    assert len(foot) == 1
+    foot_top = foot[0].get_window_extent(renderer).y1
+    above = [t.get_window_extent(renderer).y0 for t in texts if t.get_fontsize() > 7]
+    assert min(above) > foot_top  # every line of the page ends above the footnote
+    assert fig.axes and all(ax.get_position().y0 > 0 for ax in fig.axes)

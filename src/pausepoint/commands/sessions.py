@@ -694,27 +694,13 @@ def couple_report_input(
     store: Store, info: SessionInfo, config: Any, markers: Sequence[tuple[float, str]] = ()
 ) -> Any:
     """Both partners through a fresh couple engine, and their linkage: a CoupleReportInput."""
-    from dataclasses import replace
-
-    from pausepoint.couple import CoupleEvent, couple_linkage, shown_state
+    from pausepoint import report
+    from pausepoint.couple import updates_linkage
     from pausepoint.recorder import CoupleReplay
-    from pausepoint.report import CoupleReportInput
 
-    partners: tuple[list[Update], list[Update]] = ([], [])
-    couple_events: list[CoupleEvent] = []
-    for cu in CoupleReplay(store, info.id, config).run():
-        partners[cu.person].append(replace(cu.update, state=shown_state(cu)))
-        couple_events.extend(cu.couple_events)
-    beats_a, beats_b = ([b for u in updates for b in u.beats] for updates in partners)
-    straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
-    return CoupleReportInput(
-        title=f"Couple check-in, {info.started_utc.astimezone():%d %b %Y, %H:%M}",
-        source=straps or info.source,
-        partners=partners,
-        couple_events=couple_events,
-        linkage=couple_linkage(beats_a, beats_b, config.linkage),
-        markers=markers,
-        note=info.note or "",
+    updates = list(CoupleReplay(store, info.id, config).run())
+    return report.couple_report_input(
+        info, updates, updates_linkage(updates, config.linkage), markers
     )
 
 

@@ -1,4 +1,5 @@
-"""What the couple view shows, as plain Python fed with the couple engine's updates (no Qt).
+"""What the couple view shows, as plain Python fed with the couple engine's updates (no Qt);
+live (CoupleLiveSession) or replayed from the store (CoupleReplayModel).
 
 Each partner has a lane: their own SessionViewModel (graphs, numbers, state in words, their
 own check-in prompts while the two of them talk). The pause is shared: when either floods,
@@ -14,7 +15,10 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from pausepoint.config import Config
 from pausepoint.couple import (
@@ -23,12 +27,16 @@ from pausepoint.couple import (
     CoupleEventKind,
     CoupleState,
     CoupleUpdate,
+    LinkageReport,
     couple_event_text,
+    linkage_summary,
+    partner_names,
     shown_state,
 )
-from pausepoint.model import Beat, EventKind, Sample, State
+from pausepoint.linkage import LinkageWindow
+from pausepoint.model import Beat, Event, EventKind, Sample, State
 from pausepoint.monitor import clock_text
-from pausepoint.ui.session import RecordingShell
+from pausepoint.ui.session import Playback, RecordingShell, ReplayInfo, ReplayModel, source_words
 from pausepoint.ui.viewmodels import (
     GO_BACK_TIPS,
     Action,
@@ -38,18 +46,13 @@ from pausepoint.ui.viewmodels import (
     StatusModel,
     TimelineEntry,
     event_entry,
+    marker_entry,
 )
 
 START_BOTH = "Start break for both"
 BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly.",)
 OWN_STATES = (State.RISING, State.FLOODED, State.SIGNAL_POOR)
 """After both settled, a lane shows its own prompt again when its partner stirs."""
-
-
-def partner_names(profiles: Sequence[str | None] = (None, None)) -> tuple[str, str]:
-    """Each lane is named by its profile, else "Partner A" / "Partner B"."""
-    a, b = (name or f"Partner {PARTNERS[p]}" for p, name in enumerate(profiles))
-    return a, b
 
 
 class LaneViewModel(SessionViewModel):
@@ -361,7 +364,7 @@ class CoupleLiveSession(RecordingShell):
 
 def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: Config) -> str:
     """The linkage of the two heart rates in plain words: exploratory, never a verdict."""
-    from pausepoint.couple import couple_linkage, linkage_summary
+    from pausepoint.couple import couple_linkage
 
     report = couple_linkage(beats[0], beats[1], config.linkage)
     return linkage_summary(report, names)
@@ -397,3 +400,225 @@ async def play_couple(
     finally:
         session.finish()
         session.status.set_link("ended")
+
+
+STARTED_TOGETHER = "You started the break together."
+
+
+def couple_words(profile_a: str | None, profile_b: str | None) -> str:
+    """How the session list names a couple: "Couple: Sam & Alex", "Couple: Partner A & B"."""
+    if profile_a is None and profile_b is None:
+        return f"Couple: Partner {PARTNERS[0]} & {PARTNERS[1]}"
+    a, b = partner_names((profile_a, profile_b))
+    return f"Couple: {a} & {b}"
+
+
+def couple_source_words(info: Any) -> str:
+    """Who and where from, for a couple session's row (store.SessionInfo)."""
+    kind = info.source.partition(":")[0]
+    straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
+    where = (straps or "heart-rate straps") if kind == "ble" else source_words(info.source)
+    return f"{couple_words(info.profile, info.profile_b)}, {where}"
+
+
+def _presses(
+    updates: Sequence[CoupleUpdate], pause_actions: Sequence[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """When the lanes showed Start break for both as pressed: ``(before, t_s)``, applied
+    before update ``before``. The couple's own presses are where they were recorded; a
+    shared pause with no press recorded (a session recorded without the dashboard, where
+    the words to take the break were all there was) shows as taken when it began."""
+    starts: list[tuple[int, float]] = []
+    readies: list[int] = []
+    for i, cu in enumerate(updates):
+        for event in cu.couple_events:
+            if event.kind == CoupleEventKind.SHARED_READY:
+                readies.append(i)
+            elif event.detail.get("by") in PARTNERS:
+                starts.append((i, event.t_s))
+    presses = list(pause_actions)
+    for start, t_s in starts:
+        end = next((i for i in readies if i > start), len(updates))
+        if not any(start < before <= end for before, _t_s in pause_actions):
+            presses.append((start + 1, t_s))
+    return sorted(presses)
+
+
+def _due_s(updates: Sequence[CoupleUpdate]) -> np.ndarray:
+    """When each update is shown: at its time, or earlier to bring in an event it reports
+    that happened before it (a break started on a partner between their samples), so a jump
+    to an event lands on it. Never decreasing, so the updates stay in order."""
+    due_s = np.array([cu.t_s for cu in updates], dtype=float)
+    for i, cu in enumerate(updates):
+        for event in (*cu.update.events, *cu.couple_events):
+            due_s[i] = min(due_s[i], event.t_s)
+    return np.minimum.accumulate(due_s[::-1])[::-1]
+
+
+class CoupleReplayModel(Playback):
+    """A stored couple session fed once through a fresh couple engine; the couple view shows
+    it at any moment (``seek``, ``advance`` at ``speed``), as ReplayModel does for one."""
+
+    def __init__(
+        self,
+        info: ReplayInfo,
+        updates: Sequence[CoupleUpdate],
+        view: CoupleViewModel,
+        *,
+        linkage: LinkageReport,
+        markers: Sequence[tuple[float, str]] = (),
+        source_events: Sequence[tuple[int, Event]] = (),
+        pause_actions: Sequence[tuple[int, float]] = (),
+        stored: Any = None,
+    ) -> None:
+        """``pause_actions``: the couple's Start break for both, as (samples recorded
+        before it, t_s); ``stored``: the session's store.SessionInfo, for the report."""
+        self.info = info
+        self.updates = list(updates)
+        self.view = view
+        self.linkage = linkage
+        self.markers = sorted(markers)
+        self.source_events = sorted(source_events, key=lambda pe: pe[1].t_s)
+        self.pause_actions = sorted(pause_actions)
+        self.stored = stored
+        self.summary = linkage_summary(linkage, view.names)
+        self.position_s = info.start_t_s
+        self._presses = _presses(self.updates, self.pause_actions)
+        self._due_s = _due_s(self.updates)
+        self._next = self._next_marker = self._next_press = 0
+        view.reset()
+        self.seek(info.start_t_s)
+
+    @classmethod
+    def load(cls, store: Any, session_id: int, config: Config) -> CoupleReplayModel:
+        """Replay the session as `pausepoint replay` does and measure its linkage (a second
+        or two for an hour: the caller shows a wait cursor)."""
+        from pausepoint.couple import updates_linkage
+        from pausepoint.recorder import PAUSE, CoupleReplay, CoupleSettings
+
+        replay = CoupleReplay(store, session_id, config)
+        stored = replay.info
+        updates = list(replay.run())
+        settings = CoupleSettings.from_dict(stored.settings.get("couple", {}))
+        names = partner_names((stored.profile, stored.profile_b))
+        view = CoupleViewModel([p.config(config) for p in settings.partners], names)
+        start_t_s = min((cu.t_s for cu in updates), default=0.0)
+        end_t_s = max((cu.t_s for cu in updates), default=0.0)
+        started = stored.started_utc.astimezone()
+        title = f"Session {stored.id}, {started:%Y-%m-%d %H:%M}, {couple_source_words(stored)}"
+        if stored.note:
+            title += f": {stored.note}"
+        return cls(
+            ReplayInfo(stored.id, title, start_t_s, end_t_s, stored.source, stored.note or ""),
+            updates,
+            view,
+            linkage=updates_linkage(updates, config.linkage),
+            markers=[(m.t_s, m.text) for m in store.markers(session_id)],
+            source_events=store.person_events(session_id, origin="source"),
+            pause_actions=[(a.seq, a.t_s) for a in store.actions(session_id) if a.kind == PAUSE],
+            stored=stored,
+        )
+
+    @property
+    def names(self) -> tuple[str, str]:
+        a, b = self.view.names
+        return a, b
+
+    def couple_events(self) -> list[CoupleEvent]:
+        return [event for cu in self.updates for event in cu.couple_events]
+
+    def entries(self) -> list[TimelineEntry]:
+        """Both partners' events (by name), the couple's, the breaks they started, their
+        notes and the straps' events, in time order."""
+        names = self.names
+        entries: list[TimelineEntry] = []
+        for cu in self.updates:
+            for event in cu.update.events:
+                entry = event_entry(event)
+                entries.append(replace(entry, text=f"{names[cu.person]}: {entry.text}"))
+            for couple_event in cu.couple_events:
+                text = couple_event_text(couple_event, names)
+                entries.append(TimelineEntry(couple_event.t_s, text, str(couple_event.kind)))
+        entries += [TimelineEntry(t_s, STARTED_TOGETHER, "pause") for _, t_s in self.pause_actions]
+        entries += [marker_entry(t_s, text) for t_s, text in self.markers]
+        for person, event in self.source_events:
+            entry = event_entry(event)
+            entries.append(replace(entry, text=f"{names[person]}: {entry.text}"))
+        return sorted(entries, key=lambda entry: entry.t_s)
+
+    def seek(self, t_s: float) -> None:
+        t_s = min(max(t_s, self.info.start_t_s), self.info.end_t_s)
+        if t_s < self.position_s or self._next == 0:
+            self.view.reset()
+            self._next = self._next_marker = self._next_press = 0
+        updates = self.updates
+        while self._next < len(updates) and self._due_s[self._next] <= t_s:
+            self._press(self._next)
+            self.view.feed(updates[self._next])
+            self._next += 1
+        self._press(self._next)
+        while self._next_marker < len(self.markers) and self.markers[self._next_marker][0] <= t_s:
+            self.view.add_marker(*self.markers[self._next_marker])
+            self._next_marker += 1
+        self.position_s = t_s
+        if self._next >= len(updates):
+            self.view.end()
+
+    def _press(self, before: int) -> None:
+        """Start break for both, shown where it was pressed (see _presses)."""
+        presses = self._presses
+        while self._next_press < len(presses) and presses[self._next_press][0] <= before:
+            self.view.start_break(presses[self._next_press][1])
+            self._next_press += 1
+
+    def window_at(self, t_s: float) -> LinkageWindow | None:
+        """The linkage window centred nearest ``t_s`` (None before the first one ends)."""
+        windows = self.linkage.windows
+        if not windows or t_s < windows[0].start_s:
+            return None
+        return min(windows, key=lambda w: abs((w.start_s + w.end_s) / 2 - t_s))
+
+    def window_words(self, window: LinkageWindow) -> str:
+        """One window in words: in step beyond chance or not, and whose changes came first."""
+        span = f"{clock_text(window.start_s)[3:]}–{clock_text(window.end_s)[3:]}"
+        if not window.linked:
+            return f"{span}: no more in step than chance gives"
+        if window.lag_s == 0:
+            return f"{span}: in step, at the same moment"
+        first, second = (0, 1) if window.lag_s > 0 else (1, 0)
+        return (
+            f"{span}: in step, {self.names[first]} first, "
+            f"{self.names[second]} {abs(window.lag_s)} s later"
+        )
+
+    def report_input(self) -> Any:
+        """The couple report of this replay (report.CoupleReportInput), both partners on one
+        page with the linkage already measured."""
+        from pausepoint.report import couple_report_input
+
+        return couple_report_input(self.stored, self.updates, self.linkage, self.markers)
+
+
+def load_replay(
+    store: Any, session_id: int, config: Config, view: SessionViewModel
+) -> ReplayModel | CoupleReplayModel:
+    """A past session ready to show: a couple's in two lanes, one person's in ``view``."""
+    if store.session(session_id).persons == 2:
+        return CoupleReplayModel.load(store, session_id, config)
+    return ReplayModel.load(store, session_id, config, view)
+
+
+def export_couple(store: Any, session_id: int, path: Path) -> list[Path]:
+    """Each partner's beats, as `export --person` writes them: ``path`` with -A and -B
+    added (pausepoint CSV, arrival times kept; Kubios RR text for .txt)."""
+    from pausepoint.sources.files import partner_path, write_heart_file
+
+    written = []
+    for person in range(len(PARTNERS)):
+        out = partner_path(path, person)
+        write_heart_file(out, store.samples(session_id, person))
+        written.append(out)
+    return written
+
+
+# --- on screen ---------------------------------------------------------------------------

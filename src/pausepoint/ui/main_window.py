@@ -33,8 +33,14 @@ from pausepoint.breathing import DEFAULT_RATE_BPM
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
-from pausepoint.ui.couple_model import CoupleLiveSession, CoupleViewModel, partner_names
-from pausepoint.ui.couple_replay import CoupleReplayModel, export_couple, load_replay
+from pausepoint.ui.couple_model import (
+    CoupleLiveSession,
+    CoupleReplayModel,
+    CoupleViewModel,
+    export_couple,
+    load_replay,
+    partner_names,
+)
 from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage, partner_links_text
 from pausepoint.ui.couple_view import CouplePage
 from pausepoint.ui.session import LiveSession, ReplayModel, StrapFeed, play_simulation

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from pausepoint.monitor import clock_text
-from pausepoint.ui.couple_replay import CoupleReplayModel, CoupleReplayView, couple_source_words
+from pausepoint.ui.couple_model import CoupleReplayModel, couple_source_words
+from pausepoint.ui.couple_replay import CoupleReplayView
 from pausepoint.ui.session import SPEEDS, TRIGGERED, ReplayModel, source_words
 from pausepoint.ui.viewmodels import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
