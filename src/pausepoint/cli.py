@@ -17,7 +17,9 @@ from pausepoint import __version__
 from pausepoint.commands import calibrate, dashboard, sessions
 from pausepoint.commands.common import (
     Parser,
+    add_profile_option,
     any_scenario,
+    chosen_profiles,
     is_couple_scenario,
     positive,
     strap_target,
@@ -63,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--minutes", type=positive)
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
-    sessions.add_profile_option(p)
+    add_profile_option(p)
     p.set_defaults(func=cmd_monitor)
 
     p = sub.add_parser("scan", help="list heart-rate straps nearby")
@@ -165,7 +167,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         raise UserError("--device at most twice: one strap per partner")
     if len(devices) == 2 or is_couple_scenario(args.simulate):
         return _monitor_couple(args)
-    (profile,) = sessions.chosen_profiles(args, 1)
+    (profile,) = chosen_profiles(args, 1)
     pipeline = PipelineSettings.for_profile(profile, auto_break=True).build(load_config())
     monitor = TextMonitor(sys.stdout)
     scenario = args.simulate
@@ -220,7 +222,7 @@ def _monitor_couple(args: argparse.Namespace) -> int:
     from pausepoint.couple import CoupleTextMonitor
     from pausepoint.recorder import CoupleSettings
 
-    engine = CoupleSettings.for_profiles(sessions.chosen_profiles(args, 2)).build(load_config())
+    engine = CoupleSettings.for_profiles(chosen_profiles(args, 2)).build(load_config())
     monitor = CoupleTextMonitor(sys.stdout)
     try:
         if args.device:

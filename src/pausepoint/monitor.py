@@ -37,6 +37,12 @@ def clock_text(t_s: float) -> str:
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
+def short_clock_text(t_s: float) -> str:
+    """MM:SS under an hour, HH:MM:SS from an hour on: what a timer or a time axis shows."""
+    text = clock_text(t_s)
+    return text[3:] if text.startswith("00:") else text
+
+
 def _num(value: float | None, width: int) -> str:
     return f"{value:{width}.0f}" if value is not None else " " * (width - 1) + "-"
 

@@ -199,20 +199,11 @@ def test_two_straps_through_the_couple_form_into_two_lanes(qtbot, qloop, tmp_pat
         assert shown == f"{hr_bpm:.0f}"
         assert calm_words.startswith(f"your calm: {PROFILES[person].baseline.hr_bpm:.0f}")
     assert live[1][0] - live[0][0] > 15.0
-    # B's drop: beats sent while it was away are lost, and only B's lane says so.
+    # B's drop: beats sent while it was away are lost, and only B's pipeline saw a gap.
     assert len(b.log.deliveries) - sum(d.delivered for d in b.log.deliveries) > 0
     assert all(d.delivered for d in a.log.deliveries)
-    said = [
-        [e.text for e in lane.entries if e.kind in ("gap", "reconnected")] for lane in view.lanes
-    ]
-    assert said == [
-        [],
-        [
-            "The strap connection dropped; reconnecting.",
-            "Strap reconnected.",
-            "Some beats were not received.",  # the pipeline's own gap, from the beat times
-        ],
-    ]
+    gaps = [[e.text for e in lane.entries if e.kind == "gap"] for lane in view.lanes]
+    assert gaps == [[], ["Some beats were not received."]]
 
     with Store.open(db, readonly=True) as store:
         (info,) = store.sessions()

@@ -258,7 +258,57 @@ def test_straps_that_cannot_be_reached_send_the_couple_back_to_the_form(qtbot, q
     qloop.run_until_complete(asyncio.wait_for(asyncio.gather(task, return_exceptions=True), 30))
     assert window.pages.currentWidget() is window.couple_start
     assert window.couple_start.message.text() == window.status.message != ""
+    assert "--" not in window.status.message  # said for the window, not the command line
     with Store.open(db, readonly=True) as store:
         assert store.sessions() == []
     qloop.run_until_complete(window.shutdown())
     window.deleteLater()
+
+
+def test_ending_before_the_first_beat_stays_where_the_person_went(qtbot, qloop, config, db):
+    """End pressed while the straps are still being looked for (a radio with no strap on
+    it): the session simply ends; the form does not come back saying none was found."""
+    from hardware.bumble_backend import VirtualRadio
+    from hardware.virtual_strap import ScaledClock
+
+    from pausepoint.ui.main_window import MainWindow
+
+    async def main() -> None:
+        radio, clock = VirtualRadio(), ScaledClock(1.0)
+        window = MainWindow(
+            config, db=db, backend=radio.backend(), strap_clock=clock.now, sleep=clock.sleep
+        )
+        window.show()
+        task = window.start_couple(
+            CoupleChoice((None, None), targets=({"name": "Nobody A"}, {"name": "Nobody B"}))
+        )
+        await asyncio.sleep(0.3)
+        assert not task.done()  # still looking
+        window.end_session()
+        await asyncio.gather(task, return_exceptions=True)
+        assert task.cancelled()
+        assert window.pages.currentWidget() is window.couple_page
+        assert "found" not in window.couple_start.message.text()
+        await window.shutdown()
+        await radio.close()
+        window.deleteLater()
+
+    qloop.run_until_complete(asyncio.wait_for(main(), 20))
+
+
+def test_looking_again_keeps_each_partners_strap(
+    qtbot, profiles, window, qloop, monkeypatch
+) -> None:
+    form = open_form(qtbot, window)
+    a, b = form.partners
+    a.strap.setCurrentIndex(1)
+    b.strap.setCurrentIndex(0)  # swapped from the scan's order
+
+    async def found(*_args, **_kwargs):
+        return list(STRAPS)
+
+    monkeypatch.setattr("pausepoint.sources.ble.scan", found)  # the same two straps answer
+    qtbot.mouseClick(form.rescan_button, Qt.MouseButton.LeftButton)
+    qloop.run_until_complete(window.scan_task)
+    assert window.pages.currentWidget() is form
+    assert (a.strap.currentData(), b.strap.currentData()) == (STRAPS[1].address, STRAPS[0].address)

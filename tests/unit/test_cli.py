@@ -11,6 +11,7 @@ import pytest
 
 from pausepoint import __version__
 from pausepoint.cli import main
+from pausepoint.monitor import short_clock_text
 from pausepoint.pipeline.estimators import hrv_summary
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -173,3 +174,11 @@ def test_ctrl_c_ends_the_monitor_cleanly_with_a_summary():
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert out.strip().splitlines()[-1].startswith("Session 00:00:")
+
+
+@pytest.mark.parametrize(
+    ("t_s", "text"),
+    [(0.0, "00:00"), (59.9, "00:59"), (3599.0, "59:59"), (3600.0, "01:00:00"), (3930, "01:05:30")],
+)
+def test_short_clock_text_keeps_the_hour_once_there_is_one(t_s: float, text: str) -> None:
+    assert short_clock_text(t_s) == text

@@ -424,6 +424,34 @@ PMD_ERROR_KINDS = frozenset(
 """The labels a malformed PMD payload is counted by."""
 
 
+HEADER = bytes([0x00]) + (7).to_bytes(8, "little")
+"""An ECG data frame's type and timestamp; the frame type byte and samples follow."""
+
+
+@pytest.mark.parametrize(
+    ("parse", "data", "kind"),
+    [
+        (parse_features, b"\x0f", "truncated"),
+        (parse_features, b"\x00\x01\x00", "bad_header"),
+        (parse_request, b"\x02", "truncated"),
+        (parse_request, b"\x09\x00", "unsupported"),
+        (parse_request, b"\x03\x00\x00", "bad_request"),
+        (parse_settings, b"\x00", "truncated"),
+        (parse_settings, b"\x00\x01\x82\x00\x00\x01\x82\x00", "bad_setting"),
+        (parse_control_response, b"\xf0\x02", "truncated"),
+        (parse_control_response, b"\x00\x02\x00\x00", "bad_header"),
+        (parse_data_frame, HEADER, "truncated"),
+        (parse_data_frame, HEADER + b"\x00", "no_samples"),
+        (parse_data_frame, HEADER + b"\x00\x01\x02\x03\x04", "partial_sample"),
+        (parse_data_frame, HEADER + b"\x80\x01\x02\x03", "unsupported"),
+    ],
+)
+def test_each_malformed_payload_is_counted_by_its_own_kind(parse, data: bytes, kind: str) -> None:
+    with pytest.raises(PmdError) as info:
+        parse(data)
+    assert info.value.kind == kind, str(info.value)
+
+
 @settings(max_examples=2000)
 @given(st.binary(max_size=60), st.none() | st.floats(allow_nan=False, allow_infinity=False))
 def test_any_bytes_give_a_frame_or_pmd_error(data: bytes, factor: float | None) -> None:

@@ -194,16 +194,16 @@ def test_delete_asks_and_refuses_without_a_terminal(run, db: Path, monkeypatch) 
     prompts = []
 
     def answer(reply: str):
-        def ask(prompt: str) -> str:
-            prompts.append(prompt)
+        def ask() -> str:
             return reply
 
         return ask
 
     monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("builtins.input", answer("n"))
-    code, out, _ = run("delete", "1")
+    code, out, err = run("delete", "1")
     assert (code, out) == (1, "Not deleted.\n") and session_count(db) == 2
+    prompts.append(err)  # the question goes to stderr: stdout is the answer's
     monkeypatch.setattr("builtins.input", answer("y"))
     code, out, _ = run("delete", "1")
     assert (code, out) == (0, "Deleted session 1.\n")

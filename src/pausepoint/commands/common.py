@@ -1,4 +1,4 @@
-"""What every subcommand's parser shares: argument types and output helpers."""
+"""What the subcommands share: argument types, --profile, confirmation and output helpers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pausepoint.errors import UserError
+from pausepoint.errors import BadInput, UserError
 
 
 class Parser(argparse.ArgumentParser):
@@ -92,6 +92,32 @@ def strap_target(device: str) -> dict[str, str]:
     return {"address": device} if is_address else {"name": device}
 
 
+def add_profile_option(
+    p: argparse.ArgumentParser,
+    help: str = "judge by this person's calibration (calm level, flooding ceiling) instead of "
+    "learning the calm level first; twice for a couple (A, then B)",
+) -> None:
+    """``--profile NAME``: once for one person, twice for a couple (A, then B)."""
+    p.add_argument("--profile", metavar="NAME", action="append", help=help)
+
+
+def chosen_profiles(args: argparse.Namespace, persons: int) -> tuple[Any, ...]:
+    """Each person's calibration.Profile from ``--profile`` (None each when not given),
+    read from the database ``--db`` names; a wrong count or name is a one-line BadInput."""
+    names = args.profile or []
+    if not names:
+        return (None,) * persons
+    if len(names) != persons:
+        if persons == 1:
+            raise BadInput(f"--profile is given {len(names)} times for one person; give it once")
+        raise BadInput("a couple: give --profile twice (A, then B), or not at all")
+    if persons == 2 and names[0] == names[1]:
+        raise BadInput(f"--profile {names[0]} is given for both partners; each needs their own")
+    from pausepoint.commands.calibrate import profile_from_db
+
+    return tuple(profile_from_db(args, name) for name in names)
+
+
 def confirmed(question: str, no_terminal: str, yes: bool) -> bool:
     """``--yes``, or "y" typed at the terminal; with no terminal to ask, the one-line error
     ``no_terminal`` (nothing is deleted unasked)."""
@@ -99,8 +125,9 @@ def confirmed(question: str, no_terminal: str, yes: bool) -> bool:
         return True
     if not sys.stdin.isatty():
         raise UserError(no_terminal)
+    print(question, end="", file=sys.stderr, flush=True)  # stdout stays the answer's
     try:
-        answer = input(question)
+        answer = input()
     except EOFError:
         answer = ""
     return answer.strip().lower() in ("y", "yes")

@@ -11,8 +11,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import any_scenario, is_couple_scenario, positive, session_id
-from pausepoint.commands.sessions import add_profile_option, chosen_profiles
+from pausepoint.commands.common import (
+    add_profile_option,
+    any_scenario,
+    chosen_profiles,
+    is_couple_scenario,
+    positive,
+    session_id,
+)
 
 
 def _at(text: str) -> float:

@@ -17,7 +17,9 @@ from typing import Any
 
 from pausepoint.commands.common import (
     DB_OPTION,
+    add_profile_option,
     any_scenario,
+    chosen_profiles,
     confirmed,
     is_couple_scenario,
     positive,
@@ -26,7 +28,7 @@ from pausepoint.commands.common import (
     write_json,
 )
 from pausepoint.errors import BadInput, UserError
-from pausepoint.model import HeartSample, MotionSample, Sample, Update
+from pausepoint.model import MotionSample, Sample, Update
 from pausepoint.store import SessionInfo, Store, StoreError, db_path
 
 PROGRESS_EVERY = 256
@@ -37,32 +39,6 @@ def person_index(text: str) -> int:
     if text.upper() not in ("A", "B"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a partner; use A or B")
     return "AB".index(text.upper())
-
-
-def add_profile_option(
-    p: argparse.ArgumentParser,
-    help: str = "judge by this person's calibration (calm level, flooding ceiling) instead of "
-    "learning the calm level first; twice for a couple (A, then B)",
-) -> None:
-    """``--profile NAME``: once for one person, twice for a couple (A, then B)."""
-    p.add_argument("--profile", metavar="NAME", action="append", help=help)
-
-
-def chosen_profiles(args: argparse.Namespace, persons: int) -> tuple[Any, ...]:
-    """Each person's calibration.Profile from ``--profile`` (None each when not given),
-    read from the database ``--db`` names; a wrong count or name is a one-line BadInput."""
-    names = args.profile or []
-    if not names:
-        return (None,) * persons
-    if len(names) != persons:
-        if persons == 1:
-            raise BadInput(f"--profile is given {len(names)} times for one person; give it once")
-        raise BadInput("a couple: give --profile twice (A, then B), or not at all")
-    if persons == 2 and names[0] == names[1]:
-        raise BadInput(f"--profile {names[0]} is given for both partners; each needs their own")
-    from pausepoint.commands.calibrate import profile_from_db
-
-    return tuple(profile_from_db(args, name) for name in names)
 
 
 def register(sub: Any) -> None:
@@ -749,7 +725,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import tempfile
 
-    from pausepoint.sources.files import write_kubios_txt, write_pausepoint_csv, write_text_atomic
+    from pausepoint.sources.files import write_heart_file, write_text_atomic
 
     with _open_store(args) as store:
         info = store.session(args.id)
@@ -760,15 +736,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         samples = store.samples(args.id, args.person or 0)
         if args.format == "json":
             obj = _export_json(store, info, args.person)
-    heart = [sample for sample in samples if isinstance(sample, HeartSample)]
 
     def write(path: Path) -> None:
-        if args.format == "csv":
-            write_pausepoint_csv(path, heart)
-        elif args.format == "kubios":
-            write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
-        else:
+        if args.format == "json":
             write_text_atomic(path, json.dumps(obj, separators=(",", ":")) + "\n")
+        else:
+            write_heart_file(path, samples, kubios=args.format == "kubios")
 
     if args.out is not None:
         write(args.out)

@@ -81,7 +81,15 @@ class BleBackend(Protocol):
 
 
 class NoBluetooth(UserError):
-    """The computer has no Bluetooth we can use (no adapter, adapter off, no BlueZ)."""
+    """The computer has no Bluetooth we can use (no adapter, adapter off, no BlueZ);
+    ``detail``: what the Bluetooth layer said."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"no Bluetooth adapter available ({detail}); turn Bluetooth on, "
+            "or try --simulate argument"
+        )
+        self.detail = detail
 
 
 async def _start(scanner: BleakScanner) -> None:
@@ -89,11 +97,7 @@ async def _start(scanner: BleakScanner) -> None:
     try:
         await scanner.start()
     except (OSError, BleakError) as exc:
-        detail = str(exc) or type(exc).__name__
-        raise NoBluetooth(
-            f"no Bluetooth adapter available ({detail}); turn Bluetooth on, "
-            "or try --simulate argument"
-        ) from exc
+        raise NoBluetooth(str(exc) or type(exc).__name__) from exc
 
 
 class StrapNotFound(UserError):

@@ -145,11 +145,16 @@ def write_kubios_txt(path: str | Path, rr_ms: Iterable[float] | np.ndarray) -> N
     write_text_atomic(path, "\n".join(lines) + ("\n" if lines else ""))
 
 
-def write_heart_file(path: str | Path, samples: Iterable[object]) -> None:
-    """A session's beats as the dashboard exports them: Kubios RR text for a .txt path, else
-    pausepoint CSV (arrival times kept). Samples that are not heart samples are left out."""
+def write_heart_file(
+    path: str | Path, samples: Iterable[object], *, kubios: bool | None = None
+) -> None:
+    """A session's beats as pausepoint CSV (arrival times kept) or, with ``kubios`` (by
+    default: for a .txt path), Kubios RR text. Samples that are not heart samples are left
+    out."""
     heart = [s for s in samples if isinstance(s, HeartSample)]
-    if Path(path).suffix.lower() == ".txt":
+    if kubios is None:
+        kubios = Path(path).suffix.lower() == ".txt"
+    if kubios:
         write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
     else:
         write_pausepoint_csv(path, heart)

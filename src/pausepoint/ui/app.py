@@ -52,7 +52,7 @@ class DashboardOptions:
         return self.profiles[person] if self.profiles else None
 
     def couple_profiles(self) -> tuple[Any | None, Any | None]:
-        return (self.profile(0), self.profile(1)) if self.profiles else (None, None)
+        return self.profile(0), self.profile(1)
 
 
 QUIET_QT_WARNINGS = ("This plugin does not support",)

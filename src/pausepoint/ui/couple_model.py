@@ -35,7 +35,7 @@ from pausepoint.couple import (
 )
 from pausepoint.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
-from pausepoint.monitor import clock_text
+from pausepoint.monitor import short_clock_text
 from pausepoint.ui.session import Playback, RecordingShell, ReplayInfo, ReplayModel, source_words
 from pausepoint.ui.viewmodels import (
     GO_BACK_TIPS,
@@ -220,12 +220,12 @@ class CoupleViewModel:
                 "One timer for you both: the stress hormones take at least "
                 f"{round(self.break_min_s / 60)} minutes to clear.",
                 tips=BREAK_TIPS,
-                timer_text=clock_text(math.ceil(left_s))[3:],
+                timer_text=short_clock_text(math.ceil(left_s)),
                 timer_caption=f"left of the {self._minutes_text()} minimum",
                 progress=elapsed_s / self.break_min_s,
                 pacer=True,
             )
-        timer_text = clock_text(elapsed_s)[3:] if elapsed_s < 3600 else clock_text(elapsed_s)
+        timer_text = short_clock_text(elapsed_s)
         settled = self.ready[person] and not self.flooded[person]
         if settled:
             title = "Your body has settled."
@@ -580,7 +580,7 @@ class CoupleReplayModel(Playback):
 
     def window_words(self, window: LinkageWindow) -> str:
         """One window in words: in step beyond chance or not, and whose changes came first."""
-        span = f"{clock_text(window.start_s)[3:]}–{clock_text(window.end_s)[3:]}"
+        span = f"{short_clock_text(window.start_s)}–{short_clock_text(window.end_s)}"
         if not window.linked:
             return f"{span}: no more in step than chance gives"
         if window.lag_s == 0:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from pausepoint.commands.common import strap_target
 from pausepoint.couple import PARTNERS
-from pausepoint.ui.viewmodels import LINK_WORDS
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, card, scenario_choice, strap_words
 
@@ -71,13 +70,6 @@ def choice_problem(
     if straps[0] & straps[1]:
         return "Each of you needs your own strap: the same one is chosen for both."
     return None
-
-
-def partner_links_text(names: Sequence[str], links: Sequence[str]) -> str:
-    """Each partner's strap link in words, e.g. "Sam: Connected · Alex: Reconnecting…"."""
-    return "  ·  ".join(
-        f"{name}: {LINK_WORDS.get(link, link)}" for name, link in zip(names, links, strict=True)
-    )
 
 
 def _label(text: str, name: str | None = None) -> QLabel:

@@ -41,10 +41,16 @@ from pausepoint.ui.couple_model import (
     load_replay,
     partner_names,
 )
-from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage, partner_links_text
+from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage
 from pausepoint.ui.couple_view import CouplePage
-from pausepoint.ui.session import LiveSession, ReplayModel, StrapFeed, play_simulation
-from pausepoint.ui.viewmodels import SessionViewModel, StatusModel
+from pausepoint.ui.session import (
+    LiveSession,
+    ReplayModel,
+    StrapFeed,
+    play_simulation,
+    strap_trouble,
+)
+from pausepoint.ui.viewmodels import SessionViewModel, StatusModel, partner_links_text
 from pausepoint.ui.widgets.calibration import CalibrationPage, CalibrationSource
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
 
@@ -513,7 +519,6 @@ class MainWindow(QMainWindow):
         def on_event(person: int, event: Any) -> None:
             if session.recorder is not None:
                 session.recorder.add_source_event(person, event)
-            session.view.lanes[person].add_event(event)
 
         async def stream() -> None:
             from bleak.exc import BleakError
@@ -529,23 +534,19 @@ class MainWindow(QMainWindow):
                     sleep=self._sleep,
                     backend=self.backend,
                 )
-            except UserError as exc:
-                session.status.set_message(str(exc))
-            except (BleakError, OSError) as exc:
-                session.status.set_message(
-                    f"Bluetooth is not available ({exc or type(exc).__name__}): turn it on, "
-                    "or try a simulated couple"
-                )
+            except (UserError, BleakError, OSError) as exc:
+                session.status.set_message(strap_trouble(exc, "try a simulated couple"))
             finally:
                 session.finish()
 
         self.task = asyncio.ensure_future(stream())
-        self.task.add_done_callback(lambda _task, s=session: self._couple_straps_ended(s))
+        self.task.add_done_callback(lambda task, s=session: self._couple_straps_ended(s, task))
         return self.task
 
-    def _couple_straps_ended(self, session: CoupleLiveSession) -> None:
-        """Straps never heard, or Bluetooth off: back to the couple form, saying why."""
-        if session is not self.session:
+    def _couple_straps_ended(self, session: CoupleLiveSession, task: asyncio.Future[None]) -> None:
+        """Straps never heard, or Bluetooth off: back to the couple form, saying why (not when
+        the person ended the session, or closed the window, first)."""
+        if session is not self.session or task.cancelled():
             return
         if session.updates == 0:
             self.couple_start.set_message(self.status.message or "The straps were not found.")
@@ -582,12 +583,13 @@ class MainWindow(QMainWindow):
             sleep=self._sleep,
         )
         self.task = asyncio.ensure_future(self.feed.run())
-        self.task.add_done_callback(lambda _task, s=session: self._strap_ended(s))
+        self.task.add_done_callback(lambda task, s=session: self._strap_ended(s, task))
         return self.task
 
-    def _strap_ended(self, session: LiveSession) -> None:
-        """A strap never heard, or Bluetooth off: back to the start page, saying why."""
-        if session is not self.session:
+    def _strap_ended(self, session: LiveSession, task: asyncio.Future[None]) -> None:
+        """A strap never heard, or Bluetooth off: back to the start page, saying why (not when
+        the person ended the session, or closed the window, first)."""
+        if session is not self.session or task.cancelled():
             return
         if session.updates == 0:
             self.start_page.set_message(self.status.message or "The strap was not found.")
@@ -609,7 +611,6 @@ class MainWindow(QMainWindow):
             self.show_start()
         self._say_scan("Looking for straps nearby…", "Looking for straps nearby…")
         self.start_page.set_found([])
-        self.couple_start.set_straps([])
         self.scan_task = asyncio.ensure_future(self._scan())
         return self.scan_task
 

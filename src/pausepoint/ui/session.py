@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pausepoint.config import Config
+from pausepoint.errors import UserError
 from pausepoint.model import Event, Sample, Update
 from pausepoint.pipeline.pipeline import Pipeline
 from pausepoint.ui.viewmodels import SessionViewModel, StatusModel, TimelineEntry, event_entry
@@ -221,6 +222,17 @@ def run_simulation_now(
     session.status.set_link("ended")
 
 
+def strap_trouble(exc: BaseException, instead: str) -> str:
+    """What the window says when a strap cannot be reached: the source's own line, or where
+    Bluetooth itself is missing, what to do in the window (``instead``), not a command flag."""
+    from pausepoint.sources.ble import NoBluetooth
+
+    if isinstance(exc, UserError) and not isinstance(exc, NoBluetooth):
+        return str(exc)
+    detail = exc.detail if isinstance(exc, NoBluetooth) else str(exc) or type(exc).__name__
+    return f"Bluetooth is not available ({detail}): turn it on, or {instead}"
+
+
 class StrapFeed:
     """A Bluetooth strap feeding the session; ``run`` until stopped or the strap is lost."""
 
@@ -269,17 +281,10 @@ class StrapFeed:
         """Stream until stop(); a strap not found or lost is said in the status line."""
         from bleak.exc import BleakError
 
-        from pausepoint.errors import UserError
-
         try:
             await self.source.run()
-        except UserError as exc:
-            self.session.status.set_message(str(exc))
-        except (BleakError, OSError) as exc:
-            self.session.status.set_message(
-                f"Bluetooth is not available ({exc or type(exc).__name__}): turn it on, "
-                "or try a simulated conversation"
-            )
+        except (UserError, BleakError, OSError) as exc:
+            self.session.status.set_message(strap_trouble(exc, "try a simulated conversation"))
         finally:
             self.session.finish()
 

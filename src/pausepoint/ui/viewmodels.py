@@ -9,6 +9,7 @@ Updates, never a clock, so a test can feed a whole session and look at any momen
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from pausepoint.config import Config
 from pausepoint.model import Event, EventKind, State, Update
-from pausepoint.monitor import EVENT_WORDS, STATE_WORDS, clock_text
+from pausepoint.monitor import EVENT_WORDS, STATE_WORDS, clock_text, short_clock_text
 from pausepoint.pipeline.arousal import flooding_arousal
 
 WINDOW_CHOICES_S = (120.0, 300.0, 600.0, 1200.0, 1800.0)
@@ -341,7 +342,7 @@ class CheckIn:
                 "Give your body time: the stress hormones take at least "
                 f"{round(self.break_min_s / 60)} minutes to clear.",
                 tips=tips,
-                timer_text=clock_text(math.ceil(left_s))[3:],
+                timer_text=short_clock_text(math.ceil(left_s)),
                 timer_caption=f"left of the {self.minutes_text} minimum",
                 progress=elapsed_s / self.break_min_s,
                 pacer=True,
@@ -351,7 +352,7 @@ class CheckIn:
             f"The {round(self.break_min_s / 60)} minutes are up.",
             "Your body is still settling. Keep breathing slowly; there is no rush.",
             tips=tips,
-            timer_text=clock_text(elapsed_s)[3:] if elapsed_s < 3600 else clock_text(elapsed_s),
+            timer_text=short_clock_text(elapsed_s),
             timer_caption="on a break so far",
             progress=1.0,
             pacer=True,
@@ -502,6 +503,13 @@ LINK_WORDS = {
     "ended": "Session ended",
     "replay": "Replay",
 }
+
+
+def partner_links_text(names: Sequence[str], links: Sequence[str]) -> str:
+    """Each partner's strap link in words, e.g. "Sam: Connected · Alex: Reconnecting…"."""
+    return "  ·  ".join(
+        f"{name}: {LINK_WORDS.get(link, link)}" for name, link in zip(names, links, strict=True)
+    )
 
 
 @dataclass

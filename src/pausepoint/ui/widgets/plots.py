@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from pausepoint.monitor import clock_text
+from pausepoint.monitor import short_clock_text
 from pausepoint.ui import theme
 
 pg.setConfigOptions(antialias=True, background=theme.CARD, foreground=theme.MUTED)
@@ -32,14 +32,7 @@ class TimeAxis(pg.AxisItem):
     """Session time as m:ss (h:mm:ss past an hour)."""
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        texts = []
-        for value in values:
-            if value < 0:
-                texts.append("")
-                continue
-            text = clock_text(value)
-            texts.append(text[3:] if value < 3600 else text)
-        return texts
+        return ["" if value < 0 else short_clock_text(value) for value in values]
 
 
 def _pen(colour: str, width: float = 2.0, dashed: bool = False) -> pg.QtGui.QPen:

@@ -83,6 +83,8 @@ class SessionView(QWidget):
             outer.addLayout(middle)
         elif pacer:
             top.addWidget(self.pacer)
+        if not pacer:
+            self.pacer.setParent(self)  # kept (a lane's rate is still set), never laid out
         row = QHBoxLayout()
         row.setSpacing(12)
         outer.addLayout(row, 1)
