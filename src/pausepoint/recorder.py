@@ -522,8 +522,8 @@ class CoupleReplay:
         self.info = store.session(session_id)
         if self.info.persons != 2:
             raise ValueError(f"session {session_id} is not a couple session: use Replay")
-        settings = CoupleSettings.from_dict(self.info.settings.get("couple", {}))
-        self.engine = settings.build(config)
+        self.settings = CoupleSettings.from_dict(self.info.settings.get("couple", {}))
+        self.engine = self.settings.build(config)
         self.stream = store.person_samples(session_id)
         self._actions = deque(a for a in store.actions(session_id) if a.kind != BREAK)
         self._seq = 0

@@ -494,14 +494,13 @@ class CoupleReplayModel(Playback):
         """Replay the session as `pausepoint replay` does and measure its linkage (a second
         or two for an hour: the caller shows a wait cursor)."""
         from pausepoint.couple import updates_linkage
-        from pausepoint.recorder import PAUSE, CoupleReplay, CoupleSettings
+        from pausepoint.recorder import PAUSE, CoupleReplay
 
         replay = CoupleReplay(store, session_id, config)
         stored = replay.info
         updates = list(replay.run())
-        settings = CoupleSettings.from_dict(stored.settings.get("couple", {}))
         names = partner_names((stored.profile, stored.profile_b))
-        view = CoupleViewModel([p.config(config) for p in settings.partners], names)
+        view = CoupleViewModel([p.config(config) for p in replay.settings.partners], names)
         start_t_s = min((cu.t_s for cu in updates), default=0.0)
         end_t_s = max((cu.t_s for cu in updates), default=0.0)
         started = stored.started_utc.astimezone()
