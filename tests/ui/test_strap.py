@@ -197,3 +197,28 @@ def test_scan_without_straps_says_so_and_offers_the_simulator(qtbot, qloop, conf
     assert window.start_page.simulate_button.isEnabled()
     qloop.run_until_complete(window.shutdown())
     window.deleteLater()
+
+
+def test_ending_while_still_looking_stays_on_the_ended_session(qtbot, qloop, config, db) -> None:
+    """End pressed before any strap answered (a radio with no strap on it): the session
+    simply ends; the start page does not come back saying the strap was not found."""
+    from pausepoint.ui.main_window import MainWindow
+
+    async def main() -> None:
+        radio, clock = VirtualRadio(), ScaledClock(1.0)
+        window = MainWindow(
+            config, db=db, backend=radio.backend(), strap_clock=clock.now, sleep=clock.sleep
+        )
+        window.show()
+        task = window.connect_strap(name="Nobody 0000")
+        await asyncio.sleep(0.3)
+        assert not task.done()  # still looking
+        window.end_session()
+        await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), WITHIN_S)
+        assert window.pages.currentWidget() is window.live_page
+        assert "not found" not in window.start_page.scan_message.text()
+        await window.shutdown()
+        await radio.close()
+        window.deleteLater()
+
+    qloop.run_until_complete(asyncio.wait_for(main(), WITHIN_S))

@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self._store: Any = None
         self._store_failed: str | None = None
         self.session: LiveSession | CoupleLiveSession | None = None
+        self._ended: LiveSession | CoupleLiveSession | None = None
+        """The session the person ended (or left by closing the window)."""
         self.feed: StrapFeed | None = None
         self.task: asyncio.Future[None] | None = None
         self.scan_task: asyncio.Future[None] | None = None
@@ -540,18 +542,8 @@ class MainWindow(QMainWindow):
                 session.finish()
 
         self.task = asyncio.ensure_future(stream())
-        self.task.add_done_callback(lambda task, s=session: self._couple_straps_ended(s, task))
+        self.task.add_done_callback(lambda _task, s=session: self._straps_ended(s))
         return self.task
-
-    def _couple_straps_ended(self, session: CoupleLiveSession, task: asyncio.Future[None]) -> None:
-        """Straps never heard, or Bluetooth off: back to the couple form, saying why (not when
-        the person ended the session, or closed the window, first)."""
-        if session is not self.session or task.cancelled():
-            return
-        if session.updates == 0:
-            self.couple_start.set_message(self.status.message or "The straps were not found.")
-            self.pages.setCurrentWidget(self.couple_start)
-        self.render_frame(force=True)
 
     def connect_strap(
         self,
@@ -583,17 +575,21 @@ class MainWindow(QMainWindow):
             sleep=self._sleep,
         )
         self.task = asyncio.ensure_future(self.feed.run())
-        self.task.add_done_callback(lambda task, s=session: self._strap_ended(s, task))
+        self.task.add_done_callback(lambda _task, s=session: self._straps_ended(s))
         return self.task
 
-    def _strap_ended(self, session: LiveSession, task: asyncio.Future[None]) -> None:
-        """A strap never heard, or Bluetooth off: back to the start page, saying why (not when
-        the person ended the session, or closed the window, first)."""
-        if session is not self.session or task.cancelled():
+    def _straps_ended(self, session: LiveSession | CoupleLiveSession) -> None:
+        """Straps never heard, or Bluetooth off: back to where they were chosen, saying why
+        (not when the person ended the session, or closed the window, first)."""
+        if session is not self.session or session is self._ended:
             return
         if session.updates == 0:
-            self.start_page.set_message(self.status.message or "The strap was not found.")
-            self.show_start()
+            if isinstance(session, CoupleLiveSession):
+                self.couple_start.set_message(self.status.message or "The straps were not found.")
+                self.pages.setCurrentWidget(self.couple_start)
+            else:
+                self.start_page.set_message(self.status.message or "The strap was not found.")
+                self.show_start()
         self.render_frame(force=True)
 
     def start_default(self) -> None:
@@ -673,6 +669,7 @@ class MainWindow(QMainWindow):
         elif self.task is not None and not self.task.done():
             self.task.cancel()
         if self.session is not None:
+            self._ended = self.session
             self.session.finish()
             self.status.set_link("ended")
         self.render_frame(force=True)
