@@ -266,17 +266,10 @@ class CoupleLiveSession(RecordingShell):
     ) -> None:
         if recorder is None and engine is None:
             raise ValueError("a CoupleLiveSession needs a recorder or an engine")
-        self.config = config
-        self.view = view
-        self.status = status
-        self.recorder = recorder
+        super().__init__(config, view, status, recorder)
         self.engine = recorder.engine if recorder is not None else engine
-        self.finished = False
-        self.updates = 0
         self.beats: tuple[list[Beat], list[Beat]] = ([], [])
         """Each partner's beats, kept whole for the linkage at the end."""
-        status.recording = recorder is not None
-        status.session_id = None if recorder is None else recorder.session_id
 
     @classmethod
     def open(
@@ -293,25 +286,23 @@ class CoupleLiveSession(RecordingShell):
         """Record into ``store`` when there is one; else run unrecorded and say so.
         ``profiles``: each partner's calibration.Profile (or None: learnt in the session)."""
         from pausepoint.recorder import CoupleRecorder, CoupleSettings
-        from pausepoint.store import StoreError
 
         view.reset()
         settings = CoupleSettings.for_profiles(profiles)
-        if store is not None:
-            try:
-                recorder = CoupleRecorder(
-                    store,
-                    config,
-                    source=source,
-                    settings=settings,
-                    details=details,
-                    profiles=tuple(None if p is None else p.name for p in profiles),
-                )
-            except StoreError as exc:
-                status.set_message(f"Not recording: {exc}")
-            else:
-                status.set_message(None)
-                return cls(config, view, status, recorder=recorder)
+        recorder = cls._recorder(
+            store,
+            status,
+            lambda store: CoupleRecorder(
+                store,
+                config,
+                source=source,
+                settings=settings,
+                details=details,
+                profiles=tuple(None if p is None else p.name for p in profiles),
+            ),
+        )
+        if recorder is not None:
+            return cls(config, view, status, recorder=recorder)
         return cls(config, view, status, engine=settings.build(config))
 
     def feed(self, person: int, sample: Sample) -> CoupleUpdate | None:

@@ -33,9 +33,31 @@ class RecordingShell:
     """A live session's hold on its recorder: markers go to it, and when the store fails the
     session goes on showing, stops writing, and says so."""
 
-    recorder: Any
-    view: Any
-    status: StatusModel
+    def __init__(self, config: Config, view: Any, status: StatusModel, recorder: Any) -> None:
+        self.config = config
+        self.view = view
+        self.status = status
+        self.recorder = recorder
+        self.finished = False
+        self.updates = 0
+        status.recording = recorder is not None
+        status.session_id = None if recorder is None else recorder.session_id
+
+    @staticmethod
+    def _recorder(store: Any | None, status: StatusModel, make: Callable[[Any], Any]) -> Any | None:
+        """``make(store)``'s recorder; None without a store, or (said on the status line)
+        when the store refuses."""
+        from pausepoint.store import StoreError
+
+        if store is None:
+            return None
+        try:
+            recorder = make(store)
+        except StoreError as exc:
+            status.set_message(f"Not recording: {exc}")
+            return None
+        status.set_message(None)
+        return recorder
 
     def _stop_recording(self, exc: Exception) -> None:
         """The store failed (disk full, file gone): keep showing, stop writing, say so."""
@@ -75,15 +97,8 @@ class LiveSession(RecordingShell):
     ) -> None:
         if recorder is None and pipeline is None:
             raise ValueError("a LiveSession needs a recorder or a pipeline")
-        self.config = config
-        self.view = view
-        self.status = status
-        self.recorder = recorder
+        super().__init__(config, view, status, recorder)
         self.pipeline: Pipeline = recorder.pipeline if recorder is not None else pipeline
-        self.finished = False
-        self.updates = 0
-        status.recording = recorder is not None
-        status.session_id = None if recorder is None else recorder.session_id
 
     @classmethod
     def open(
@@ -104,27 +119,25 @@ class LiveSession(RecordingShell):
         ``profile`` (calibration.Profile): the person's calm level and thresholds, so the
         session judges from the first minute instead of learning the calm level first."""
         from pausepoint.recorder import PipelineSettings, Recorder
-        from pausepoint.store import StoreError
 
         view.reset()
         settings = PipelineSettings.for_profile(profile)
-        if store is not None:
-            try:
-                recorder = Recorder(
-                    store,
-                    config,
-                    source=source,
-                    settings=settings,
-                    details=details,
-                    strap_name=strap_name,
-                    strap_address=strap_address,
-                    profile=None if profile is None else profile.name,
-                )
-            except StoreError as exc:
-                status.set_message(f"Not recording: {exc}")
-            else:
-                status.set_message(None)
-                return cls(config, view, status, recorder=recorder)
+        recorder = cls._recorder(
+            store,
+            status,
+            lambda store: Recorder(
+                store,
+                config,
+                source=source,
+                settings=settings,
+                details=details,
+                strap_name=strap_name,
+                strap_address=strap_address,
+                profile=None if profile is None else profile.name,
+            ),
+        )
+        if recorder is not None:
+            return cls(config, view, status, recorder=recorder)
         return cls(config, view, status, pipeline=settings.build(config))
 
     def feed(self, sample: Sample) -> Update | None:
