@@ -27,9 +27,9 @@ from bumble.core import UUID, AdvertisingData
 from bumble.device import Connection, Device
 
 from hardware.bumble_backend import VirtualRadio
-from pausepoint import pmd
-from pausepoint.hrm import encode_heart_rate
 from pausepoint.model import HeartSample
+from pausepoint.strap import pmd
+from pausepoint.strap.hrm import encode_heart_rate
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ def say(name: str, value: float, unit: str) -> None:
 
 
 def bench_simulator() -> None:
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     beats = 0
     t0 = time.perf_counter()
@@ -52,7 +52,7 @@ def _engine_costs_us(samples) -> np.ndarray:
 
 
 def bench_engine() -> None:
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     samples = simulate("argument", seed=1).samples
     costs_us = _engine_costs_us(samples)
@@ -72,7 +72,7 @@ def bench_naive_ratio() -> None:
 
     import neurokit2 as nk
 
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     samples = simulate("calm", seed=2).heart_samples()
     rr_ms = np.array([v for s in samples for v in s.rr_ms])
@@ -105,7 +105,7 @@ def bench_naive_ratio() -> None:
 def _first_flood_s(config, scenario: str, seed: int) -> tuple[float | None, float | None]:
     """(first flooding_start, true onset) on one simulated recording; None where absent."""
     from pausepoint.pipeline.pipeline import Pipeline
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     rec = simulate(scenario, seed=seed)
     onset_s = rec.truth.flooded[0][0] if rec.truth.flooded else None
@@ -157,8 +157,8 @@ def bench_detection() -> None:
 def bench_couple() -> None:
     """Couple mode on 20 simulated couples per scenario, and one 45-min couple end to end."""
     from pausepoint.config import load_config
-    from pausepoint.couple import PARTNERS, analyze_couple
-    from pausepoint.sources.simulated import simulate_couple
+    from pausepoint.couple.engine import PARTNERS, analyze_couple
+    from pausepoint.sources.simulated.scenarios import simulate_couple
 
     config = load_config()
 
@@ -200,8 +200,8 @@ def bench_ble_latency() -> None:
     from pausepoint.config import load_config
     from pausepoint.model import HeartSample
     from pausepoint.pipeline.pipeline import Pipeline
-    from pausepoint.sources.ble import BleSource
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
+    from pausepoint.strap.ble import BleSource
 
     sent_s: list[float] = []
     updated_s: list[float] = []

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from pausepoint.config import load_config
-from pausepoint.hrm import encode_heart_rate
 from pausepoint.model import HeartSample, rr_ms_from_ticks, rr_ticks_from_ms
-from pausepoint.store import SessionSummary, Store
+from pausepoint.sessions.store import SessionSummary, Store
+from pausepoint.strap.hrm import encode_heart_rate
 
 DAYS = 365
 SESSION_S = 30 * 60
@@ -73,7 +73,7 @@ def build_year(path: Path) -> int:
 
 def _listing_ms(path: Path) -> float:
     """`pausepoint sessions` in process: open the store, read, format, print."""
-    from pausepoint.commands.sessions import cmd_sessions
+    from pausepoint.cli.sessions import cmd_sessions
 
     args = argparse.Namespace(db=path, json=False)
     times_ms = []
@@ -89,8 +89,8 @@ def _listing_ms(path: Path) -> float:
 def _recording_us(path: Path) -> tuple[float, float]:
     """Per sample: the store's part (buffer, commit each second) and the whole recorder."""
     from pausepoint.pipeline.pipeline import Pipeline
-    from pausepoint.recorder import Recorder
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sessions.recorder import Recorder
+    from pausepoint.sources.simulated.scenarios import simulate
 
     samples = simulate("calm", seed=1, minutes=30.0).samples
     config = load_config()
@@ -120,9 +120,9 @@ def _recording_us(path: Path) -> tuple[float, float]:
 
 def _replay_hour_s(path: Path) -> float:
     """`pausepoint replay ID --max` of a 1-hour session, in process, monitor output included."""
-    from pausepoint.commands.sessions import cmd_replay
-    from pausepoint.recorder import PipelineSettings, Recorder
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.cli.sessions import cmd_replay
+    from pausepoint.sessions.recorder import PipelineSettings, Recorder
+    from pausepoint.sources.simulated.scenarios import simulate
 
     samples = simulate("argument", seed=2, minutes=60.0).samples
     with Store.open(path) as store:

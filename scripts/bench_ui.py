@@ -83,7 +83,7 @@ def all_figures(cpu_seconds: float = 60.0) -> Figures:
 
 def _window_with_session(db: Path, until_t_s: float) -> tuple[Any, Any, Any]:
     """A dashboard window live on the simulated argument, fed at once up to ``until_t_s``."""
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
     from pausepoint.ui.app import DashboardOptions, _window, application
 
     app = application()
@@ -107,7 +107,7 @@ def _child_cpu(seconds: float, db: Path) -> dict[str, float]:
 
     import qasync
 
-    from pausepoint.ui.session import play_simulation
+    from pausepoint.ui.session_model import play_simulation
 
     app, window, rest = _window_with_session(db, PREFILL_S)
     loop = qasync.QEventLoop(app)

@@ -13,16 +13,16 @@ import time
 from pathlib import Path
 
 from pausepoint.config import load_config
-from pausepoint.couple import CoupleEngine, merge, partner_names, run_couple, updates_linkage
+from pausepoint.couple.engine import CoupleEngine, merge, partner_names, run_couple, updates_linkage
 from pausepoint.model import Update
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.report import (
+from pausepoint.reports.report import (
     CoupleReportInput,
     ReportInput,
     render_couple_report,
     render_report,
 )
-from pausepoint.sources.simulated import Recording, simulate, simulate_couple
+from pausepoint.sources.simulated.scenarios import Recording, simulate, simulate_couple
 
 ROOT = Path(__file__).resolve().parents[1]
 

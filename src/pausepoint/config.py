@@ -13,7 +13,9 @@ from typing import Any, get_type_hints
 from pausepoint.errors import BadInput
 from pausepoint.pipeline.artifacts import ArtifactConfig
 
-DEFAULTS_PATH = Path(__file__).resolve().parents[2] / "calibration" / "defaults.toml"
+# The package carries its data files (the top-level calibration/ and hardware/ are their home).
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULTS_PATH = DATA_DIR / "defaults.toml"
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class BreakConfig:
 
 @dataclass(frozen=True)
 class LinkageConfig:
-    """Couple mode's linkage analysis (pausepoint.linkage)."""
+    """Couple mode's linkage analysis (pausepoint.couple.linkage)."""
 
     window_s: float = 150.0
     step_s: float = 30.0

@@ -23,7 +23,7 @@ from hardware.bumble_backend import VirtualRadio  # noqa: E402
 from hardware.virtual_strap import ScaledClock, VirtualStrap  # noqa: E402
 
 from pausepoint.model import Event, EventKind, HeartSample, MotionSample, Sample  # noqa: E402
-from pausepoint.sources.ble import BleSource, ConnectedStrap, LinkState  # noqa: E402
+from pausepoint.strap.ble import BleSource, ConnectedStrap, LinkState  # noqa: E402
 
 TEST_TIMEOUT_S = 30.0
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import pytest
 
-from pausepoint import pmd
 from pausepoint.model import EventKind, HeartSample, rr_ms_from_ticks, rr_ticks_from_ms
-from pausepoint.sources.ble import (
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.strap import pmd
+from pausepoint.strap.ble import (
     BleSource,
     LinkState,
     ReconnectPolicy,
@@ -22,7 +23,6 @@ from pausepoint.sources.ble import (
     StrapNotFound,
     scan,
 )
-from pausepoint.sources.simulated import simulate
 
 from .conftest import Rig
 
@@ -298,7 +298,7 @@ def test_malformed_notifications_are_counted_and_do_not_stop_the_stream(
         assert len(warnings) == len(bad) + 1  # once per kind
         assert rig.events == []
 
-    with caplog.at_level(logging.WARNING, logger="pausepoint.sources.ble"):
+    with caplog.at_level(logging.WARNING, logger="pausepoint.strap.ble"):
         run_rig(test)
 
 

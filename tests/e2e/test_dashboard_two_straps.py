@@ -21,14 +21,14 @@ from hardware.bumble_backend import VirtualRadio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
-from pausepoint import pmd
-from pausepoint.calibration import Profile, save_profile
+from pausepoint.calibration.assessment import Profile, save_profile
 from pausepoint.config import load_config
 from pausepoint.model import Baseline, EventKind, HeartSample
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.recorder import CoupleRecorder, record_couple_straps
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import Store
+from pausepoint.sessions.recorder import CoupleRecorder, record_couple_straps
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.strap import pmd
 from pausepoint.ui import theme
 from pausepoint.ui.couple_start import NO_PROFILE
 

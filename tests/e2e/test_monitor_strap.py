@@ -3,11 +3,11 @@
 import asyncio
 import io
 
-from pausepoint.cli import _monitor_strap
+from pausepoint.cli.main import _monitor_strap
+from pausepoint.cli.monitor import TextMonitor
 from pausepoint.config import load_config
-from pausepoint.monitor import TextMonitor
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sources.simulated import simulate
+from pausepoint.sources.simulated.scenarios import simulate
 
 
 def test_monitor_streams_a_named_strap_into_the_engine(run_rig, capsys) -> None:

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from pausepoint import pmd
 from pausepoint.config import load_config
 from pausepoint.model import EventKind, HeartSample
-from pausepoint.recorder import PipelineSettings, Recorder, Replay, record_strap, replay
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import SessionStatus, Store
+from pausepoint.sessions.recorder import PipelineSettings, Recorder, Replay, record_strap, replay
+from pausepoint.sessions.store import SessionStatus, Store
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.strap import pmd
 
 from .conftest import Rig
 

@@ -12,20 +12,21 @@ import asyncio
 import io
 from pathlib import Path
 
-from pausepoint.cli import _monitor_couple_straps
+from pausepoint.cli.couple_monitor import CoupleTextMonitor
+from pausepoint.cli.main import _monitor_couple_straps
 from pausepoint.config import load_config
-from pausepoint.couple import CoupleEngine, CoupleEventKind, CoupleTextMonitor, CoupleUpdate
+from pausepoint.couple.engine import CoupleEngine, CoupleEventKind, CoupleUpdate
 from pausepoint.model import Baseline, EventKind, HeartSample, MotionSample
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.recorder import (
+from pausepoint.sessions.recorder import (
     CoupleRecorder,
     CoupleReplay,
     CoupleSettings,
     PipelineSettings,
     record_couple_straps,
 )
-from pausepoint.sources.simulated import Recording, simulate_couple
-from pausepoint.store import Store
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import Recording, simulate_couple
 
 from .conftest import Rig
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from pausepoint.config import load_config
-from pausepoint.couple import PARTNERS, CoupleEventKind, analyze_couple
+from pausepoint.couple.engine import PARTNERS, CoupleEventKind, analyze_couple
 from pausepoint.model import EventKind
-from pausepoint.sources.simulated import CoupleRecording, simulate_couple
+from pausepoint.sources.simulated.scenarios import CoupleRecording, simulate_couple
 
 SEEDS = range(20)
 GOLDEN = Path(__file__).parent / "events"

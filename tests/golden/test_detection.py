@@ -14,7 +14,7 @@ import pytest
 from pausepoint.config import load_config
 from pausepoint.model import Event, EventKind
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sources.simulated import Recording, simulate
+from pausepoint.sources.simulated.scenarios import Recording, simulate
 
 SEEDS = range(20)
 GOLDEN = Path(__file__).parent / "events"

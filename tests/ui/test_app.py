@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from pausepoint.breathing import lung_fill
-from pausepoint.commands import dashboard
-from pausepoint.commands.common import Parser
+from pausepoint.calibration.breathing import lung_fill
+from pausepoint.cli import dashboard
+from pausepoint.cli.common import Parser
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
 
@@ -53,9 +53,9 @@ def test_screenshot_of_the_flooded_moment(qapp, tmp_path: Path, capsys) -> None:
 
 
 def test_screenshot_of_a_replay(qapp, tmp_path: Path, config) -> None:
-    from pausepoint.recorder import PipelineSettings, Recorder
-    from pausepoint.sources.simulated import simulate
-    from pausepoint.store import Store
+    from pausepoint.sessions.recorder import PipelineSettings, Recorder
+    from pausepoint.sessions.store import Store
+    from pausepoint.sources.simulated.scenarios import simulate
 
     db = tmp_path / "sessions.db"
     with Store.open(db) as store:

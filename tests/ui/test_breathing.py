@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pausepoint.breathing import (
+from pausepoint.calibration.breathing import (
     EXHALE,
     INHALE,
     following,

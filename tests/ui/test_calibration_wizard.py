@@ -18,19 +18,19 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from pausepoint.breathing import INHALE, lung_fill, pacer_phase
-from pausepoint.calibration import (
+from pausepoint.calibration.assessment import (
     Profile,
     load_baseline_protocol,
     load_resonance_protocol,
     read_profiles,
     save_profile,
 )
+from pausepoint.calibration.breathing import INHALE, lung_fill, pacer_phase
 from pausepoint.errors import UserError
 from pausepoint.model import Baseline
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import Store
-from pausepoint.ui.calibration_flow import CalibrationFlow, Kind, Step
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.ui.calibration_model import CalibrationFlow, Kind, Step
 from pausepoint.ui.widgets.calibration import CalibrationSource, calibrate_into
 
 SEED = 6
@@ -332,8 +332,8 @@ def test_baseline_from_a_strap_is_recorded_and_saved(qtbot, qloop, config, db) -
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    from pausepoint.commands import dashboard
-    from pausepoint.commands.common import Parser
+    from pausepoint.cli import dashboard
+    from pausepoint.cli.common import Parser
 
     parser = Parser(prog="pausepoint")
     parser.add_argument("--db", type=Path)

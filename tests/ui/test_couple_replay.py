@@ -17,16 +17,16 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from pausepoint.config import Config
-from pausepoint.couple import CoupleEventKind, merge, shown_state
+from pausepoint.couple.engine import CoupleEventKind, merge, shown_state
 from pausepoint.model import EventKind, HeartSample, State
-from pausepoint.monitor import STATE_WORDS, clock_text
-from pausepoint.recorder import CoupleRecorder, Recorder
+from pausepoint.sessions.recorder import CoupleRecorder, Recorder
+from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
-from pausepoint.sources.simulated import simulate, simulate_couple
-from pausepoint.store import Store
+from pausepoint.sources.simulated.scenarios import simulate, simulate_couple
 from pausepoint.ui.couple_model import STARTED_TOGETHER, CoupleReplayModel
-from pausepoint.ui.session import SPEEDS, ReplayModel
-from pausepoint.ui.viewmodels import PromptKind
+from pausepoint.ui.session_model import SPEEDS, ReplayModel
+from pausepoint.ui.view_model import PromptKind
+from pausepoint.words import STATE_WORDS, clock_text
 
 PRESS_AFTER_S = 30.0
 MARKED_T_S = 400.0
@@ -229,7 +229,7 @@ def test_event_jumps_land_on_the_event(window, sessions) -> None:
 def test_linkage_is_shown_for_the_whole_session_and_marked_exploratory(
     window, sessions, config, db, qtbot
 ) -> None:
-    from pausepoint.commands.sessions import couple_report_input
+    from pausepoint.cli.sessions import couple_report_input
 
     page = _open(window, sessions["pressed"])
     model = page.model

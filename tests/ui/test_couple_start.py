@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from pausepoint.calibration import Profile, save_profile
-from pausepoint.cli import main
+from pausepoint.calibration.assessment import Profile, save_profile
+from pausepoint.cli.main import main
 from pausepoint.model import Baseline
-from pausepoint.recorder import CoupleSettings, PipelineSettings
-from pausepoint.sources.ble import FoundStrap
-from pausepoint.store import DB_ENV, Store
+from pausepoint.sessions.recorder import CoupleSettings, PipelineSettings
+from pausepoint.sessions.store import DB_ENV, Store
+from pausepoint.strap.ble import FoundStrap
 from pausepoint.ui.couple_start import NO_PROFILE, TYPED, CoupleChoice, choice_problem
 
 SAM = Profile(
@@ -307,7 +307,7 @@ def test_looking_again_keeps_each_partners_strap(
     async def found(*_args, **_kwargs):
         return list(STRAPS)
 
-    monkeypatch.setattr("pausepoint.sources.ble.scan", found)  # the same two straps answer
+    monkeypatch.setattr("pausepoint.strap.ble.scan", found)  # the same two straps answer
     qtbot.mouseClick(form.rescan_button, Qt.MouseButton.LeftButton)
     qloop.run_until_complete(window.scan_task)
     assert window.pages.currentWidget() is form

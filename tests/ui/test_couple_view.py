@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from pausepoint.couple import CoupleEventKind, merge
-from pausepoint.recorder import PAUSE
-from pausepoint.sources.simulated import simulate_couple
-from pausepoint.store import Store
+from pausepoint.couple.engine import CoupleEventKind, merge
+from pausepoint.sessions.recorder import PAUSE
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import simulate_couple
 from pausepoint.ui.couple_model import START_BOTH, partner_names
-from pausepoint.ui.viewmodels import Action, PromptKind
+from pausepoint.ui.view_model import Action, PromptKind
 
 FRAME_EVERY_S = 5.0
 

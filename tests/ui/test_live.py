@@ -15,10 +15,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from pausepoint.model import State
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import Store
-from pausepoint.ui.session import TRIGGERED
-from pausepoint.ui.viewmodels import Action, PromptKind
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.ui.session_model import TRIGGERED
+from pausepoint.ui.view_model import Action, PromptKind
 
 FRAME_EVERY_S = 1.0
 """Draw once a second of session time: the prompts change on whole seconds."""

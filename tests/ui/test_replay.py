@@ -15,13 +15,13 @@ from PySide6.QtCore import Qt
 
 from pausepoint.config import Config
 from pausepoint.model import EventKind, State
-from pausepoint.monitor import clock_text
-from pausepoint.recorder import PipelineSettings, Recorder
+from pausepoint.sessions.recorder import PipelineSettings, Recorder
+from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import Store
-from pausepoint.ui.session import SPEEDS
-from pausepoint.ui.viewmodels import PromptKind
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.ui.session_model import SPEEDS
+from pausepoint.ui.view_model import PromptKind
+from pausepoint.words import clock_text
 
 MARKED_T_S = 300.0
 
@@ -154,7 +154,8 @@ def test_export_writes_the_recorded_beats(qtbot, config, db, recorded, tmp_path,
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("pausepoint.report") is None, reason="no report module installed"
+    importlib.util.find_spec("pausepoint.reports.report") is None,
+    reason="no report module installed",
 )
 def test_report_button_makes_the_report(qtbot, config, db, recorded, tmp_path, qloop) -> None:
     from pausepoint.ui.main_window import MainWindow

@@ -18,8 +18,8 @@ from hardware.virtual_strap import ScaledClock, VirtualStrap
 from PySide6.QtCore import Qt
 
 from pausepoint.config import Config
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import Store
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import simulate
 
 SPEED = 20.0
 STRAP_NAME = "Polar H10 7E3A1B2C"
@@ -133,7 +133,7 @@ def test_scan_pick_stream_drop_and_return(qtbot, qloop, config, db) -> None:
 
 
 def test_opens_straight_onto_the_last_strap_with_the_profile(qtbot, qloop, config, db) -> None:
-    from pausepoint.calibration import Profile, save_profile
+    from pausepoint.calibration.assessment import Profile, save_profile
     from pausepoint.model import Baseline, State
 
     calm = Baseline(hr_bpm=66.0, rmssd_ms=42.0, hr_sd_bpm=2.5, rmssd_sd_ms=10.5, source="profile")

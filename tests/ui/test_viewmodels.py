@@ -9,8 +9,8 @@ from pausepoint.config import Config
 from pausepoint.model import State
 from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sources.simulated import simulate
-from pausepoint.ui.viewmodels import (
+from pausepoint.sources.simulated.scenarios import simulate
+from pausepoint.ui.view_model import (
     READINESS_S,
     PromptKind,
     RingSeries,

@@ -25,7 +25,7 @@ from pausepoint.pipeline.artifacts import (
     ArtifactCorrector,
     _SortedWindow,
 )
-from pausepoint.sources.simulated import simulate
+from pausepoint.sources.simulated.scenarios import simulate
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 SEEDS = range(20)

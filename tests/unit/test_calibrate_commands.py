@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from pausepoint.calibration import (
+from pausepoint.calibration.assessment import (
     Profile,
     load_profile,
     load_resonance_protocol,
     read_profiles,
     save_profile,
 )
-from pausepoint.cli import main
-from pausepoint.commands.calibrate import pacer_cues, rest_cues, speak
+from pausepoint.cli.calibrate import pacer_cues, rest_cues, speak
+from pausepoint.cli.main import main
 from pausepoint.model import Baseline
+from pausepoint.sessions.store import DB_ENV, Store
 from pausepoint.sources.files import write_pausepoint_csv
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import DB_ENV, Store
+from pausepoint.sources.simulated.scenarios import simulate
 
 RESONANCE = load_resonance_protocol()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pausepoint.calibration import (
+from pausepoint.calibration.assessment import (
     RECALIBRATE_AFTER_DAYS,
     Profile,
     active_profile,
@@ -31,8 +31,8 @@ from pausepoint.calibration import (
 from pausepoint.config import load_config
 from pausepoint.errors import BadInput
 from pausepoint.model import Baseline, HeartSample
-from pausepoint.sources.simulated import simulate
-from pausepoint.store import Store
+from pausepoint.sessions.store import Store
+from pausepoint.sources.simulated.scenarios import simulate
 
 CONFIG = load_config()
 BASELINE = load_baseline_protocol()

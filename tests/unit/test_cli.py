@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from pausepoint import __version__
-from pausepoint.cli import main
-from pausepoint.monitor import short_clock_text
+from pausepoint.cli.main import main
 from pausepoint.pipeline.estimators import hrv_summary
+from pausepoint.words import short_clock_text
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -20,7 +20,10 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pausepoint.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "pausepoint.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -161,7 +164,16 @@ def test_monitor_prints_a_line_per_second_and_a_summary(capsys):
 
 def test_ctrl_c_ends_the_monitor_cleanly_with_a_summary():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pausepoint.cli", "monitor", "--simulate", "calm", "--speed", "5"],
+        [
+            sys.executable,
+            "-m",
+            "pausepoint.cli",
+            "monitor",
+            "--simulate",
+            "calm",
+            "--speed",
+            "5",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

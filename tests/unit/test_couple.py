@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pausepoint.cli import main
+from pausepoint.cli.couple_monitor import CoupleTextMonitor
+from pausepoint.cli.main import main
 from pausepoint.config import load_config
-from pausepoint.couple import (
+from pausepoint.couple.engine import (
     CoupleEngine,
     CoupleEventKind,
     CoupleState,
-    CoupleTextMonitor,
     CoupleUpdate,
     chance_bound,
     merge,
@@ -25,7 +25,7 @@ from pausepoint.couple import (
 )
 from pausepoint.model import Event, EventKind
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.recorder import (
+from pausepoint.sessions.recorder import (
     CoupleRecorder,
     CoupleReplay,
     CoupleSettings,
@@ -33,10 +33,10 @@ from pausepoint.recorder import (
     Replay,
     replay,
 )
+from pausepoint.sessions.store import DB_ENV, Store
 from pausepoint.sources.files import read_rr_file
 from pausepoint.sources.pacing import paced
-from pausepoint.sources.simulated import CoupleRecording, simulate, simulate_couple
-from pausepoint.store import DB_ENV, Store
+from pausepoint.sources.simulated.scenarios import CoupleRecording, simulate, simulate_couple
 
 CONFIG = load_config()
 FLOODING = (EventKind.FLOODING_START, EventKind.FLOODING_END)

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pausepoint.cli import main
-from pausepoint.commands.sessions import couple_report_input
+from pausepoint.cli.main import main
+from pausepoint.cli.sessions import couple_report_input
 from pausepoint.config import load_config
-from pausepoint.couple import CoupleEventKind
+from pausepoint.couple.engine import CoupleEventKind
 from pausepoint.model import EventKind
-from pausepoint.report import (
+from pausepoint.reports.report import (
     EXPLORATORY,
     FLOODED_FILL,
     GID_AROUSAL,
@@ -33,7 +33,7 @@ from pausepoint.report import (
     couple_summary,
     duration_text,
 )
-from pausepoint.store import Store
+from pausepoint.sessions.store import Store
 
 
 def record(db: Path, scenario: str) -> None:

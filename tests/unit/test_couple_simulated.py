@@ -10,7 +10,7 @@ import pytest
 
 from pausepoint.errors import BadInput
 from pausepoint.model import HeartSample
-from pausepoint.sources.simulated import (
+from pausepoint.sources.simulated.scenarios import (
     COUPLE_SCENARIOS,
     SCENARIOS,
     CoupleRecording,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pausepoint.hrm import (
+from pausepoint.strap.hrm import (
     HeartRateMeasurement,
     MalformedPayload,
     encode_heart_rate,

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.signal import lfilter
 
-from pausepoint.linkage import LinkageConfig, hr_per_second, leader, linkage
+from pausepoint.couple.linkage import LinkageConfig, hr_per_second, leader, linkage
 from pausepoint.model import Beat
 
 

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pausepoint import pmd
 from pausepoint.errors import BadInput
-from pausepoint.pmd import (
+from pausepoint.strap import pmd
+from pausepoint.strap.catalogue import STRAPS_TOML, load_straps, lookup
+from pausepoint.strap.pmd import (
     AccFrame,
     ControlOp,
     ControlStatus,
@@ -40,7 +41,6 @@ from pausepoint.pmd import (
     start_request,
     stop_request,
 )
-from pausepoint.straps import STRAPS_TOML, load_straps, lookup
 
 CAPTURES = Path(__file__).resolve().parents[2] / "hardware" / "captures"
 CONTROL = tomllib.loads((CAPTURES / "pmd_control.toml").read_text(encoding="utf-8"))
@@ -642,9 +642,10 @@ def test_only_the_h10_streams_pmd_and_its_settings_build() -> None:
     ) == bytes.fromhex("02 00 00 01 82 00 01 01 0E 00")
 
 
-def test_strap_list_path_is_the_repository_hardware_folder() -> None:
+def test_strap_list_the_package_reads_is_the_repository_hardware_file() -> None:
+    """One source of truth: the package's copy is the repository's hardware/straps.toml."""
     expected = Path(__file__).resolve().parents[2] / "hardware" / "straps.toml"
-    assert expected == STRAPS_TOML
+    assert STRAPS_TOML.resolve() == expected
 
 
 def test_bad_strap_list_is_a_one_line_user_error(tmp_path: Path) -> None:

@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pausepoint.cli.progress import Progress
 from pausepoint.config import load_config
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.pipeline.estimators import sdnn
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.progress import Progress
-from pausepoint.report import (
+from pausepoint.reports.report import (
     FLOODED_FILL,
     GID_AROUSAL,
     GID_BREAK,
@@ -38,7 +38,7 @@ from pausepoint.report import (
     session_summary,
     summary_sentences,
 )
-from pausepoint.sources.simulated import Recording, simulate
+from pausepoint.sources.simulated.scenarios import Recording, simulate
 
 SETTLES_SEED = 7
 """A simulated person whose body settles (READY) before the 35-minute argument ends."""
@@ -347,7 +347,7 @@ def test_progress_is_stepped_to_the_end(calm_updates, tmp_path):
         def isatty(self) -> bool:
             return True
 
-    from pausepoint.report import RENDER_STEPS
+    from pausepoint.reports.report import RENDER_STEPS
 
     stream = Terminal()
     progress = Progress("report", RENDER_STEPS, stream)
@@ -382,7 +382,7 @@ def test_unwritable_place_is_one_line_and_leaves_no_temp_file(calm_updates, tmp_
 
 def test_importing_the_report_module_loads_no_plotting_or_hrv_library():
     code = (
-        "import sys, pausepoint.report; "
+        "import sys, pausepoint.reports.report; "
         "print(sorted(m for m in ('matplotlib', 'neurokit2', 'pandas') if m in sys.modules))"
     )
     result = subprocess.run(

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pausepoint.cli import main
-from pausepoint.commands.sessions import _open_store
+from pausepoint.cli.main import main
+from pausepoint.cli.sessions import _open_store
 from pausepoint.model import HeartSample
+from pausepoint.sessions.store import DB_ENV, SessionStatus, Store
 from pausepoint.sources.files import read_rr_file
-from pausepoint.store import DB_ENV, SessionStatus, Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 READER_FIXTURES = [

@@ -8,15 +8,15 @@ from functools import cache
 import numpy as np
 import pytest
 
-from pausepoint import hrm
 from pausepoint.errors import BadInput
 from pausepoint.model import RR_QUANTUM_MS, HeartSample, MotionSample
-from pausepoint.sources.simulated import (
+from pausepoint.sources.simulated.scenarios import (
     SCENARIOS,
     Recording,
     flooding_threshold_bpm,
     simulate,
 )
+from pausepoint.strap import hrm
 
 CALM_SEEDS = range(10)
 

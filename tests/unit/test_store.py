@@ -17,10 +17,8 @@ from pausepoint.config import load_config
 from pausepoint.errors import UserError
 from pausepoint.model import Event, EventKind, HeartSample, MotionSample, State
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.recorder import PipelineSettings, Recorder, Replay, replay
-from pausepoint.sources.pacing import paced
-from pausepoint.sources.simulated import SCENARIOS, simulate
-from pausepoint.store import (
+from pausepoint.sessions.recorder import PipelineSettings, Recorder, Replay, replay
+from pausepoint.sessions.store import (
     DB_ENV,
     MIGRATIONS,
     SessionStatus,
@@ -31,6 +29,8 @@ from pausepoint.store import (
     db_path,
     default_db_path,
 )
+from pausepoint.sources.pacing import paced
+from pausepoint.sources.simulated.scenarios import SCENARIOS, simulate
 
 CONFIG = load_config()
 
@@ -171,7 +171,7 @@ def test_a_v1_database_is_upgraded_to_two_streams_keeping_every_session(db: Path
 
 
 def test_a_couple_session_keeps_two_streams_apart_in_one_order(store: Store) -> None:
-    from pausepoint.couple import CoupleEvent, CoupleEventKind
+    from pausepoint.couple.engine import CoupleEvent, CoupleEventKind
 
     writer = store.begin_session(
         "test",

@@ -133,13 +133,13 @@ def run(options: DashboardOptions) -> int:
                 profile=options.profile(),
             )
         elif options.devices:
-            from pausepoint.commands.common import strap_target
+            from pausepoint.strap.target import strap_target
 
             window.connect_couple_straps(
                 [strap_target(d) for d in options.devices], profiles=options.couple_profiles()
             )
         elif options.device is not None:
-            from pausepoint.commands.common import strap_target
+            from pausepoint.strap.target import strap_target
 
             window.connect_strap(**strap_target(options.device), profile=options.profile())
         elif options.replay is None:
@@ -219,7 +219,7 @@ def calibration_source(options: DashboardOptions) -> object:
     if options.simulate is not None:
         return CalibrationSource(simulate=options.simulate, seed=options.seed, speed=options.speed)
     if options.device is not None:
-        from pausepoint.commands.common import strap_target
+        from pausepoint.strap.target import strap_target
 
         target = strap_target(options.device)
         return CalibrationSource(**target, label=options.device)
@@ -252,8 +252,8 @@ def simulate_into(
 ) -> object:
     """Feed a simulated session into the window at once, following the prompts; returns the
     LiveSession (not finished, so the window shows it as live)."""
-    from pausepoint.sources.simulated import simulate
-    from pausepoint.ui.viewmodels import PromptKind
+    from pausepoint.sources.simulated.scenarios import simulate
+    from pausepoint.ui.view_model import PromptKind
 
     recording = simulate(scenario, seed=seed)
     session = window.begin_live(
@@ -288,7 +288,7 @@ def simulate_couple_into(
     """Feed a simulated couple into the window at once, following the prompts (Start break
     for both 30 s after "Let's pause"); returns the CoupleLiveSession, not finished."""
     from pausepoint.ui.couple_model import merged_couple_samples
-    from pausepoint.ui.viewmodels import PromptKind
+    from pausepoint.ui.view_model import PromptKind
 
     stream = merged_couple_samples(scenario, seed)
     session = window.begin_couple(
@@ -313,7 +313,7 @@ def simulate_couple_into(
 
 
 def _is_couple(scenario: str | None) -> bool:
-    from pausepoint.sources.simulated import COUPLE_SCENARIOS
+    from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS
 
     return scenario in COUPLE_SCENARIOS
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from pausepoint.config import Config
-from pausepoint.couple import (
+from pausepoint.couple.engine import (
     PARTNERS,
     CoupleEvent,
     CoupleEventKind,
@@ -33,11 +33,16 @@ from pausepoint.couple import (
     partner_names,
     shown_state,
 )
-from pausepoint.linkage import LinkageWindow
+from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
-from pausepoint.monitor import short_clock_text
-from pausepoint.ui.session import Playback, RecordingShell, ReplayInfo, ReplayModel, source_words
-from pausepoint.ui.viewmodels import (
+from pausepoint.ui.session_model import (
+    Playback,
+    RecordingShell,
+    ReplayInfo,
+    ReplayModel,
+    source_words,
+)
+from pausepoint.ui.view_model import (
     GO_BACK_TIPS,
     Action,
     Prompt,
@@ -48,6 +53,7 @@ from pausepoint.ui.viewmodels import (
     event_entry,
     marker_entry,
 )
+from pausepoint.words import short_clock_text
 
 START_BOTH = "Start break for both"
 BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly.",)
@@ -285,7 +291,7 @@ class CoupleLiveSession(RecordingShell):
     ) -> CoupleLiveSession:
         """Record into ``store`` when there is one; else run unrecorded and say so.
         ``profiles``: each partner's calibration.Profile (or None: learnt in the session)."""
-        from pausepoint.recorder import CoupleRecorder, CoupleSettings
+        from pausepoint.sessions.recorder import CoupleRecorder, CoupleSettings
 
         view.reset()
         settings = CoupleSettings.for_profiles(profiles)
@@ -355,7 +361,7 @@ class CoupleLiveSession(RecordingShell):
 
 def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: Config) -> str:
     """The linkage of the two heart rates in plain words: exploratory, never a verdict."""
-    from pausepoint.couple import couple_linkage
+    from pausepoint.couple.engine import couple_linkage
 
     report = couple_linkage(beats[0], beats[1], config.linkage)
     return linkage_summary(report, names)
@@ -363,8 +369,8 @@ def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: 
 
 def merged_couple_samples(scenario: str, seed: int, minutes: float | None = None) -> Any:
     """A simulated couple as one stream of (person, sample) in time order."""
-    from pausepoint.couple import merge
-    from pausepoint.sources.simulated import simulate_couple
+    from pausepoint.couple.engine import merge
+    from pausepoint.sources.simulated.scenarios import simulate_couple
 
     recording = simulate_couple(scenario, seed=seed, minutes=minutes)
     return merge(recording.a.samples, recording.b.samples)
@@ -484,8 +490,8 @@ class CoupleReplayModel(Playback):
     def load(cls, store: Any, session_id: int, config: Config) -> CoupleReplayModel:
         """Replay the session as `pausepoint replay` does and measure its linkage (a second
         or two for an hour: the caller shows a wait cursor)."""
-        from pausepoint.couple import updates_linkage
-        from pausepoint.recorder import PAUSE, CoupleReplay
+        from pausepoint.couple.engine import updates_linkage
+        from pausepoint.sessions.recorder import PAUSE, CoupleReplay
 
         replay = CoupleReplay(store, session_id, config)
         stored = replay.info
@@ -584,7 +590,7 @@ class CoupleReplayModel(Playback):
     def report_input(self) -> Any:
         """The couple report of this replay (report.CoupleReportInput), both partners on one
         page with the linkage already measured."""
-        from pausepoint.report import couple_report_input
+        from pausepoint.reports.report import couple_report_input
 
         return couple_report_input(self.stored, self.updates, self.linkage, self.markers)
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from pausepoint.couple import (
+from pausepoint.couple.engine import (
     CoupleEvent,
     CoupleEventKind,
 )

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.commands.common import strap_target
-from pausepoint.couple import PARTNERS
+from pausepoint.couple.engine import PARTNERS
+from pausepoint.strap.target import strap_target
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, card, scenario_choice, strap_words
 
@@ -44,7 +44,7 @@ class CoupleChoice:
 
     profiles: tuple[str | None, str | None]
     targets: tuple[dict[str, str], ...] = ()
-    """Each partner's strap as ``commands.common.strap_target`` gives it (an address, else a
+    """Each partner's strap as ``strap.target.strap_target`` gives it (an address, else a
     name); empty for a simulated couple."""
     labels: tuple[str, ...] = ()
     """Each partner's strap in words, for the status line."""

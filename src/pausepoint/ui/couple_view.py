@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel
-from pausepoint.ui.session import TRIGGERED
+from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.widgets.session_view import SessionView
 
 LINKAGE_CAPTION = "Heart rates together (exploratory, not a verdict on your relationship)"

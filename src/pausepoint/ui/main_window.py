@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.breathing import DEFAULT_RATE_BPM
+from pausepoint.calibration.breathing import DEFAULT_RATE_BPM
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
@@ -43,14 +43,14 @@ from pausepoint.ui.couple_model import (
 )
 from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage
 from pausepoint.ui.couple_view import CouplePage
-from pausepoint.ui.session import (
+from pausepoint.ui.session_model import (
     LiveSession,
     ReplayModel,
     StrapFeed,
     play_simulation,
     strap_trouble,
 )
-from pausepoint.ui.viewmodels import SessionViewModel, StatusModel, partner_links_text
+from pausepoint.ui.view_model import SessionViewModel, StatusModel, partner_links_text
 from pausepoint.ui.widgets.calibration import CalibrationPage, CalibrationSource
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
 
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
-        from pausepoint.sources.simulated import COUPLE_SCENARIOS, SCENARIOS
+        from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS, SCENARIOS
 
         root = QWidget()
         root.setObjectName("page")
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         self.replay_page.report_requested.connect(self.report_replay)
         self.calibration_page.done.connect(self.show_now)
         self.calibration_page.calibrated.connect(self._remind_calibration)
-        reports = importlib.util.find_spec("pausepoint.report") is not None
+        reports = importlib.util.find_spec("pausepoint.reports.report") is not None
         self.replay_page.report_button.setEnabled(reports)
         if not reports:
             self.replay_page.report_button.setToolTip("Reports are not available in this version")
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
     def store(self) -> Any:
         """The session database, opened on first need; None (said once) when it cannot be."""
         if self._store is None and self._store_failed is None:
-            from pausepoint.store import Store, StoreError
+            from pausepoint.sessions.store import Store, StoreError
 
             try:
                 self._store = Store.open(self.db)
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         store = self.store()
         if store is None:
             return None
-        from pausepoint.calibration import active_profile
+        from pausepoint.calibration.assessment import active_profile
 
         try:
             return active_profile(store)
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
 
     def _remind_calibration(self) -> None:
         """The Calibrate button says when the active profile's calm level is due again."""
-        from pausepoint.ui.calibration_flow import reminder
+        from pausepoint.ui.calibration_model import reminder
 
         profile = self.active_profile()
         store = self.store()
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
     ) -> asyncio.Future[None]:
         """Play a simulated conversation into a new live session, on the running loop
         (judged by ``profile``, a calibration.Profile, when given)."""
-        from pausepoint.sources.simulated import simulate
+        from pausepoint.sources.simulated.scenarios import simulate
 
         recording = simulate(scenario, seed=seed, minutes=minutes)
         session = self.begin_live(
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
     def show_couple_start(self) -> CoupleStartPage:
         """The couple check-in form, with the store's profiles and the straps the start page's
         scan found (a scan starts when there is none yet)."""
-        from pausepoint.calibration import read_profiles
+        from pausepoint.calibration.assessment import read_profiles
 
         store = self.store()
         profiles = []
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
     def profiles_named(self, names: tuple[str | None, ...]) -> tuple[Any | None, ...]:
         """Each name's calibration profile (None stays None), from the store active_profile()
         reads; an unknown name is a one-line BadInput naming the profiles there are."""
-        from pausepoint.calibration import load_profile
+        from pausepoint.calibration.assessment import load_profile
 
         if all(name is None for name in names):
             return tuple(None for _ in names)
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
         """Two straps, A then B (each ``strap_target``), streaming into one couple session,
         each partner judged by their profile (calibration.Profile, or None). The status line
         gives each partner's link; a strap's drops are recorded with its partner."""
-        from pausepoint.recorder import run_straps
+        from pausepoint.sessions.recorder import run_straps
 
         labels = [t.get("address") or t.get("name") or "strap" for t in targets]
         session = self.begin_couple(
@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
         self.couple_start.set_scan_message(couple)
 
     async def _scan(self) -> None:
-        from pausepoint.sources.ble import scan
+        from pausepoint.strap.ble import scan
 
         try:
             found = await scan(SCAN_S, self.backend, sleep=self._sleep)
@@ -761,7 +761,7 @@ class MainWindow(QMainWindow):
         replay = self.replay
         if render is None or replay is None:
             return None
-        from pausepoint.report import ReportInput, render_couple_report
+        from pausepoint.reports.report import ReportInput, render_couple_report
 
         suggested = f"pausepoint-session-{replay.info.session_id}.html"
         chosen = self._ask_path(self, "Save the report", suggested, REPORT_FILTERS)
@@ -841,7 +841,7 @@ class MainWindow(QMainWindow):
 def _report_renderer() -> Callable[..., None] | None:
     """report.render_report when the report module is installed, else None."""
     try:
-        from pausepoint.report import render_report
+        from pausepoint.reports.report import render_report
     except ImportError:
         return None
     return render_report

@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.calibration import ResonanceProtocol, read_profiles, simulated_resonance
+from pausepoint.calibration.assessment import ResonanceProtocol, read_profiles, simulated_resonance
 from pausepoint.config import Config
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Sample, Update
 from pausepoint.ui import theme
-from pausepoint.ui.calibration_flow import (
+from pausepoint.ui.calibration_model import (
     END_SLACK_S,
     Bar,
     CalibrationFlow,
@@ -55,8 +55,8 @@ from pausepoint.ui.calibration_flow import (
     minutes_text,
     person_rows,
 )
-from pausepoint.ui.session import LiveSession, StrapFeed, play_simulation
-from pausepoint.ui.viewmodels import SessionViewModel, StatusModel
+from pausepoint.ui.session_model import LiveSession, StrapFeed, play_simulation
+from pausepoint.ui.view_model import SessionViewModel, StatusModel
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.pacer import PacerWidget
 
@@ -842,8 +842,8 @@ class CalibrationPage(QWidget):
         return session
 
     def _recorder(self, store: Any, status: StatusModel) -> Any | None:
-        from pausepoint.recorder import PipelineSettings, Recorder
-        from pausepoint.store import StoreError
+        from pausepoint.sessions.recorder import PipelineSettings, Recorder
+        from pausepoint.sessions.store import StoreError
 
         try:
             return Recorder(
@@ -861,13 +861,13 @@ class CalibrationPage(QWidget):
             return None
 
     def _bare_pipeline(self) -> Any:
-        from pausepoint.recorder import PipelineSettings
+        from pausepoint.sessions.recorder import PipelineSettings
 
         return PipelineSettings(auto_break=False).build(self.config)
 
     def simulated_samples(self) -> list[Sample]:
         """The simulated person's samples for the chosen protocol."""
-        from pausepoint.sources.simulated import simulate
+        from pausepoint.sources.simulated.scenarios import simulate
 
         flow, source = self.flow, self.source
         if flow.kind == Kind.RESONANCE:

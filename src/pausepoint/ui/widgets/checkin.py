@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.ui.viewmodels import ACTION_LABELS, Action, Prompt
+from pausepoint.ui.view_model import ACTION_LABELS, Action, Prompt
 
 
 def _label(name: str | None = None, wrap: bool = True) -> QLabel:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from pausepoint.monitor import clock_text
-from pausepoint.ui.viewmodels import TimelineEntry
+from pausepoint.ui.view_model import TimelineEntry
+from pausepoint.words import clock_text
 
 HIDDEN_KINDS = frozenset({"gap"})
 """A dropped notification now and then is no news to the person; the status line tells."""

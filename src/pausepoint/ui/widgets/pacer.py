@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.breathing import (
+from pausepoint.calibration.breathing import (
     DEFAULT_INHALE_FRACTION,
     DEFAULT_RATE_BPM,
     INHALE,

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.monitor import clock_text
 from pausepoint.ui.couple_model import CoupleReplayModel, couple_source_words
 from pausepoint.ui.couple_replay import CoupleReplayView
-from pausepoint.ui.session import SPEEDS, TRIGGERED, ReplayModel, source_words
-from pausepoint.ui.viewmodels import SessionViewModel
+from pausepoint.ui.session_model import SPEEDS, TRIGGERED, ReplayModel, source_words
+from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
 from pausepoint.ui.widgets.session_view import SessionView
+from pausepoint.words import clock_text
 
 PLAY_EVERY_MS = 100
 SLIDER_STEPS_PER_S = 10

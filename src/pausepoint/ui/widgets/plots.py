@@ -11,8 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from pausepoint.monitor import short_clock_text
 from pausepoint.ui import theme
+from pausepoint.words import short_clock_text
 
 pg.setConfigOptions(antialias=True, background=theme.CARD, foreground=theme.MUTED)
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from pausepoint.model import State
 from pausepoint.ui import theme
-from pausepoint.ui.viewmodels import SessionViewModel
+from pausepoint.ui.view_model import SessionViewModel
 
 
 class _Number(QVBoxLayout):

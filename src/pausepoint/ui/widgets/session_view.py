@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from pausepoint.ui.viewmodels import (
+from pausepoint.ui.view_model import (
     DEFAULT_WINDOW_S,
     WINDOW_CHOICES_S,
     Action,

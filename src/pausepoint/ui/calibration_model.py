@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pausepoint.calibration import (
+from pausepoint.calibration.assessment import (
     DEFAULT_PROFILE,
     RECALIBRATE_AFTER_DAYS,
     BaselineAssessment,

@@ -22,7 +22,7 @@ import numpy as np
 
 from pausepoint import __version__
 from pausepoint.config import Config, load_config
-from pausepoint.couple import (
+from pausepoint.couple.engine import (
     PARTNERS,
     CoupleEvent,
     CoupleEventKind,
@@ -34,7 +34,7 @@ from pausepoint.couple import (
 from pausepoint.errors import BadInput
 from pausepoint.model import Beat, EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
-from pausepoint.progress import Progress
+from pausepoint.pipeline.offline import Progress
 from pausepoint.sources.files import write_bytes_atomic
 
 if TYPE_CHECKING:

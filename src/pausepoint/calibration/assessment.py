@@ -22,16 +22,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pausepoint.config import Config
+from pausepoint.config import DATA_DIR, Config
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Baseline, Beat, HeartSample, Sample
 
 if TYPE_CHECKING:
     import numpy as np
 
-CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
-BASELINE_PATH = CALIBRATION_DIR / "baseline.toml"
-RESONANCE_PATH = CALIBRATION_DIR / "resonance.toml"
+BASELINE_PATH = DATA_DIR / "baseline.toml"
+RESONANCE_PATH = DATA_DIR / "resonance.toml"
 
 RECALIBRATE_AFTER_DAYS = 30
 """Resting heart rate and RMSSD shift over weeks with fitness, sleep, season and medication;
@@ -528,7 +527,7 @@ def _rate_result(
 
 def simulated_resonance(protocol: ResonanceProtocol, seed: int) -> list[Sample]:
     """The simulator's resonance scenario, which must breathe the protocol's schedule."""
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     rec = simulate(RESONANCE_SCENARIO, seed=seed)
     paced = [(start, end) for phase, start, end in rec.truth.phases if phase.startswith("paced")]

@@ -834,7 +834,7 @@ class Store:
 
     def couple_events(self, session_id: int) -> list[Any]:
         """A couple session's shared events (``couple.CoupleEvent``), in order."""
-        from pausepoint.couple import CoupleEvent, CoupleEventKind
+        from pausepoint.couple.engine import CoupleEvent, CoupleEventKind
 
         with self.guard():
             rows = self._conn.execute(

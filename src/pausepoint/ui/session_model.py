@@ -21,8 +21,8 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.model import Event, Sample, Update
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.ui.viewmodels import SessionViewModel, StatusModel, TimelineEntry, event_entry
-from pausepoint.ui.viewmodels import marker_entry as marker_line
+from pausepoint.ui.view_model import SessionViewModel, StatusModel, TimelineEntry, event_entry
+from pausepoint.ui.view_model import marker_entry as marker_line
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class RecordingShell:
     def _recorder(store: Any | None, status: StatusModel, make: Callable[[Any], Any]) -> Any | None:
         """``make(store)``'s recorder; None without a store, or (said on the status line)
         when the store refuses."""
-        from pausepoint.store import StoreError
+        from pausepoint.sessions.store import StoreError
 
         if store is None:
             return None
@@ -61,7 +61,7 @@ class RecordingShell:
 
     def _stop_recording(self, exc: Exception) -> None:
         """The store failed (disk full, file gone): keep showing, stop writing, say so."""
-        from pausepoint.store import StoreError
+        from pausepoint.sessions.store import StoreError
 
         if not isinstance(exc, StoreError):
             raise exc
@@ -118,7 +118,7 @@ class LiveSession(RecordingShell):
 
         ``profile`` (calibration.Profile): the person's calm level and thresholds, so the
         session judges from the first minute instead of learning the calm level first."""
-        from pausepoint.recorder import PipelineSettings, Recorder
+        from pausepoint.sessions.recorder import PipelineSettings, Recorder
 
         view.reset()
         settings = PipelineSettings.for_profile(profile)
@@ -238,7 +238,7 @@ def run_simulation_now(
 def strap_trouble(exc: BaseException, instead: str) -> str:
     """What the window says when a strap cannot be reached: the source's own line, or where
     Bluetooth itself is missing, what to do in the window (``instead``), not a command flag."""
-    from pausepoint.sources.ble import NoBluetooth
+    from pausepoint.strap.ble import NoBluetooth
 
     if isinstance(exc, UserError) and not isinstance(exc, NoBluetooth):
         return str(exc)
@@ -261,7 +261,7 @@ class StrapFeed:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_link: Callable[[str], None] | None = None,
     ) -> None:
-        from pausepoint.sources.ble import BleSource
+        from pausepoint.strap.ble import BleSource
 
         if clock is None:
             start_s = time.monotonic()
@@ -385,7 +385,7 @@ class ReplayModel(Playback):
 
     @classmethod
     def load(cls, store: Any, session_id: int, config: Config, view: SessionViewModel) -> Any:
-        from pausepoint.recorder import replay
+        from pausepoint.sessions.recorder import replay
 
         info = store.session(session_id)
         updates = list(replay(store, session_id, config))

@@ -14,19 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from pausepoint import __version__
-from pausepoint.commands import calibrate, dashboard, sessions
-from pausepoint.commands.common import (
+from pausepoint.cli import calibrate, dashboard, sessions
+from pausepoint.cli.common import (
     Parser,
     add_profile_option,
     any_scenario,
     chosen_profiles,
     is_couple_scenario,
     positive,
-    strap_target,
     window,
     write_json,
 )
 from pausepoint.errors import BadInput, UserError
+from pausepoint.strap.target import strap_target
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from pausepoint.sources.files import write_pausepoint_csv
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     if is_couple_scenario(args.scenario):
         return _simulate_couple(args)
@@ -136,7 +136,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def _simulate_couple(args: argparse.Namespace) -> int:
     from pausepoint.sources.files import partner_path, write_pausepoint_csv, write_text_atomic
-    from pausepoint.sources.simulated import simulate_couple
+    from pausepoint.sources.simulated.scenarios import simulate_couple
 
     rec = simulate_couple(args.scenario, seed=args.seed, minutes=args.minutes)
     for person in (0, 1):
@@ -158,9 +158,9 @@ def _simulate_couple(args: argparse.Namespace) -> int:
 def cmd_monitor(args: argparse.Namespace) -> int:
     import asyncio
 
+    from pausepoint.cli.monitor import TextMonitor
     from pausepoint.config import load_config
-    from pausepoint.monitor import TextMonitor
-    from pausepoint.recorder import PipelineSettings
+    from pausepoint.sessions.recorder import PipelineSettings
 
     devices = args.device or []
     if len(devices) > 2:
@@ -191,7 +191,7 @@ def _nearby_strap() -> str | None:
     """The strongest known strap nearby, or None (said in one line) to run the simulator."""
     import asyncio
 
-    from pausepoint.sources.ble import NoBluetooth, scan
+    from pausepoint.strap.ble import NoBluetooth, scan
 
     try:
         found = asyncio.run(scan(3.0))
@@ -207,7 +207,7 @@ def _nearby_strap() -> str | None:
 
 async def _monitor_simulation(scenario, args, pipeline, monitor) -> None:
     from pausepoint.sources.pacing import paced
-    from pausepoint.sources.simulated import simulate
+    from pausepoint.sources.simulated.scenarios import simulate
 
     rec = simulate(scenario, seed=args.seed, minutes=args.minutes)
     async for sample in paced(rec.samples, args.speed):
@@ -218,9 +218,9 @@ def _monitor_couple(args: argparse.Namespace) -> int:
     """Two people: two straps (A, then B), or a couple scenario; two lines a second."""
     import asyncio
 
+    from pausepoint.cli.couple_monitor import CoupleTextMonitor
     from pausepoint.config import load_config
-    from pausepoint.couple import CoupleTextMonitor
-    from pausepoint.recorder import CoupleSettings
+    from pausepoint.sessions.recorder import CoupleSettings
 
     engine = CoupleSettings.for_profiles(chosen_profiles(args, 2)).build(load_config())
     monitor = CoupleTextMonitor(sys.stdout)
@@ -236,7 +236,7 @@ def _monitor_couple(args: argparse.Namespace) -> int:
 
 
 async def _monitor_couple_simulation(args: argparse.Namespace, engine, monitor) -> None:
-    from pausepoint.sources.simulated import simulate_couple
+    from pausepoint.sources.simulated.scenarios import simulate_couple
 
     rec = simulate_couple(args.simulate, seed=args.seed, minutes=args.minutes)
     async for person, sample in sessions.paced_stream(rec.merged(), args.speed):
@@ -249,8 +249,8 @@ async def _monitor_couple_straps(
     devices: Sequence[str], engine, monitor, **source_options: Any
 ) -> None:
     """Both straps on one event loop and one clock, into the couple engine."""
-    from pausepoint.couple import PARTNERS
-    from pausepoint.recorder import run_straps
+    from pausepoint.couple.engine import PARTNERS
+    from pausepoint.sessions.recorder import run_straps
 
     def on_state(person: int, state: Any) -> None:
         print(f"Strap {PARTNERS[person]}: {state}", file=sys.stderr, flush=True)
@@ -264,7 +264,7 @@ async def _monitor_couple_straps(
 
 
 async def _monitor_strap(device: str, pipeline, monitor, **source_options: Any) -> None:
-    from pausepoint.sources.ble import BleSource
+    from pausepoint.strap.ble import BleSource
 
     def on_state(state) -> None:
         print(f"Strap: {state}", file=sys.stderr, flush=True)
@@ -285,7 +285,7 @@ async def _monitor_strap(device: str, pipeline, monitor, **source_options: Any) 
 def cmd_scan(args: argparse.Namespace) -> int:
     import asyncio
 
-    from pausepoint.sources.ble import scan
+    from pausepoint.strap.ble import scan
 
     found = asyncio.run(scan(args.timeout))
     if args.json:
@@ -323,9 +323,9 @@ def _profiled(args: argparse.Namespace, name: str | None, config: Any) -> tuple[
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from pausepoint.analysis import analyze
+    from pausepoint.cli.progress import Progress
     from pausepoint.config import load_config
-    from pausepoint.progress import Progress
+    from pausepoint.pipeline.offline import analyze
 
     if len(args.input) > 2:
         raise UserError("analyze takes one RR file, or two for a couple (A, then B)")
@@ -365,7 +365,7 @@ def _analyze_couple(args: argparse.Namespace, profiles: list[str]) -> int:
     `simulate couple-*` and `export --person` write them); files that count from zero are
     taken to have started together."""
     from pausepoint.config import load_config
-    from pausepoint.couple import analyze_couple
+    from pausepoint.couple.engine import analyze_couple
 
     if args.auto_break or args.timeline:
         option = "--auto-break" if args.auto_break else "--timeline"
@@ -396,9 +396,9 @@ def _analyze_couple(args: argparse.Namespace, profiles: list[str]) -> int:
 
 
 def _print_couple_analysis(r: dict[str, Any]) -> None:
-    from pausepoint.couple import CoupleEvent, CoupleEventKind, couple_event_text
+    from pausepoint.couple.engine import CoupleEvent, CoupleEventKind, couple_event_text
     from pausepoint.model import EventKind
-    from pausepoint.monitor import EVENT_WORDS, clock_text
+    from pausepoint.words import EVENT_WORDS, clock_text
 
     timeline = []
     for partner in r["partners"]:
@@ -424,7 +424,7 @@ def _print_couple_analysis(r: dict[str, Any]) -> None:
 
 def _print_analysis(r: dict[str, Any], unit_note: str) -> None:
     from pausepoint.model import EventKind
-    from pausepoint.monitor import EVENT_WORDS, clock_text
+    from pausepoint.words import EVENT_WORDS, clock_text
 
     s = r["summary"]
     print(f"{r['input']}: {r['beats']} beats over {clock_text(r['duration_s'])} ({unit_note})")
@@ -452,8 +452,8 @@ def _print_analysis(r: dict[str, Any], unit_note: str) -> None:
 def cmd_hrv(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from pausepoint.analysis import corrected_beats, hrv_table
     from pausepoint.config import load_config
+    from pausepoint.pipeline.offline import corrected_beats, hrv_table
 
     samples, unit_note = _read_samples(args.input)
     if args.no_correction:
@@ -498,7 +498,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

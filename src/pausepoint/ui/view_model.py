@@ -17,8 +17,8 @@ import numpy as np
 
 from pausepoint.config import Config
 from pausepoint.model import Event, EventKind, State, Update
-from pausepoint.monitor import EVENT_WORDS, STATE_WORDS, clock_text, short_clock_text
 from pausepoint.pipeline.arousal import flooding_arousal
+from pausepoint.words import EVENT_WORDS, STATE_WORDS, clock_text, short_clock_text
 
 WINDOW_CHOICES_S = (120.0, 300.0, 600.0, 1200.0, 1800.0)
 DEFAULT_WINDOW_S = 600.0

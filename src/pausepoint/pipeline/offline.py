@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -16,7 +16,14 @@ from pausepoint.model import Baseline, Beat, HeartSample, Sample, State, Update
 from pausepoint.pipeline.artifacts import ArtifactCorrector
 from pausepoint.pipeline.estimators import hrv_summary, pnn50, rmssd, sdnn
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.progress import Progress
+
+
+class Progress(Protocol):
+    """What a long run reports to: a bar in a terminal, or nothing."""
+
+    def step(self, done: int) -> None: ...
+
+    def done(self) -> None: ...
 
 
 def _r(value: float | None, digits: int = 1) -> float | None:

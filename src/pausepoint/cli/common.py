@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -43,7 +42,7 @@ def positive(text: str) -> float:
 
 def scenario(text: str) -> str:
     """A simulator scenario; checked when used, so building the parser imports no numpy."""
-    from pausepoint.sources.simulated import SCENARIOS
+    from pausepoint.sources.simulated.scenarios import SCENARIOS
 
     if text not in SCENARIOS:
         raise argparse.ArgumentTypeError(
@@ -54,7 +53,7 @@ def scenario(text: str) -> str:
 
 def any_scenario(text: str) -> str:
     """A one-person or a couple scenario (couple-argument, couple-calm, couple-one-floods)."""
-    from pausepoint.sources.simulated import COUPLE_SCENARIOS, SCENARIOS
+    from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS, SCENARIOS
 
     if text not in SCENARIOS and text not in COUPLE_SCENARIOS:
         names = ", ".join([*sorted(SCENARIOS), *COUPLE_SCENARIOS])
@@ -63,7 +62,7 @@ def any_scenario(text: str) -> str:
 
 
 def is_couple_scenario(name: str | None) -> bool:
-    from pausepoint.sources.simulated import COUPLE_SCENARIOS
+    from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS
 
     return name in COUPLE_SCENARIOS
 
@@ -84,12 +83,6 @@ def session_id(text: str) -> int:
             f"{text!r} is not a session ID; `pausepoint sessions` lists them"
         )
     return int(text)
-
-
-def strap_target(device: str) -> dict[str, str]:
-    """An address (MAC, or a macOS UUID) or else an advertised name."""
-    is_address = re.fullmatch(r"([0-9A-F]{2}:){5}[0-9A-F]{2}|[0-9A-F-]{36}", device, re.I)
-    return {"address": device} if is_address else {"name": device}
 
 
 def add_profile_option(
@@ -113,7 +106,7 @@ def chosen_profiles(args: argparse.Namespace, persons: int) -> tuple[Any, ...]:
         raise BadInput("a couple: give --profile twice (A, then B), or not at all")
     if persons == 2 and names[0] == names[1]:
         raise BadInput(f"--profile {names[0]} is given for both partners; each needs their own")
-    from pausepoint.commands.calibrate import profile_from_db
+    from pausepoint.cli.calibrate import profile_from_db
 
     return tuple(profile_from_db(args, name) for name in names)
 

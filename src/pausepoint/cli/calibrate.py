@@ -1,6 +1,6 @@
 """Calibration commands: ``calibrate baseline``, ``calibrate resonance`` and ``profiles``.
 
-Thin shells over pausepoint.calibration. A simulated run is assessed at once; a strap is
+Thin shells over pausepoint.calibration.assessment. A simulated run is assessed at once; a strap is
 recorded in real time (kept as a session, so the raw beats are never lost) and assessed
 when the protocol ends. ``register(sub)`` adds the commands to the main parser.
 """
@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from pausepoint.calibration import (
+from pausepoint.calibration.assessment import (
     DEFAULT_PROFILE,
     RECALIBRATE_AFTER_DAYS,
     BaselineAssessment,
@@ -30,18 +30,18 @@ from pausepoint.calibration import (
     save_calibration,
     save_profile,
 )
-from pausepoint.commands.common import (
+from pausepoint.cli.common import (
     DB_OPTION,
     Parser,
     confirmed,
     scenario,
-    strap_target,
     write_json,
 )
-from pausepoint.commands.sessions import _open_store
+from pausepoint.cli.sessions import _open_store
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import Sample
-from pausepoint.store import Store
+from pausepoint.sessions.store import Store
+from pausepoint.strap.target import strap_target
 
 PHASE_EPSILON_S = 1e-6
 
@@ -124,7 +124,7 @@ def profile_from_db(args: argparse.Namespace, name: str) -> Profile:
 
 
 def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
-    from pausepoint.calibration import assess_baseline, load_baseline_protocol
+    from pausepoint.calibration.assessment import assess_baseline, load_baseline_protocol
     from pausepoint.config import load_config
 
     config = load_config()
@@ -149,7 +149,7 @@ def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
             )
             source = f"strap {args.device}"
         else:
-            from pausepoint.sources.simulated import simulate
+            from pausepoint.sources.simulated.scenarios import simulate
 
             samples = list(simulate(args.simulate, seed=args.seed, minutes=minutes).samples)
             source = f"simulated {args.simulate}, seed {args.seed}"
@@ -211,7 +211,7 @@ def _print_baseline(
 
 
 def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
-    from pausepoint.calibration import (
+    from pausepoint.calibration.assessment import (
         assess_resonance,
         load_resonance_protocol,
         simulated_resonance,
@@ -284,7 +284,7 @@ def _print_resonance(name: str, source: str, a: ResonanceAssessment, saved: bool
 
 def pacer_cues(protocol: ResonanceProtocol) -> list[tuple[float, str]]:
     """What to say when, in protocol time: the breathing guide for a terminal."""
-    from pausepoint.breathing import INHALE, pacer_phase, seconds_left_in_phase
+    from pausepoint.calibration.breathing import INHALE, pacer_phase, seconds_left_in_phase
 
     blocks = protocol.blocks()
     cues = [(0.0, f"Breathe as usual. The first rate starts in {blocks[0].start_s:g} s.")]
@@ -406,7 +406,7 @@ async def record_calibration(
     on time; the samples recorded, [] when none came. Session time is ``clock``."""
     import asyncio
 
-    from pausepoint.recorder import Recorder, record_strap
+    from pausepoint.sessions.recorder import Recorder, record_strap
 
     recorder = Recorder(
         store,

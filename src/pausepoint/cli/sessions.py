@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import (
+from pausepoint.cli.common import (
     DB_OPTION,
     add_profile_option,
     any_scenario,
@@ -24,12 +24,12 @@ from pausepoint.commands.common import (
     is_couple_scenario,
     positive,
     session_id,
-    strap_target,
     write_json,
 )
 from pausepoint.errors import BadInput, UserError
 from pausepoint.model import MotionSample, Sample, Update
-from pausepoint.store import SessionInfo, Store, StoreError, db_path
+from pausepoint.sessions.store import SessionInfo, Store, StoreError, db_path
+from pausepoint.strap.target import strap_target
 
 PROGRESS_EVERY = 256
 
@@ -189,9 +189,9 @@ def _run_until_stopped(work: Coroutine[Any, Any, None]) -> None:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from pausepoint.cli.monitor import TextMonitor
     from pausepoint.config import load_config
-    from pausepoint.monitor import TextMonitor
-    from pausepoint.recorder import PipelineSettings, Recorder, record_strap
+    from pausepoint.sessions.recorder import PipelineSettings, Recorder, record_strap
 
     config = load_config()
     if args.device is not None and args.speed is not None:
@@ -229,7 +229,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             )
         else:
             from pausepoint.sources.pacing import paced
-            from pausepoint.sources.simulated import simulate
+            from pausepoint.sources.simulated.scenarios import simulate
 
             rec = simulate(args.simulate, seed=args.seed, minutes=args.minutes)
             recorder = Recorder(
@@ -263,8 +263,9 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 def _record_couple(args: argparse.Namespace, config: Any) -> int:
     """Both partners into one session: two straps (A, then B), or a couple scenario."""
-    from pausepoint.couple import PARTNERS, CoupleTextMonitor
-    from pausepoint.recorder import CoupleRecorder, CoupleSettings, record_couple_straps
+    from pausepoint.cli.couple_monitor import CoupleTextMonitor
+    from pausepoint.couple.engine import PARTNERS
+    from pausepoint.sessions.recorder import CoupleRecorder, CoupleSettings, record_couple_straps
 
     profiles = chosen_profiles(args, 2)
     settings = CoupleSettings.for_profiles(profiles)
@@ -296,7 +297,7 @@ def _record_couple(args: argparse.Namespace, config: Any) -> int:
                 ecg=args.ecg,
             )
         else:
-            from pausepoint.sources.simulated import simulate_couple
+            from pausepoint.sources.simulated.scenarios import simulate_couple
 
             rec = simulate_couple(args.simulate, seed=args.seed, minutes=args.minutes)
             recorder = CoupleRecorder(
@@ -343,7 +344,7 @@ async def paced_stream(
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from pausepoint.monitor import clock_text
+    from pausepoint.words import clock_text
 
     with _open_store(args) as store:
         infos = store.sessions()
@@ -378,7 +379,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from pausepoint.monitor import EVENT_WORDS, clock_text
+    from pausepoint.words import EVENT_WORDS, clock_text
 
     with _open_store(args) as store:
         info = store.session(args.id)
@@ -415,8 +416,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _show_couple(args: argparse.Namespace, store: Store, info: SessionInfo) -> int:
-    from pausepoint.couple import PARTNERS, couple_event_text
-    from pausepoint.monitor import EVENT_WORDS, clock_text
+    from pausepoint.couple.engine import PARTNERS, couple_event_text
+    from pausepoint.words import EVENT_WORDS, clock_text
 
     events = store.person_events(args.id, origin=None)
     couple_events = store.couple_events(args.id)
@@ -480,9 +481,9 @@ def _show_couple(args: argparse.Namespace, store: Store, info: SessionInfo) -> i
 def cmd_replay(args: argparse.Namespace) -> int:
     import asyncio
 
+    from pausepoint.cli.monitor import TextMonitor
     from pausepoint.config import load_config
-    from pausepoint.monitor import TextMonitor
-    from pausepoint.recorder import Replay
+    from pausepoint.sessions.recorder import Replay
 
     config = load_config()
     with _open_store(args) as store:
@@ -525,8 +526,9 @@ def _replay_couple(args: argparse.Namespace, store: Store, config: Any) -> int:
     couple's, compared with the recorded ones."""
     import asyncio
 
-    from pausepoint.couple import PARTNERS, CoupleTextMonitor
-    from pausepoint.recorder import CoupleReplay
+    from pausepoint.cli.couple_monitor import CoupleTextMonitor
+    from pausepoint.couple.engine import PARTNERS
+    from pausepoint.sessions.recorder import CoupleReplay
 
     session = CoupleReplay(store, args.id, config)
     recorded = store.person_events(args.id)
@@ -595,7 +597,7 @@ class _Discard:
 
 
 def _replay_at_once(session: Any, feed: Any) -> None:
-    from pausepoint.progress import Progress
+    from pausepoint.cli.progress import Progress
 
     progress = Progress("Replaying", len(session.samples))
     for i, sample in enumerate(session.samples):
@@ -620,10 +622,10 @@ async def _replay_paced(session: Any, speed: float, feed: Any) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """One person's page; of a couple session both partners' page, or one's with --person."""
+    from pausepoint.cli.progress import Progress
     from pausepoint.config import load_config
-    from pausepoint.progress import Progress
-    from pausepoint.recorder import replay
-    from pausepoint.report import RENDER_STEPS, ReportInput, render_report
+    from pausepoint.reports.report import RENDER_STEPS, ReportInput, render_report
+    from pausepoint.sessions.recorder import replay
 
     config = load_config()
     with _open_store(args) as store:
@@ -657,8 +659,8 @@ def _couple_report(
     config: Any,
     markers: list[tuple[float, str]],
 ) -> int:
-    from pausepoint.progress import Progress
-    from pausepoint.report import RENDER_STEPS, render_couple_report
+    from pausepoint.cli.progress import Progress
+    from pausepoint.reports.report import RENDER_STEPS, render_couple_report
 
     data = couple_report_input(store, info, config, markers)
     render_couple_report(data, args.out, Progress("Report", RENDER_STEPS), config=config)
@@ -670,9 +672,9 @@ def couple_report_input(
     store: Store, info: SessionInfo, config: Any, markers: Sequence[tuple[float, str]] = ()
 ) -> Any:
     """Both partners through a fresh couple engine, and their linkage: a CoupleReportInput."""
-    from pausepoint import report
-    from pausepoint.couple import updates_linkage
-    from pausepoint.recorder import CoupleReplay
+    from pausepoint.couple.engine import updates_linkage
+    from pausepoint.reports import report
+    from pausepoint.sessions.recorder import CoupleReplay
 
     updates = list(CoupleReplay(store, info.id, config).run())
     return report.couple_report_input(
@@ -684,11 +686,11 @@ def couple_report_input(
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from pausepoint.cli.progress import Progress
     from pausepoint.config import load_config
-    from pausepoint.monitor import clock_text
-    from pausepoint.progress import Progress
-    from pausepoint.recorder import Recorder
+    from pausepoint.sessions.recorder import Recorder
     from pausepoint.sources.files import read_rr_file, to_samples
+    from pausepoint.words import clock_text
 
     name = args.file.name
     rec = read_rr_file(args.file)
@@ -806,7 +808,7 @@ def _export_json(store: Store, info: SessionInfo, person: int | None) -> dict[st
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from pausepoint.monitor import clock_text
+    from pausepoint.words import clock_text
 
     with _open_store(args, write=True) as store:
         info = store.session(args.id)

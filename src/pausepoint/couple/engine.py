@@ -22,12 +22,11 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, TextIO
+from typing import Any
 
 from pausepoint.config import Config
-from pausepoint.linkage import LinkageConfig, LinkageWindow, hr_per_second, leader, linkage
+from pausepoint.couple.linkage import LinkageConfig, LinkageWindow, hr_per_second, leader, linkage
 from pausepoint.model import Baseline, Beat, Event, EventKind, Sample, State, Update
-from pausepoint.monitor import EVENT_WORDS, Summary, TextMonitor, clock_text
 from pausepoint.pipeline.detector import FloodingDetector
 from pausepoint.pipeline.pipeline import Pipeline
 
@@ -433,54 +432,3 @@ def couple_event_text(event: CoupleEvent, names: Sequence[str] = PARTNERS) -> st
     if event.kind == CoupleEventKind.SHARED_PAUSE_START and by not in PARTNERS:
         return "Let's pause. Take a 20-minute break, each on your own, and breathe slowly."
     return COUPLE_EVENT_WORDS[event.kind].format(by=names[PARTNERS.index(by)] if by else "")
-
-
-class CoupleTextMonitor:
-    """Two status lines a second of session time, one per partner prefixed by name; each
-    partner's events and the couple's as they happen."""
-
-    def __init__(self, out: TextIO, names: Sequence[str] = PARTNERS, every_s: float = 1.0) -> None:
-        self._out = out
-        self._names = tuple(names)
-        self._every_s = every_s
-        self._next_line_s: float | None = None
-        self._latest: list[CoupleUpdate | None] = [None, None]
-        self._last_t_s: list[float | None] = [None, None]
-        self._shown = [State.CALIBRATING, State.CALIBRATING]
-        self.summaries = [Summary(), Summary()]
-        self.couple_events: list[CoupleEvent] = []
-
-    def feed(self, cu: CoupleUpdate) -> None:
-        p = cu.person
-        last_t_s = self._last_t_s[p]
-        dt_s = 0.0 if last_t_s is None else cu.t_s - last_t_s
-        self.summaries[p].add(cu.update, dt_s, self._shown[p])
-        self._last_t_s[p] = cu.t_s
-        self._shown[p] = shown_state(cu)
-        self._latest[p] = cu
-        for event in cu.update.events:
-            words = EVENT_WORDS[event.kind]
-            self._out.write(f"{clock_text(event.t_s)}  * {self._names[p]}: {words}\n")
-        for event in cu.couple_events:
-            self.couple_events.append(event)
-            text = couple_event_text(event, self._names)
-            self._out.write(f"{clock_text(event.t_s)}  ** {text}\n")
-        if self._next_line_s is None or cu.t_s >= self._next_line_s:
-            self._next_line_s = (cu.t_s // self._every_s + 1) * self._every_s
-            for q, latest in enumerate(self._latest):
-                if latest is not None:
-                    self._out.write(self.line(self._names[q], latest, cu.t_s) + "\n")
-        self._out.flush()
-
-    @staticmethod
-    def line(name: str, cu: CoupleUpdate, t_s: float) -> str:
-        """The one-person status line of the partner's latest update, at time t_s."""
-        text = TextMonitor.line(replace(cu.update, t_s=t_s, state=shown_state(cu)))
-        clock, _, rest = text.partition("  ")
-        return f"{clock}  {name}  {rest}"
-
-    def text(self) -> str:
-        pauses = sum(e.kind == CoupleEventKind.SHARED_PAUSE_START for e in self.couple_events)
-        lines = [f"{name}: {s.text()}" for name, s in zip(self._names, self.summaries, strict=True)]
-        lines.append(f"Shared pauses: {pauses}.")
-        return "\n".join(lines)

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from pausepoint import hrm
 from pausepoint.errors import BadInput
 from pausepoint.model import HeartSample, MotionSample, rr_ms_from_ticks
+from pausepoint.strap import hrm
 
 SCENARIOS: dict[str, str] = {
     "calm": "10 min seated rest, spontaneous breathing",

@@ -18,11 +18,17 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from pausepoint.config import Config
-from pausepoint.couple import CoupleEngine, CoupleUpdate, shown_state
+from pausepoint.couple.engine import CoupleEngine, CoupleUpdate, shown_state
 from pausepoint.model import Baseline, Event, Sample, State, Update
-from pausepoint.monitor import Summary
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.store import SessionStatus, SessionSummary, SessionWriter, Store, StoreError
+from pausepoint.pipeline.summary import Summary
+from pausepoint.sessions.store import (
+    SessionStatus,
+    SessionSummary,
+    SessionWriter,
+    Store,
+    StoreError,
+)
 
 BREAK = "break"
 """The action kind for a break the user started (in a couple session: one the couple engine
@@ -320,7 +326,7 @@ async def record_strap(
     lost. Session time starts at zero when this is called, unless ``clock`` is given.
     ``acc``: movement from a Polar H10's accelerometer, as the monitor uses it; ``ecg``: also
     keep its raw ECG frames (about 1.6 MB an hour). ``on_state`` gets each LinkState."""
-    from pausepoint.sources.ble import BleSource, ConnectedStrap
+    from pausepoint.strap.ble import BleSource, ConnectedStrap
 
     if clock is None:
         start_s = time.monotonic()
@@ -573,7 +579,7 @@ async def run_straps(
     The straps are connected one at a time, each once the one before streams (or failed):
     Bluetooth stacks refuse a second connection attempt while one is pending (BlueZ:
     "Operation already in progress")."""
-    from pausepoint.sources.ble import BleSource, LinkState
+    from pausepoint.strap.ble import BleSource, LinkState
 
     if clock is None:
         start_s = time.monotonic()

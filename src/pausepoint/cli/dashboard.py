@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pausepoint.commands.common import (
+from pausepoint.cli.common import (
     add_profile_option,
     any_scenario,
     chosen_profiles,

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from pausepoint.config import DATA_DIR
 from pausepoint.errors import BadInput
-from pausepoint.pmd import MeasurementType
+from pausepoint.strap.pmd import MeasurementType
 
-STRAPS_TOML = Path(__file__).resolve().parents[2] / "hardware" / "straps.toml"
+STRAPS_TOML = DATA_DIR / "straps.toml"
 
 RrSupport = Literal["yes", "no", "unknown"]
 

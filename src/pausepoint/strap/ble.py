@@ -43,10 +43,11 @@ from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.exc import BleakError
 from bleak.uuids import normalize_uuid_16
 
-from pausepoint import pmd, straps
 from pausepoint.errors import UserError
-from pausepoint.hrm import MalformedPayload, sample_from_notification
 from pausepoint.model import Event, EventKind, HeartSample, MotionSample, Sample
+from pausepoint.strap import catalogue as straps
+from pausepoint.strap import pmd
+from pausepoint.strap.hrm import MalformedPayload, sample_from_notification
 
 logger = logging.getLogger(__name__)
 

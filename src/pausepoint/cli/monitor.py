@@ -1,0 +1,44 @@
+"""The text monitor: one calm status line per second of session time, events as they happen."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from pausepoint.model import State, Update
+from pausepoint.pipeline.summary import Summary
+from pausepoint.words import EVENT_WORDS, STATE_WORDS, clock_text
+
+
+def _num(value: float | None, width: int) -> str:
+    return f"{value:{width}.0f}" if value is not None else " " * (width - 1) + "-"
+
+
+class TextMonitor:
+    """Prints to ``out``; fed every Update, it keeps its own pace of one line a second."""
+
+    def __init__(self, out: TextIO, every_s: float = 1.0) -> None:
+        self._out = out
+        self._every_s = every_s
+        self._next_line_s: float | None = None
+        self._last_t_s: float | None = None
+        self._state = State.CALIBRATING
+        self.summary = Summary()
+
+    def feed(self, update: Update) -> None:
+        dt_s = 0.0 if self._last_t_s is None else update.t_s - self._last_t_s
+        self.summary.add(update, dt_s, self._state)
+        self._last_t_s = update.t_s
+        self._state = update.state
+        for event in update.events:
+            self._out.write(f"{clock_text(event.t_s)}  * {EVENT_WORDS[event.kind]}\n")
+        if self._next_line_s is None or update.t_s >= self._next_line_s:
+            self._next_line_s = (update.t_s // self._every_s + 1) * self._every_s
+            self._out.write(self.line(update) + "\n")
+        self._out.flush()
+
+    @staticmethod
+    def line(u: Update) -> str:
+        return (
+            f"{clock_text(u.t_s)}  HR {_num(u.hr_bpm, 3)} bpm  RMSSD {_num(u.rmssd_ms, 3)} ms"
+            f"  arousal {_num(u.arousal, 3)}  {STATE_WORDS[u.state]}"
+        )
