@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from pausepoint.errors import BadInput
-from pausepoint.pipeline.artifacts import ArtifactConfig
 
 # The package carries its data files (the top-level calibration/ and hardware/ are their home).
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -23,10 +22,62 @@ class TimelineConfig:
     gap_slack_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class ArtifactConfig:
+    """Lipponen & Tarvainen 2019's correction, run causally (pausepoint.pipeline.artifacts)."""
+
+    alpha: float
+    """Threshold in quartile deviations."""
+    threshold_window_beats: int
+    median_window_beats: int
+    c1: float
+    c2: float
+    delay_beats: int
+    """Look-ahead: how many later beats a beat waits for before it is judged."""
+    warmup_beats: int
+    """Beats needed before the quartile thresholds replace the fallback."""
+    warmup_fraction: float
+    """Fallback threshold as a fraction of the local median RR."""
+    min_threshold_ms: float
+    """Absolute floor of both thresholds."""
+    min_threshold_fraction: float
+    """Relative floor of both thresholds, as a fraction of the local median RR."""
+    max_split_beats: int
+    """A missed-beat interval may hold up to this many normal intervals."""
+    rate_window_beats: int
+    rate_min_beats: int
+    """Released beats needed before ``artifact_rate`` reports a fraction."""
+
+    def __post_init__(self) -> None:
+        if self.delay_beats < 2:
+            raise ValueError(
+                f"ArtifactConfig.delay_beats is {self.delay_beats}: the subspace test "
+                "needs at least 2 beats of look-ahead; set it to 2 or more"
+            )
+        for name in (
+            "threshold_window_beats",
+            "median_window_beats",
+            "warmup_beats",
+            "rate_window_beats",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"ArtifactConfig.{name} must be at least 1")
+        if self.warmup_beats > self.threshold_window_beats:
+            raise ValueError("ArtifactConfig.warmup_beats cannot exceed threshold_window_beats")
+        if self.max_split_beats < 2:
+            raise ValueError("ArtifactConfig.max_split_beats must be at least 2")
+        if min(self.alpha, self.warmup_fraction, self.min_threshold_ms) <= 0.0 or (
+            self.min_threshold_fraction < 0.0
+        ):
+            raise ValueError("ArtifactConfig thresholds (alpha, fractions, floors) must be > 0")
+
+
 @dataclass(frozen=True)
 class SignalConfig:
     recover_s: float
     poor_artifact_rate: float
+    good_artifact_rate: float
+    """At or below this fraction of corrected beats the signal is shown as good."""
 
 
 @dataclass(frozen=True)
@@ -89,11 +140,11 @@ class BreakConfig:
 class LinkageConfig:
     """Couple mode's linkage analysis (pausepoint.couple.linkage)."""
 
-    window_s: float = 150.0
-    step_s: float = 30.0
-    max_lag_s: int = 10
-    surrogates: int = 200
-    alpha: float = 0.05
+    window_s: float
+    step_s: float
+    max_lag_s: int
+    surrogates: int
+    alpha: float
 
 
 @dataclass(frozen=True)
@@ -115,9 +166,9 @@ class Config:
             name = _attr(section)
             if name not in {f.name for f in fields(self)}:
                 raise BadInput(f"unknown settings section [{section}]")
-            sections[name] = _build(
-                type(getattr(self, name)), {**vars(getattr(self, name)), **values}, section
-            )
+            current = getattr(self, name)
+            now = {f.name: getattr(current, f.name) for f in fields(current)}
+            sections[name] = _build(type(current), {**now, **values}, section)
         return replace(self, **sections)
 
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from pausepoint.config import ArtifactConfig, load_config
 from pausepoint.model import Beat
 from pausepoint.pipeline.artifacts import (
-    ArtifactConfig,
     ArtifactCorrector,
     _SortedWindow,
 )
@@ -29,6 +30,7 @@ from pausepoint.sources.simulated.scenarios import simulate
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 SEEDS = range(20)
+ARTIFACTS = load_config().artifacts
 
 
 # ---------------------------------------------------------------- helpers
@@ -83,7 +85,7 @@ def _beats(rr_ms: np.ndarray) -> list[Beat]:
     return [Beat(float(t), float(r)) for t, r in zip(t_s, rr_ms, strict=True)]
 
 
-def _correct(rr_ms: np.ndarray, config: ArtifactConfig | None = None) -> list[Beat]:
+def _correct(rr_ms: np.ndarray, config: ArtifactConfig = ARTIFACTS) -> list[Beat]:
     corrector = ArtifactCorrector(config)
     out: list[Beat] = []
     for beat in _beats(rr_ms):
@@ -159,7 +161,7 @@ def test_sorted_window_quartile_deviation_matches_numpy_on_every_step():
 
 def test_config_rejects_too_little_lookahead():
     with pytest.raises(ValueError, match="delay_beats"):
-        ArtifactConfig(delay_beats=1)
+        replace(ARTIFACTS, delay_beats=1)
 
 
 # ---------------------------------------------------------------- corrections, one by one
@@ -249,7 +251,7 @@ def test_beats_leave_in_order_within_the_delay_and_time_is_conserved(delay_beats
     for kind in ("ectopic", "missed", "extra", "misplaced"):
         rr_ms, _ = _inject(rr_ms, kind, rng, every=37, start=50 + 9 * len(kind))
     raw_end_ms = np.concatenate(([0.0], np.cumsum(rr_ms)))
-    corrector = ArtifactCorrector(ArtifactConfig(delay_beats=delay_beats))
+    corrector = ArtifactCorrector(replace(ARTIFACTS, delay_beats=delay_beats))
     released_ms = 0.0
     for k, beat in enumerate(_beats(rr_ms)):
         for out in corrector.push(beat):
@@ -264,7 +266,7 @@ def test_beats_leave_in_order_within_the_delay_and_time_is_conserved(delay_beats
 
 
 def test_flush_releases_the_lookahead_unjudged_and_reset_forgets_history():
-    corrector = ArtifactCorrector()
+    corrector = ArtifactCorrector(ARTIFACTS)
     steady = _beats(np.array(_steady(100)))
     released = [b for beat in steady for b in corrector.push(beat)]
     tail = corrector.flush()
@@ -281,14 +283,14 @@ def test_flush_releases_the_lookahead_unjudged_and_reset_forgets_history():
 
 
 def test_without_reset_the_same_interval_after_steady_beats_is_a_missed_beat():
-    corrector = ArtifactCorrector()
+    corrector = ArtifactCorrector(ARTIFACTS)
     beats = _beats(np.array([*_steady(100), 1600.0, *_steady(5)]))
     out = [b for beat in beats for b in corrector.push(beat)] + corrector.flush()
     assert [b.artifact for b in out].count("missed") == 2
 
 
 def test_artifact_rate_is_the_corrected_share_of_the_last_released_beats():
-    config = ArtifactConfig(rate_window_beats=60, rate_min_beats=10)
+    config = replace(ARTIFACTS, rate_window_beats=60, rate_min_beats=10)
     corrector = ArtifactCorrector(config)
     rng = np.random.default_rng(11)
     rr_ms, _ = _inject(_clean_rr_ms(400, rng), "ectopic", rng, every=13, start=60)
@@ -466,7 +468,7 @@ def test_per_beat_cost_is_a_few_microseconds():
     rng = np.random.default_rng(1)
     rr_ms, _ = _inject(_clean_rr_ms(20000, rng), "ectopic", rng, every=25)
     beats = _beats(rr_ms)
-    corrector = ArtifactCorrector()
+    corrector = ArtifactCorrector(ARTIFACTS)
     costs_ns = []
     clock = time.perf_counter_ns
     for beat in beats:

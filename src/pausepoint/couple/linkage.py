@@ -76,26 +76,25 @@ def _circular_xcorr(spectrum_a: NDArray[np.complex128], spectrum_b: NDArray, n: 
 def linkage(
     hr_a_bpm: NDArray[np.float64],
     hr_b_bpm: NDArray[np.float64],
-    config: LinkageConfig | None = None,
+    config: LinkageConfig,
     *,
     start_s: float = 0.0,
     seed: int = 0,
 ) -> list[LinkageWindow]:
     """Windows of lagged correlation between two 1-Hz heart-rate series of equal length."""
-    cfg = config or LinkageConfig()
     if hr_a_bpm.shape != hr_b_bpm.shape:
         raise ValueError("the two heart-rate series must cover the same seconds")
     rng = np.random.default_rng(seed)
-    width = int(cfg.window_s)
-    step = int(cfg.step_s)
-    lags = np.arange(-cfg.max_lag_s, cfg.max_lag_s + 1) % width
+    width = int(config.window_s)
+    step = int(config.step_s)
+    lags = np.arange(-config.max_lag_s, config.max_lag_s + 1) % width
     windows = []
     for first in range(0, hr_a_bpm.size - width + 1, step):
         spectrum_a = np.fft.rfft(_standardise(hr_a_bpm[first : first + width]))
         spectrum_b = np.fft.rfft(_standardise(hr_b_bpm[first : first + width]))
         c = _circular_xcorr(spectrum_a, spectrum_b, width)[lags]
         best = int(np.argmax(np.abs(c)))
-        phases = np.exp(2j * np.pi * rng.random((cfg.surrogates, spectrum_b.size)))
+        phases = np.exp(2j * np.pi * rng.random((config.surrogates, spectrum_b.size)))
         phases[:, 0] = 1.0
         if width % 2 == 0:
             phases[:, -1] = 1.0
@@ -105,8 +104,8 @@ def linkage(
                 start_s=start_s + first,
                 end_s=start_s + first + width,
                 r=float(c[best]),
-                lag_s=int(np.arange(-cfg.max_lag_s, cfg.max_lag_s + 1)[best]),
-                threshold=float(np.quantile(null, 1.0 - cfg.alpha)),
+                lag_s=int(np.arange(-config.max_lag_s, config.max_lag_s + 1)[best]),
+                threshold=float(np.quantile(null, 1.0 - config.alpha)),
             )
         )
     return windows

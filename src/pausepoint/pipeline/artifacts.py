@@ -59,65 +59,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import deque
-from dataclasses import dataclass
 
+from pausepoint.config import ArtifactConfig
 from pausepoint.model import Beat
 
 ECTOPIC = "ectopic"
 MISSED = "missed"
 EXTRA = "extra"
 LONG_SHORT = "long_short"
-
-
-@dataclass(frozen=True, slots=True)
-class ArtifactConfig:
-    """Defaults from Lipponen & Tarvainen 2019 unless stated otherwise."""
-
-    alpha: float = 5.2
-    """Threshold in quartile deviations."""
-    threshold_window_beats: int = 91
-    median_window_beats: int = 11
-    c1: float = 0.13
-    c2: float = 0.17
-    delay_beats: int = 2
-    """Look-ahead: how many later beats a beat waits for before it is judged."""
-    warmup_beats: int = 46
-    """Beats needed before the quartile thresholds replace the fallback: as many as the
-    offline centred window holds at the very start of a recording (half of 91)."""
-    warmup_fraction: float = 0.20
-    """Fallback threshold as a fraction of the local median RR (Malik et al. 1989)."""
-    min_threshold_ms: float = 10.0
-    """Absolute floor of both thresholds: more than one Holter quantum (7.8 ms)."""
-    min_threshold_fraction: float = 0.05
-    """Relative floor of both thresholds, as a fraction of the local median RR."""
-    max_split_beats: int = 3
-    """A missed-beat interval may hold up to this many normal intervals."""
-    rate_window_beats: int = 60
-    rate_min_beats: int = 10
-    """Released beats needed before ``artifact_rate`` reports a fraction."""
-
-    def __post_init__(self) -> None:
-        if self.delay_beats < 2:
-            raise ValueError(
-                f"ArtifactConfig.delay_beats is {self.delay_beats}: the subspace test "
-                "needs at least 2 beats of look-ahead; set it to 2 or more"
-            )
-        for name in (
-            "threshold_window_beats",
-            "median_window_beats",
-            "warmup_beats",
-            "rate_window_beats",
-        ):
-            if getattr(self, name) < 1:
-                raise ValueError(f"ArtifactConfig.{name} must be at least 1")
-        if self.warmup_beats > self.threshold_window_beats:
-            raise ValueError("ArtifactConfig.warmup_beats cannot exceed threshold_window_beats")
-        if self.max_split_beats < 2:
-            raise ValueError("ArtifactConfig.max_split_beats must be at least 2")
-        if min(self.alpha, self.warmup_fraction, self.min_threshold_ms) <= 0.0 or (
-            self.min_threshold_fraction < 0.0
-        ):
-            raise ValueError("ArtifactConfig thresholds (alpha, fractions, floors) must be > 0")
 
 
 class _SortedWindow:
@@ -189,8 +138,8 @@ class _Slot:
 class ArtifactCorrector:
     """Streaming Kubios-style correction: ``push`` a beat, get the beats it releases."""
 
-    def __init__(self, config: ArtifactConfig | None = None) -> None:
-        self._cfg = config or ArtifactConfig()
+    def __init__(self, config: ArtifactConfig) -> None:
+        self._cfg = config
         cfg = self._cfg
         self._lookahead = cfg.delay_beats
         self._median_ahead = min(cfg.delay_beats, cfg.median_window_beats // 2)
