@@ -26,6 +26,7 @@ from bumble import gatt, hci
 from bumble.core import UUID, AdvertisingData
 from bumble.device import Connection, Device
 
+from hardware import pmd_strap
 from hardware.bumble_backend import VirtualRadio
 from pausepoint.model import HeartSample
 from pausepoint.strap import pmd
@@ -156,7 +157,7 @@ class VirtualStrap:
             UUID(pmd.PMD_CONTROL_UUID),
             gatt.Characteristic.READ | gatt.Characteristic.WRITE | gatt.Characteristic.INDICATE,
             gatt.CharacteristicValue(
-                read=lambda _connection: pmd.build_features(self._pmd_kinds),
+                read=lambda _connection: pmd_strap.build_features(self._pmd_kinds),
                 write=self._on_pmd_request,
             ),
             gatt.Characteristic.READABLE | gatt.Characteristic.WRITEABLE,
@@ -360,15 +361,15 @@ class VirtualStrap:
         await asyncio.sleep(0)
         op, kind = (value + b"\0\0")[:2]
         try:
-            request = pmd.parse_request(value)
+            request = pmd_strap.parse_request(value)
             status = self._apply_pmd(request)
         except pmd.PmdError as error:
             status = error.status or pmd.ControlStatus.ERROR_INVALID_PARAMETER
-        answer = pmd.build_control_response(op, kind, status)
+        answer = pmd_strap.build_control_response(op, kind, status)
         if connection in self._subscribers.get(self.pmd_control.handle, ()):
             await self.device.indicate_subscriber(connection, self.pmd_control, answer)
 
-    def _apply_pmd(self, request: pmd.PmdRequest) -> pmd.ControlStatus:
+    def _apply_pmd(self, request: pmd_strap.PmdRequest) -> pmd.ControlStatus:
         if request.kind not in self._pmd_kinds:
             return pmd.ControlStatus.ERROR_NOT_SUPPORTED
         running = request.kind in self._pmd_streams
@@ -420,11 +421,11 @@ class VirtualStrap:
             if kind is pmd.MeasurementType.ECG:
                 phase = np.mod(t_s, 1.0)
                 ecg_uv = 1200 * np.exp(-(((phase - 0.5) / 0.015) ** 2)) - 80
-                frame = pmd.build_ecg_frame(timestamp_ns, ecg_uv.astype(np.int64))
+                frame = pmd_strap.build_ecg_frame(timestamp_ns, ecg_uv.astype(np.int64))
             else:
                 sway_mg = 150 * np.sin(2 * np.pi * t_s)
                 acc_mg = np.stack([sway_mg, 0 * sway_mg, 1000 + 0.3 * sway_mg], axis=1)
-                frame = pmd.build_acc_frame(timestamp_ns, acc_mg.astype(np.int64))
+                frame = pmd_strap.build_acc_frame(timestamp_ns, acc_mg.astype(np.int64))
             delivered = await self.notify(self.pmd_data, frame)
             self.log.pmd_frames.append(PmdDelivery(kind, per_frame, frame, delivered))
             sent += per_frame

@@ -1,4 +1,4 @@
-"""Polar PMD: captured payloads, builders against parsers, delta frames, clock, motion, straps."""
+"""Polar PMD: captured payloads, builders against parsers, delta frames, motion, straps."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hardware.pmd_strap import (
+    build_acc_frame,
+    build_control_response,
+    build_ecg_frame,
+    build_features,
+    parse_request,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,19 +30,13 @@ from pausepoint.strap.pmd import (
     ControlStatus,
     EcgFrame,
     MeasurementType,
-    PmdClock,
     PmdError,
     SettingType,
-    build_acc_frame,
-    build_control_response,
-    build_ecg_frame,
-    build_features,
     build_settings,
     motion_g,
     parse_control_response,
     parse_data_frame,
     parse_features,
-    parse_request,
     parse_settings,
     settings_request,
     start_request,
@@ -494,74 +495,6 @@ def test_control_parsers_give_a_value_or_pmd_error(data: bytes) -> None:
         except PmdError as exc:
             assert str(exc)
             assert exc.kind in PMD_ERROR_KINDS
-
-
-# ---------------------------------------------------------------- clock
-
-
-def frames_at(rate_hz: float, n: int, count: int, start_ns: int = 10**18) -> list[EcgFrame]:
-    """Consecutive frames of ``n`` samples from a strap clock running at ``rate_hz``."""
-    return [
-        EcgFrame(start_ns + round((k + 1) * n * 1e9 / rate_hz) - 1, np.zeros(n, np.int32))
-        for k in range(count)
-    ]
-
-
-def test_clock_anchors_first_frame_and_ignores_arrival_jitter() -> None:
-    clock = PmdClock()
-    frames = frames_at(130.0, 73, 20)
-    jitter_s = [0.0, 0.08, -0.01, 0.15, 0.02] * 4
-    nominal_s = 73 / 130.0
-    for k, frame in enumerate(frames):
-        arrival_t_s = 100.0 + k * nominal_s + jitter_s[k]
-        times = clock.sample_times_s(frame, arrival_t_s, 130.0)
-        assert times[-1] == pytest.approx(100.0 + k * nominal_s, abs=1e-9)
-        assert np.diff(times) == pytest.approx(np.full(72, 1 / 130.0), abs=1e-9)
-    assert clock.reanchors == 0
-
-
-def test_clock_joins_frames_at_the_strap_true_rate() -> None:
-    clock = PmdClock()
-    times = [
-        clock.sample_times_s(f, 5.0 + k * 0.56, 130.0)
-        for k, f in enumerate(frames_at(130.061, 73, 10))
-    ]
-    joined = np.concatenate(times[1:])
-    assert np.diff(joined) == pytest.approx(np.full(len(joined) - 1, 1 / 130.061), abs=2e-9)
-
-
-def test_clock_keeps_a_gap_where_a_frame_was_lost() -> None:
-    clock = PmdClock()
-    first, _, third = frames_at(200.0, 36, 3)
-    before = clock.sample_times_s(first, 1.0, 200.0)
-    after = clock.sample_times_s(third, 1.36, 200.0)
-    assert after[0] - before[-1] == pytest.approx(37 / 200.0, abs=1e-9)
-    assert np.diff(after) == pytest.approx(np.full(35, 1 / 200.0), abs=1e-12)
-
-
-def test_clock_serves_ecg_and_acc_from_one_anchor() -> None:
-    clock = PmdClock()
-    ecg = EcgFrame(10**18, np.zeros(73, np.int32))
-    acc = AccFrame(10**18 - 30_000_000, np.zeros((36, 3)))
-    assert clock.to_session_s(ecg.timestamp_ns, 50.0) == 50.0
-    assert clock.sample_times_s(acc, 50.02, 200.0)[-1] == pytest.approx(49.97, abs=1e-9)
-    assert clock.reanchors == 0
-
-
-def test_clock_reanchors_when_the_strap_clock_restarts_or_drifts() -> None:
-    clock = PmdClock(max_skew_s=2.0)
-    assert clock.to_session_s(5 * 10**18, 10.0) == 10.0
-    assert clock.to_session_s(5 * 10**18 + 10**9, 11.05) == pytest.approx(11.0, abs=1e-9)
-    assert clock.to_session_s(3 * 10**9, 12.0) == 12.0
-    assert clock.reanchors == 1
-    assert clock.to_session_s(3 * 10**9 + 2 * 10**9, 17.0) == 17.0
-    assert clock.reanchors == 2
-    assert clock.to_session_s(3 * 10**9 + 3 * 10**9, 18.1) == pytest.approx(18.0, abs=1e-9)
-
-
-def test_clock_refuses_a_non_positive_rate() -> None:
-    with pytest.raises(ValueError):
-        PmdClock().sample_times_s(EcgFrame(1, np.zeros(3, np.int32)), 0.0, 0.0)
 
 
 # ---------------------------------------------------------------- motion

@@ -1,4 +1,4 @@
-"""Polar Measurement Data (PMD): pure encoding and decoding, no Bluetooth here.
+"""Polar Measurement Data (PMD), the host's side: pure encoding and decoding, no Bluetooth.
 
 PMD is Polar's own GATT service for raw streams (ECG and accelerometer on the
 H10). A client reads the control point for the feature bitmap, writes requests
@@ -20,6 +20,9 @@ Layouts follow the public Polar BLE SDK (Android sources and unit tests):
   or 3-byte values (the H10 sends type 1, 16 bit). Compressed ACC frames (type
   0x80 in G units times a factor, 0x81 in mG) hold a reference sample followed
   by blocks of bit-packed deltas; the SDK rejects compressed ECG, and so do we.
+
+The strap's side (what a strap sends, how it reads a request) is the virtual strap's, in
+hardware/pmd_strap.py.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import enum
 import math
 import struct
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -115,7 +118,8 @@ DEFAULT_RESOLUTION_BITS = {MeasurementType.ECG: 14, MeasurementType.ACC: 16}
 SettingValue = int | float
 
 
-def _kind(kind: int) -> MeasurementType:
+def measurement_type(kind: int) -> MeasurementType:
+    """The type of a code, or a ValueError naming it."""
     try:
         return MeasurementType(kind)
     except ValueError:
@@ -123,14 +127,6 @@ def _kind(kind: int) -> MeasurementType:
 
 
 # ---------------------------------------------------------------- features
-
-
-def build_features(kinds: Sequence[int]) -> bytes:
-    """The feature read value a strap offering ``kinds`` returns."""
-    bitmap = 0
-    for kind in kinds:
-        bitmap |= 1 << _kind(kind)
-    return bytes([FEATURE_READ_CODE, bitmap & 0xFF, bitmap >> 8])
 
 
 def parse_features(data: bytes) -> frozenset[MeasurementType]:
@@ -202,31 +198,6 @@ def parse_settings(data: bytes) -> dict[SettingType, tuple[SettingValue, ...]]:
 # ---------------------------------------------------------------- requests
 
 
-@dataclass(frozen=True, slots=True)
-class PmdRequest:
-    """A control point write, as a strap sees it."""
-
-    op: ControlOp
-    kind: MeasurementType
-    settings: dict[SettingType, SettingValue] = field(default_factory=dict)
-
-    def _int(self, setting: SettingType) -> int | None:
-        value = self.settings.get(setting)
-        return None if value is None else int(value)
-
-    @property
-    def sample_rate_hz(self) -> int | None:
-        return self._int(SettingType.SAMPLE_RATE)
-
-    @property
-    def resolution_bits(self) -> int | None:
-        return self._int(SettingType.RESOLUTION)
-
-    @property
-    def range_g(self) -> int | None:
-        return self._int(SettingType.RANGE)
-
-
 def start_request(
     kind: int,
     sample_rate_hz: int,
@@ -234,7 +205,7 @@ def start_request(
     range_g: int | None = None,
 ) -> bytes:
     """Start a stream; resolution defaults to what the H10 offers (ECG 14, ACC 16 bit)."""
-    kind = _kind(kind)
+    kind = measurement_type(kind)
     if resolution_bits is None:
         if kind not in DEFAULT_RESOLUTION_BITS:
             raise ValueError(f"{kind.name}: give resolution_bits, there is no default")
@@ -252,53 +223,12 @@ def start_request(
 
 
 def stop_request(kind: int) -> bytes:
-    return bytes([ControlOp.STOP, _kind(kind)])
+    return bytes([ControlOp.STOP, measurement_type(kind)])
 
 
 def settings_request(kind: int) -> bytes:
     """Ask which sample rates, resolutions and ranges a stream offers."""
-    return bytes([ControlOp.GET_SETTINGS, _kind(kind)])
-
-
-def parse_request(data: bytes) -> PmdRequest:
-    """Decode a control point write; PmdError.status is the answer the strap should give."""
-    data = bytes(data)
-    if len(data) < 2:
-        raise PmdError(
-            f"request of {len(data)} bytes, need 2", "truncated", ControlStatus.ERROR_INVALID_LENGTH
-        )
-    try:
-        op = ControlOp(data[0])
-    except ValueError:
-        raise PmdError(
-            f"unknown op code {data[0]}", "unsupported", ControlStatus.ERROR_INVALID_OP_CODE
-        ) from None
-    try:
-        kind = MeasurementType(data[1])
-    except ValueError:
-        raise PmdError(
-            f"unknown measurement type {data[1]}",
-            "unsupported",
-            ControlStatus.ERROR_INVALID_MEASUREMENT_TYPE,
-        ) from None
-    if op is not ControlOp.START:
-        if len(data) != 2:
-            raise PmdError(
-                f"{op.name} request of {len(data)} bytes, expected 2",
-                "bad_request",
-                ControlStatus.ERROR_INVALID_LENGTH,
-            )
-        return PmdRequest(op, kind)
-    selected: dict[SettingType, SettingValue] = {}
-    for setting, values in parse_settings(data[2:]).items():
-        if len(values) != 1:
-            raise PmdError(
-                f"start request selects {len(values)} values for {setting.name}, expected 1",
-                "bad_setting",
-                ControlStatus.ERROR_INVALID_PARAMETER,
-            )
-        selected[setting] = values[0]
-    return PmdRequest(op, kind, selected)
+    return bytes([ControlOp.GET_SETTINGS, measurement_type(kind)])
 
 
 # ---------------------------------------------------------------- responses
@@ -334,16 +264,6 @@ def _name(codes: type[enum.IntEnum], value: int) -> str:
         return codes(value).name
     except ValueError:
         return f"code {value}"
-
-
-def build_control_response(op: int, kind: int, status: int, params: bytes = b"") -> bytes:
-    """The indication a strap sends after a request; parameters only go with success."""
-    head = bytes([CONTROL_RESPONSE_CODE, op, kind, status])
-    if status != ControlStatus.SUCCESS:
-        if params:
-            raise ValueError("a failed request carries no parameters")
-        return head
-    return head + b"\x00" + bytes(params)
 
 
 def parse_control_response(data: bytes) -> ControlResponse:
@@ -507,97 +427,7 @@ def parse_data_frame(data: bytes, factor: float | None = None) -> PmdFrame:
     raise PmdError(f"{name} data frames are not decoded (only ECG and ACC)", "unsupported")
 
 
-def _header(kind: MeasurementType, timestamp_ns: int, frame_type: int) -> bytes:
-    if not 0 <= timestamp_ns < 1 << 64:
-        raise ValueError(f"timestamp_ns {timestamp_ns} does not fit uint64")
-    return bytes([kind]) + int(timestamp_ns).to_bytes(8, "little") + bytes([frame_type])
-
-
-def build_ecg_frame(timestamp_ns: int, samples_uv: npt.ArrayLike) -> bytes:
-    """A raw type 0 ECG frame as an H10 sends it; ``timestamp_ns`` is the last sample's."""
-    values = np.asarray(samples_uv)
-    if values.ndim != 1 or not len(values):
-        raise ValueError("samples_uv must be a non-empty 1-D sequence")
-    if not np.issubdtype(values.dtype, np.integer):
-        raise ValueError("samples_uv must be integers (µV)")
-    if values.min() < -(1 << 23) or values.max() >= 1 << 23:
-        raise ValueError("ECG samples must fit a signed 24-bit value")
-    packed = (values.astype(np.int64) & 0xFFFFFF).astype("<u4").view(np.uint8).reshape(-1, 4)
-    return _header(MeasurementType.ECG, timestamp_ns, 0) + packed[:, :3].tobytes()
-
-
-def build_acc_frame(timestamp_ns: int, samples_mg: npt.ArrayLike) -> bytes:
-    """A raw type 1 (16-bit) ACC frame as an H10 sends it; rows are x, y, z in mG."""
-    values = np.asarray(samples_mg)
-    if values.ndim != 2 or values.shape[1] != 3 or not len(values):
-        raise ValueError("samples_mg must have shape (n, 3) with n > 0")
-    if not np.issubdtype(values.dtype, np.integer):
-        raise ValueError("samples_mg must be integers (mG)")
-    if values.min() < -(1 << 15) or values.max() >= 1 << 15:
-        raise ValueError("ACC samples must fit int16")
-    return _header(MeasurementType.ACC, timestamp_ns, 1) + values.astype("<i2").tobytes()
-
-
-# ---------------------------------------------------------------- time and motion
-
-
-class PmdClock:
-    """Maps strap timestamps onto the host's session clock.
-
-    The first frame's last sample is placed at the host time the frame arrived;
-    later frames keep the strap's own spacing, so samples stay evenly spaced
-    instead of inheriting Bluetooth jitter. The offset therefore includes the
-    first frame's latency (tens of ms), which no later frame can undo. When the
-    mapping strays more than ``max_skew_s`` from a frame's arrival time (the
-    strap restarted its clock, or the clocks drifted apart), it re-anchors on
-    that frame. ECG and ACC share the strap clock, so one PmdClock serves both.
-    """
-
-    def __init__(self, max_skew_s: float = 2.0) -> None:
-        self.max_skew_s = max_skew_s
-        self.reanchors = 0
-        self._anchor_ns: int | None = None
-        self._anchor_t_s = 0.0
-        self._last_ns: dict[int, int] = {}
-
-    def to_session_s(self, timestamp_ns: int, arrival_t_s: float) -> float:
-        """Session time of a strap timestamp that arrived at host time ``arrival_t_s``."""
-        if self._anchor_ns is None:
-            self._anchor(timestamp_ns, arrival_t_s)
-            return arrival_t_s
-        t_s = self._anchor_t_s + (timestamp_ns - self._anchor_ns) / 1e9
-        if abs(t_s - arrival_t_s) > self.max_skew_s:
-            self._anchor(timestamp_ns, arrival_t_s)
-            self.reanchors += 1
-            return arrival_t_s
-        return t_s
-
-    def sample_times_s(
-        self, frame: PmdFrame, arrival_t_s: float, sample_rate_hz: float
-    ) -> npt.NDArray[np.float64]:
-        """Session time of every sample of ``frame``, the last one at the frame's timestamp.
-
-        Spacing comes from the previous frame of the same stream when that agrees
-        with the nominal rate within 10 % (as the Polar SDK does), so frames join
-        without gaps or overlaps; otherwise from ``sample_rate_hz``.
-        """
-        if sample_rate_hz <= 0:
-            raise ValueError(f"sample_rate_hz must be positive, got {sample_rate_hz}")
-        n = len(frame)
-        t_last_s = self.to_session_s(frame.timestamp_ns, arrival_t_s)
-        step_s = 1.0 / sample_rate_hz
-        previous_ns = self._last_ns.get(frame.kind)
-        if previous_ns is not None:
-            measured_s = (frame.timestamp_ns - previous_ns) / n / 1e9
-            if abs(measured_s - step_s) <= 0.1 * step_s:
-                step_s = measured_s
-        self._last_ns[frame.kind] = frame.timestamp_ns
-        return t_last_s - step_s * np.arange(n - 1, -1, -1, dtype=np.float64)
-
-    def _anchor(self, timestamp_ns: int, arrival_t_s: float) -> None:
-        self._anchor_ns = timestamp_ns
-        self._anchor_t_s = arrival_t_s
-        self._last_ns.clear()
+# ---------------------------------------------------------------- motion
 
 
 def motion_g(frame: AccFrame) -> float:
