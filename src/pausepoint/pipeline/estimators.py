@@ -157,7 +157,7 @@ class BandPowers:
 
 
 _NFFT = int(WELCH_SEGMENT_S * RESAMPLE_HZ)
-_FREQ_HZ = np.fft.rfftfreq(_NFFT, 1.0 / RESAMPLE_HZ)
+_FREQ_HZ = np.fft.rfftfreq(_NFFT, 1.0 / RESAMPLE_HZ).astype(np.float64)
 _FREQ_HZ.flags.writeable = False
 
 
@@ -165,8 +165,9 @@ def _linear_detrend(samples: NDArray[np.float64]) -> NDArray[np.float64]:
     """Subtract the least-squares line (closed form; scipy's lstsq costs 5x more here)."""
     index = np.arange(samples.size, dtype=np.float64)
     index -= index.mean()
-    centred = samples - samples.mean()
-    return centred - index * (np.dot(index, centred) / np.dot(index, index))
+    centred: NDArray[np.float64] = samples - samples.mean()
+    slope = float(np.dot(index, centred) / np.dot(index, index))
+    return centred - index * slope
 
 
 def _welch_psd(samples: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -179,7 +180,7 @@ def _welch_psd(samples: NDArray[np.float64]) -> NDArray[np.float64]:
     starts = step * np.arange(count)
     segments = samples[starts[:, None] + np.arange(segment)] * window
     spectra = np.fft.rfft(segments, _NFFT, axis=1)
-    psd = np.mean(spectra.real**2 + spectra.imag**2, axis=0) / (
+    psd: NDArray[np.float64] = np.mean(spectra.real**2 + spectra.imag**2, axis=0) / (
         RESAMPLE_HZ * np.dot(window, window)
     )
     psd[1:-1] *= 2.0
@@ -249,7 +250,7 @@ def _highest_peak(spectrum: Spectrum, low_hz: float, high_hz: float) -> int | No
     """Index of the highest local maximum with low_hz <= f <= high_hz, None if there is none."""
     psd = spectrum.psd_ms2_per_hz
     band = _bins(spectrum.freq_hz, low_hz, high_hz, closed=True)
-    start, stop = max(band.start, 1), min(band.stop, psd.size - 1)
+    start, stop = max(int(band.start), 1), min(int(band.stop), psd.size - 1)
     if start >= stop:
         return None
     centre = psd[start:stop]
