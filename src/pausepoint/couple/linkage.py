@@ -63,12 +63,14 @@ def _standardise(x: NDArray[np.float64]) -> NDArray[np.float64]:
     n = x.size
     index = np.arange(n) - (n - 1) / 2.0
     centred = x - x.mean()
-    detrended = centred - index * (index @ centred) / (index @ index)
+    detrended: NDArray[np.float64] = centred - index * (index @ centred) / (index @ index)
     sd = detrended.std()
     return detrended / sd if sd > 0 else detrended
 
 
-def _circular_xcorr(spectrum_a: NDArray[np.complex128], spectrum_b: NDArray, n: int) -> NDArray:
+def _circular_xcorr(
+    spectrum_a: NDArray[np.complex128], spectrum_b: NDArray[np.complex128], n: int
+) -> NDArray[np.float64]:
     """c[..., j] = mean(a[i] * b[(i + j) % n]): b's value j seconds after a's, wrapping round."""
     return np.fft.irfft(np.conj(spectrum_a) * spectrum_b, n) / n
 
