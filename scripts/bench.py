@@ -158,7 +158,7 @@ def bench_couple() -> None:
     """Couple mode on 20 simulated couples per scenario, and one 45-min couple end to end."""
     from pausepoint.config import load_config
     from pausepoint.couple.engine import PARTNERS, analyze_couple
-    from pausepoint.sources.simulated.scenarios import simulate_couple
+    from pausepoint.sources.simulated.couples import simulate_couple
 
     config = load_config()
 

@@ -22,7 +22,8 @@ from pausepoint.reports.report import (
     render_couple_report,
     render_report,
 )
-from pausepoint.sources.simulated.scenarios import Recording, simulate, simulate_couple
+from pausepoint.sources.simulated.couples import simulate_couple
+from pausepoint.sources.simulated.scenarios import Recording, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 

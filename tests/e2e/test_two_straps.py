@@ -26,7 +26,8 @@ from pausepoint.sessions.recorder import (
     record_couple_straps,
 )
 from pausepoint.sessions.store import Store
-from pausepoint.sources.simulated.scenarios import Recording, simulate_couple
+from pausepoint.sources.simulated.couples import simulate_couple
+from pausepoint.sources.simulated.scenarios import Recording
 
 from .conftest import Rig
 

@@ -17,7 +17,7 @@ import pytest
 from pausepoint.config import load_config
 from pausepoint.couple.engine import PARTNERS, CoupleEventKind, analyze_couple
 from pausepoint.model import EventKind
-from pausepoint.sources.simulated.scenarios import CoupleRecording, simulate_couple
+from pausepoint.sources.simulated.couples import CoupleRecording, simulate_couple
 
 SEEDS = range(20)
 GOLDEN = Path(__file__).parent / "events"

@@ -22,7 +22,8 @@ from pausepoint.model import EventKind, HeartSample, State
 from pausepoint.sessions.recorder import CoupleRecorder, Recorder
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
-from pausepoint.sources.simulated.scenarios import simulate, simulate_couple
+from pausepoint.sources.simulated.couples import simulate_couple
+from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.ui.couple_model import STARTED_TOGETHER, CoupleReplayModel
 from pausepoint.ui.session_model import SPEEDS, ReplayModel
 from pausepoint.ui.view_model import PromptKind

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from pausepoint.couple.engine import CoupleEventKind, merge
 from pausepoint.sessions.recorder import PAUSE
 from pausepoint.sessions.store import Store
-from pausepoint.sources.simulated.scenarios import simulate_couple
+from pausepoint.sources.simulated.couples import simulate_couple
 from pausepoint.ui.couple_model import START_BOTH, partner_names
 from pausepoint.ui.view_model import Action, PromptKind
 

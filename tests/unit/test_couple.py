@@ -36,7 +36,8 @@ from pausepoint.sessions.recorder import (
 from pausepoint.sessions.store import DB_ENV, Store
 from pausepoint.sources.files import read_rr_file
 from pausepoint.sources.pacing import paced
-from pausepoint.sources.simulated.scenarios import CoupleRecording, simulate, simulate_couple
+from pausepoint.sources.simulated.couples import CoupleRecording, simulate_couple
+from pausepoint.sources.simulated.scenarios import simulate
 
 CONFIG = load_config()
 FLOODING = (EventKind.FLOODING_START, EventKind.FLOODING_END)

@@ -10,13 +10,8 @@ import pytest
 
 from pausepoint.errors import BadInput
 from pausepoint.model import HeartSample
-from pausepoint.sources.simulated.scenarios import (
-    COUPLE_SCENARIOS,
-    SCENARIOS,
-    CoupleRecording,
-    simulate,
-    simulate_couple,
-)
+from pausepoint.sources.simulated.couples import COUPLE_SCENARIOS, CoupleRecording, simulate_couple
+from pausepoint.sources.simulated.scenarios import SCENARIOS, simulate
 
 SEEDS = range(20)
 

@@ -10,12 +10,8 @@ import pytest
 
 from pausepoint.errors import BadInput
 from pausepoint.model import RR_QUANTUM_MS, HeartSample, MotionSample
-from pausepoint.sources.simulated.scenarios import (
-    SCENARIOS,
-    Recording,
-    flooding_threshold_bpm,
-    simulate,
-)
+from pausepoint.sources.simulated.physiology import flooding_threshold_bpm
+from pausepoint.sources.simulated.scenarios import SCENARIOS, Recording, simulate
 from pausepoint.strap import hrm
 
 CALM_SEEDS = range(10)

@@ -53,7 +53,8 @@ def scenario(text: str) -> str:
 
 def any_scenario(text: str) -> str:
     """A one-person or a couple scenario (couple-argument, couple-calm, couple-one-floods)."""
-    from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS, SCENARIOS
+    from pausepoint.sources.simulated.couples import COUPLE_SCENARIOS
+    from pausepoint.sources.simulated.scenarios import SCENARIOS
 
     if text not in SCENARIOS and text not in COUPLE_SCENARIOS:
         names = ", ".join([*sorted(SCENARIOS), *COUPLE_SCENARIOS])
@@ -62,7 +63,7 @@ def any_scenario(text: str) -> str:
 
 
 def is_couple_scenario(name: str | None) -> bool:
-    from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS
+    from pausepoint.sources.simulated.couples import COUPLE_SCENARIOS
 
     return name in COUPLE_SCENARIOS
 

@@ -136,7 +136,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def _simulate_couple(args: argparse.Namespace) -> int:
     from pausepoint.sources.files import partner_path, write_pausepoint_csv, write_text_atomic
-    from pausepoint.sources.simulated.scenarios import simulate_couple
+    from pausepoint.sources.simulated.couples import simulate_couple
 
     rec = simulate_couple(args.scenario, seed=args.seed, minutes=args.minutes)
     for person in (0, 1):
@@ -236,10 +236,11 @@ def _monitor_couple(args: argparse.Namespace) -> int:
 
 
 async def _monitor_couple_simulation(args: argparse.Namespace, engine, monitor) -> None:
-    from pausepoint.sources.simulated.scenarios import simulate_couple
+    from pausepoint.sources.pacing import paced_stream
+    from pausepoint.sources.simulated.couples import simulate_couple
 
     rec = simulate_couple(args.simulate, seed=args.seed, minutes=args.minutes)
-    async for person, sample in sessions.paced_stream(rec.merged(), args.speed):
+    async for person, sample in paced_stream(rec.merged(), args.speed):
         monitor.feed(engine.push(person, sample))
     for cu in engine.finish():
         monitor.feed(cu)

@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -297,7 +297,8 @@ def _record_couple(args: argparse.Namespace, config: Any) -> int:
                 ecg=args.ecg,
             )
         else:
-            from pausepoint.sources.simulated.scenarios import simulate_couple
+            from pausepoint.sources.pacing import paced_stream
+            from pausepoint.sources.simulated.couples import simulate_couple
 
             rec = simulate_couple(args.simulate, seed=args.seed, minutes=args.minutes)
             recorder = CoupleRecorder(
@@ -327,17 +328,6 @@ def _record_couple(args: argparse.Namespace, config: Any) -> int:
     else:
         print(f"Saved as session {recorder.session_id}.")
     return 0
-
-
-async def paced_stream(
-    stream: Sequence[tuple[int, Sample]], speed: float
-) -> AsyncIterator[tuple[int, Sample]]:
-    """A merged (person, sample) stream delivered at the pace it was lived, or faster."""
-    from pausepoint.sources.pacing import paced
-
-    persons = iter([person for person, _ in stream])
-    async for sample in paced([sample for _, sample in stream], speed):
-        yield next(persons), sample
 
 
 # --- sessions, show ----------------------------------------------------------------------
@@ -529,6 +519,7 @@ def _replay_couple(args: argparse.Namespace, store: Store, config: Any) -> int:
     from pausepoint.cli.couple_monitor import CoupleTextMonitor
     from pausepoint.couple.engine import PARTNERS
     from pausepoint.sessions.recorder import CoupleReplay
+    from pausepoint.sources.pacing import paced_stream
 
     session = CoupleReplay(store, args.id, config)
     recorded = store.person_events(args.id)

@@ -1,11 +1,15 @@
-"""Deliver recorded or simulated samples at the pace they were lived, or faster."""
+"""Deliver recorded or simulated samples at the pace they were lived, or faster.
+
+``paced`` paces one person's samples; ``paced_stream`` paces a merged stream of two partners,
+each sample tagged with its person.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 
 from pausepoint.model import Sample
 
@@ -32,3 +36,16 @@ async def paced(
         if wait_s > 0:
             await sleep(wait_s)
         yield sample
+
+
+async def paced_stream(
+    stream: Sequence[tuple[int, Sample]],
+    speed: float,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> AsyncIterator[tuple[int, Sample]]:
+    """A merged (person, sample) stream delivered at the pace it was lived, or faster."""
+    persons = iter([person for person, _ in stream])
+    async for sample in paced([sample for _, sample in stream], speed, sleep=sleep, clock=clock):
+        yield next(persons), sample

@@ -313,7 +313,7 @@ def simulate_couple_into(
 
 
 def _is_couple(scenario: str | None) -> bool:
-    from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS
+    from pausepoint.sources.simulated.couples import COUPLE_SCENARIOS
 
     return scenario in COUPLE_SCENARIOS
 

@@ -370,7 +370,7 @@ def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: 
 def merged_couple_samples(scenario: str, seed: int, minutes: float | None = None) -> Any:
     """A simulated couple as one stream of (person, sample) in time order."""
     from pausepoint.couple.engine import merge
-    from pausepoint.sources.simulated.scenarios import simulate_couple
+    from pausepoint.sources.simulated.couples import simulate_couple
 
     recording = simulate_couple(scenario, seed=seed, minutes=minutes)
     return merge(recording.a.samples, recording.b.samples)

@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
-        from pausepoint.sources.simulated.scenarios import COUPLE_SCENARIOS, SCENARIOS
+        from pausepoint.sources.simulated.couples import COUPLE_SCENARIOS
+        from pausepoint.sources.simulated.scenarios import SCENARIOS
 
         root = QWidget()
         root.setObjectName("page")
