@@ -16,8 +16,28 @@ STATE_WORDS = {
     State.SIGNAL_POOR: "no clear signal - check the strap",
 }
 
+DEFAULT_BREAK_MIN_S = 1200.0
+"""The break minimum of calibration/defaults.toml ([break] min_s), for words said without a
+configuration at hand."""
+
+
+def break_minutes_text(min_s: float) -> str:
+    """A break minimum as a span of time: "20 minutes"."""
+    return f"{round(min_s / 60)} minutes"
+
+
+def break_length_text(min_s: float) -> str:
+    """A break minimum as the length of a break: "20-minute" (as in "a 20-minute break")."""
+    return f"{round(min_s / 60)}-minute"
+
+
+def flooding_words(break_min_s: float) -> str:
+    """What the events list says when flooding starts, with the configured break minimum."""
+    return f"Flooding noticed. Say you need a {break_length_text(break_min_s)} break, and take it."
+
+
 EVENT_WORDS = {
-    EventKind.FLOODING_START: "Flooding noticed. Say you need a 20-minute break, and take it.",
+    EventKind.FLOODING_START: flooding_words(DEFAULT_BREAK_MIN_S),
     EventKind.FLOODING_END: "Heart rate is coming down from flooding.",
     EventKind.BREAK_START: "Break started. Breathe slowly; don't rehearse the argument.",
     EventKind.READY: "Your body has settled. Speak from 'I', say what you need, listen first.",
@@ -28,6 +48,11 @@ EVENT_WORDS = {
     EventKind.RECONNECTED: "Strap reconnected.",
     EventKind.MARKER: "Marker.",
 }
+
+
+def event_words(kind: EventKind, break_min_s: float) -> str:
+    """An event in words, the flooding one naming the configured break minimum."""
+    return flooding_words(break_min_s) if kind == EventKind.FLOODING_START else EVENT_WORDS[kind]
 
 
 def clock_text(t_s: float) -> str:

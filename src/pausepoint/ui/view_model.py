@@ -18,7 +18,14 @@ import numpy as np
 from pausepoint.config import Config
 from pausepoint.model import Event, EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
-from pausepoint.words import EVENT_WORDS, STATE_WORDS, clock_text, short_clock_text
+from pausepoint.words import (
+    STATE_WORDS,
+    break_length_text,
+    break_minutes_text,
+    clock_text,
+    event_words,
+    short_clock_text,
+)
 
 WINDOW_CHOICES_S = (120.0, 300.0, 600.0, 1200.0, 1800.0)
 DEFAULT_WINDOW_S = 600.0
@@ -136,6 +143,24 @@ GO_BACK_TIPS = (
     "Listen first, then answer.",
 )
 
+# The break prompts' words, for one person and for a couple alike; the minimum is the
+# configured one ([break] min_s).
+FLOODED_WHY = "Your body is flooded. It happens to everyone, and it makes listening hard."
+STILL_SETTLING = "Your body is still settling. Keep breathing slowly; there is no rush."
+BREAK_SO_FAR = "on a break so far"
+
+
+def hormones_text(break_min_s: float) -> str:
+    return f"the stress hormones take at least {break_minutes_text(break_min_s)} to clear."
+
+
+def break_left_caption(break_min_s: float) -> str:
+    return f"left of the {break_length_text(break_min_s)} minimum"
+
+
+def break_over_title(break_min_s: float) -> str:
+    return f"The {break_minutes_text(break_min_s)} are up."
+
 
 @dataclass
 class _Readiness:
@@ -167,10 +192,6 @@ class CheckIn:
         self.break_spans: list[list[float | None]] = []
         """[start, end] of each break; end None while it lasts."""
         self._readiness: _Readiness | None = None
-
-    @property
-    def minutes_text(self) -> str:
-        return f"{round(self.break_min_s / 60)}-minute"
 
     def feed(self, u: Update) -> None:
         if self.first_t_s is None:
@@ -255,7 +276,7 @@ class CheckIn:
             return Prompt(
                 PromptKind.COMING_DOWN,
                 "Your heart rate is coming down.",
-                f"A real break still helps: at least {round(self.break_min_s / 60)} minutes, "
+                f"A real break still helps: at least {break_minutes_text(self.break_min_s)}, "
                 "so your body can clear the stress hormones.",
                 actions=(Action.START_BREAK, Action.OPEN_PACER),
             )
@@ -317,9 +338,9 @@ class CheckIn:
         return Prompt(
             PromptKind.FLOODED,
             "Time to pause.",
-            "Your body is flooded. It happens to everyone, and it makes listening hard. "
-            "Say this, then take a break:",
-            say=f"“I'm flooded. I need a {self.minutes_text} break. I'll come back.”",
+            f"{FLOODED_WHY} Say this, then take a break:",
+            say=f"“I'm flooded. I need a {break_length_text(self.break_min_s)} break. "
+            "I'll come back.”",
             actions=(Action.START_BREAK,),
             emphasis=True,
         )
@@ -339,21 +360,20 @@ class CheckIn:
             return Prompt(
                 PromptKind.BREAK,
                 "You are on a break.",
-                "Give your body time: the stress hormones take at least "
-                f"{round(self.break_min_s / 60)} minutes to clear.",
+                f"Give your body time: {hormones_text(self.break_min_s)}",
                 tips=tips,
                 timer_text=short_clock_text(math.ceil(left_s)),
-                timer_caption=f"left of the {self.minutes_text} minimum",
+                timer_caption=break_left_caption(self.break_min_s),
                 progress=elapsed_s / self.break_min_s,
                 pacer=True,
             )
         return Prompt(
             PromptKind.SETTLING,
-            f"The {round(self.break_min_s / 60)} minutes are up.",
-            "Your body is still settling. Keep breathing slowly; there is no rush.",
+            break_over_title(self.break_min_s),
+            STILL_SETTLING,
             tips=tips,
             timer_text=short_clock_text(elapsed_s),
-            timer_caption="on a break so far",
+            timer_caption=BREAK_SO_FAR,
             progress=1.0,
             pacer=True,
         )
@@ -368,8 +388,9 @@ class TimelineEntry:
     kind: str
 
 
-def event_entry(event: Event) -> TimelineEntry:
-    text = EVENT_WORDS[event.kind]
+def event_entry(event: Event, break_min_s: float) -> TimelineEntry:
+    """An event as a line of the events list (flooding names the break minimum)."""
+    text = event_words(event.kind, break_min_s)
     if event.kind == EventKind.GAP and event.detail.get("reason") == "link lost":
         text = "The strap connection dropped; reconnecting."
     return TimelineEntry(event.t_s, text, str(event.kind))
@@ -433,12 +454,12 @@ class SessionViewModel:
             self.hr.append(u.t_s, np.nan if u.hr_bpm is None else u.hr_bpm)
             self._last_point_t_s = u.t_s
             self._last_state = u.state
-        self.entries += [event_entry(e) for e in u.events]
+        self.entries += [event_entry(e, self.config.break_.min_s) for e in u.events]
         self.revision += 1
 
     def add_event(self, event: Event) -> None:
         """An event from the source (strap lost, reconnected), not the pipeline."""
-        self.entries.append(event_entry(event))
+        self.entries.append(event_entry(event, self.config.break_.min_s))
         self.revision += 1
 
     def add_marker(self, t_s: float, text: str) -> None:
