@@ -18,20 +18,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from pausepoint.calibration.assessment import (
-    Profile,
-    load_baseline_protocol,
-    load_resonance_protocol,
-    read_profiles,
-    save_profile,
-)
 from pausepoint.calibration.breathing import INHALE, lung_fill, pacer_phase
+from pausepoint.calibration.profiles import Profile, read_profiles, save_profile
 from pausepoint.errors import UserError
 from pausepoint.model import Baseline
+from pausepoint.protocols import load_baseline_protocol, load_resonance_protocol
 from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.ui.calibration_model import CalibrationFlow, Kind, Step
-from pausepoint.ui.widgets.calibration import CalibrationSource, calibrate_into
+from pausepoint.ui.calibration_session_model import CalibrationSource
+from pausepoint.ui.widgets.calibration_page import calibrate_into
 
 SEED = 6
 """A simulated person whose resonance rate (5.24 a minute) lies inside the tested rates."""
@@ -210,7 +206,7 @@ def test_pacer_follows_the_protocol_rate_in_each_block(window) -> None:
         session.feed(sample)
         if i % 3 or session.finished:
             continue
-        page.render()
+        page.show_moment()
         t_s = sample.t_s
         block = next((b for b in protocol.blocks() if b.start_s <= t_s < b.end_s), None)
         assert page.schedule.elapsed_s == pytest.approx(t_s)
@@ -301,7 +297,7 @@ def test_baseline_from_a_strap_is_recorded_and_saved(qtbot, qloop, config, db) -
             play = asyncio.ensure_future(strap.play(calm.heart_samples(), clock.now()))
             while page.flow.step == Step.MEASURING:
                 await clock.sleep(0.5)
-                page.render()
+                page.show_moment()
                 lines.append(page.source_line.text())
             play.cancel()
             await page.stop()

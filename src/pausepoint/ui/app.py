@@ -16,9 +16,18 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pausepoint.errors import BadInput, UserError
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
+    from pausepoint.calibration.profiles import Profile
+    from pausepoint.ui.calibration_session_model import CalibrationSource
+    from pausepoint.ui.couple_model import CoupleLiveSession
+    from pausepoint.ui.main_window import MainWindow
+    from pausepoint.ui.session_model import LiveSession
 
 DEFAULT_SIZE = (1280, 820)
 SCREENSHOT_PACER_T_S = 2.6
@@ -44,14 +53,14 @@ class DashboardOptions:
     size: tuple[int, int] = DEFAULT_SIZE
     calibrate: str | None = None
     """Open the calibration wizard: "baseline" or "resonance"."""
-    profiles: tuple[Any, ...] = ()
-    """calibration.Profile of the person, or of partners A and B (``--profile``); empty: the
+    profiles: tuple[Profile, ...] = ()
+    """The profile of the person, or of partners A and B (``--profile``); empty: the
     active profile with a strap, none with a simulation."""
 
-    def profile(self, person: int = 0) -> Any | None:
+    def profile(self, person: int = 0) -> Profile | None:
         return self.profiles[person] if self.profiles else None
 
-    def couple_profiles(self) -> tuple[Any | None, Any | None]:
+    def couple_profiles(self) -> tuple[Profile | None, Profile | None]:
         return self.profile(0), self.profile(1)
 
 
@@ -64,7 +73,7 @@ def _qt_message(kind: object, context: object, message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
-def application() -> object:
+def application() -> QCoreApplication:
     """The QApplication, made once."""
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -87,7 +96,7 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _window(options: DashboardOptions, **kwargs: object) -> object:
+def _window(options: DashboardOptions, **kwargs: Any) -> MainWindow:
     from pausepoint.config import load_config
     from pausepoint.ui.main_window import MainWindow
 
@@ -211,10 +220,10 @@ def screenshot(options: DashboardOptions) -> Path:
             asyncio.run(window.shutdown())
 
 
-def calibration_source(options: DashboardOptions) -> object:
+def calibration_source(options: DashboardOptions) -> CalibrationSource | None:
     """Where the wizard's heartbeats come from: --simulate, else --device, else the strap
     used last (or the strongest heard)."""
-    from pausepoint.ui.widgets.calibration import CalibrationSource
+    from pausepoint.ui.calibration_session_model import CalibrationSource
 
     if options.simulate is not None:
         return CalibrationSource(simulate=options.simulate, seed=options.seed, speed=options.speed)
@@ -226,10 +235,10 @@ def calibration_source(options: DashboardOptions) -> object:
     return None
 
 
-def _calibration_screenshot(app: object, options: DashboardOptions, at_s: float) -> Path:
+def _calibration_screenshot(app: QCoreApplication, options: DashboardOptions, at_s: float) -> Path:
     """The wizard at session time ``at_s`` of a simulated calibration (the end: its result,
     saved in a temporary database)."""
-    from pausepoint.ui.widgets.calibration import calibrate_into
+    from pausepoint.ui.widgets.calibration_page import calibrate_into
 
     with tempfile.TemporaryDirectory() as folder:
         window = _window(options, db=Path(folder) / "screenshot.db")
@@ -243,13 +252,13 @@ def _calibration_screenshot(app: object, options: DashboardOptions, at_s: float)
 
 
 def simulate_into(
-    window: object,
+    window: MainWindow,
     scenario: str,
     *,
     seed: int = 0,
     until_t_s: float,
-    profile: Any | None = None,
-) -> object:
+    profile: Profile | None = None,
+) -> LiveSession:
     """Feed a simulated session into the window at once, following the prompts; returns the
     LiveSession (not finished, so the window shows it as live)."""
     from pausepoint.sources.simulated.scenarios import simulate
@@ -278,13 +287,13 @@ def simulate_into(
 
 
 def simulate_couple_into(
-    window: object,
+    window: MainWindow,
     scenario: str,
     *,
     seed: int = 0,
     until_t_s: float,
-    profiles: tuple[Any | None, Any | None] = (None, None),
-) -> object:
+    profiles: tuple[Profile | None, Profile | None] = (None, None),
+) -> CoupleLiveSession:
     """Feed a simulated couple into the window at once, following the prompts (Start break
     for both 30 s after "Let's pause"); returns the CoupleLiveSession, not finished."""
     from pausepoint.ui.couple_model import merged_couple_samples
@@ -318,13 +327,13 @@ def _is_couple(scenario: str | None) -> bool:
     return scenario in COUPLE_SCENARIOS
 
 
-def _hold_pacers(window: object) -> None:
+def _hold_pacers(window: MainWindow) -> None:
     for view in (window.live_page.session_view, window.replay_page.session_view):
         view.pacer.hold(SCREENSHOT_PACER_T_S)
     window.couple_page.hold_pacers(SCREENSHOT_PACER_T_S)
 
 
-def _save(app: object, window: object, out: Path) -> Path:
+def _save(app: QCoreApplication, window: MainWindow, out: Path) -> Path:
     window.show()
     window.render_frame(force=True)
     for _ in range(3):

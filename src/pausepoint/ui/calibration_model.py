@@ -16,28 +16,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pausepoint.calibration.assessment import (
-    DEFAULT_PROFILE,
-    RECALIBRATE_AFTER_DAYS,
     BaselineAssessment,
-    BaselineProtocol,
-    Profile,
     ResonanceAssessment,
-    ResonanceProtocol,
     assess_baseline,
     assess_resonance,
+)
+from pausepoint.calibration.profiles import (
+    DEFAULT_PROFILE,
+    RECALIBRATE_AFTER_DAYS,
+    Profile,
     check_profile_name,
     choose_profile,
-    load_baseline_protocol,
-    load_resonance_protocol,
     read_profiles,
     save_calibration,
 )
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.model import HeartSample, Sample
+from pausepoint.protocols import (
+    BaselineProtocol,
+    ResonanceProtocol,
+    load_baseline_protocol,
+    load_resonance_protocol,
+)
+
+if TYPE_CHECKING:
+    from pausepoint.sessions.store import Store
 
 END_SLACK_S = 2.0
 """A source that ends this close to the protocol's end has finished it: notifications come
@@ -56,7 +63,7 @@ class Kind(StrEnum):
     RESONANCE = "resonance"
 
 
-def minutes_text(t_s: float) -> str:
+def countdown_text(t_s: float) -> str:
     """Whole seconds as m:ss, rounded up (a countdown never shows 0:00 before the end)."""
     whole = max(0, math.ceil(t_s - 1e-9))
     return f"{whole // 60}:{whole % 60:02d}"
@@ -433,8 +440,8 @@ class CalibrationFlow:
             accepted=False,
             title="The measuring stopped early",
             lines=(
-                f"It stopped after {minutes_text(elapsed_s)} of "
-                f"{minutes_text(self.duration_s)}{why}.",
+                f"It stopped after {countdown_text(elapsed_s)} of "
+                f"{countdown_text(self.duration_s)}{why}.",
                 "Nothing was saved. When you are ready, start it again.",
             ),
         )
@@ -516,7 +523,7 @@ class CalibrationFlow:
             chosen_rate_bpm=a.rate_bpm,
         )
 
-    def save(self, store: Any) -> Profile:
+    def save(self, store: Store) -> Profile:
         """Keep an accepted result in the person's profile and make it the active one."""
         outcome, assessment = self.outcome, self.assessment
         if outcome is None or assessment is None or not outcome.accepted:

@@ -16,13 +16,14 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pausepoint.config import Config
 from pausepoint.couple.engine import (
     PARTNERS,
+    CoupleEngine,
     CoupleEvent,
     CoupleEventKind,
     CoupleState,
@@ -40,20 +41,36 @@ from pausepoint.ui.session_model import (
     RecordingShell,
     ReplayInfo,
     ReplayModel,
+    StrapSink,
     source_words,
 )
 from pausepoint.ui.view_model import (
+    BREAK_SO_FAR,
+    FLOODED_WHY,
     GO_BACK_TIPS,
+    STILL_SETTLING,
     Action,
     Prompt,
     PromptKind,
     SessionViewModel,
     StatusModel,
     TimelineEntry,
+    break_left_caption,
+    break_over_title,
     event_entry,
+    hormones_text,
     marker_entry,
+    partner_links_text,
 )
-from pausepoint.words import short_clock_text
+from pausepoint.words import break_length_text, short_clock_text
+
+if TYPE_CHECKING:
+    from pausepoint.calibration.profiles import Profile
+    from pausepoint.reports.inputs import CoupleReportInput
+    from pausepoint.sessions.recorder import CoupleRecorder
+    from pausepoint.sessions.records import SessionInfo
+    from pausepoint.sessions.store import Store
+    from pausepoint.strap.ble import ConnectedStrap, LinkState
 
 START_BOTH = "Start break for both"
 BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly.",)
@@ -114,7 +131,7 @@ class CoupleViewModel:
             elif event.kind == EventKind.FLOODING_START:
                 self.ready[cu.person] = False
         for event in cu.update.events:
-            entry = event_entry(event)
+            entry = event_entry(event, self.break_min_s)
             name = self.names[cu.person]
             self.entries.append(replace(entry, text=f"{name}: {entry.text}"))
         for event in cu.couple_events:
@@ -191,12 +208,9 @@ class CoupleViewModel:
             )
         return lane.own_prompt()
 
-    def _minutes_text(self) -> str:
-        return f"{round(self.break_min_s / 60)}-minute"
-
     def _lets_pause(self, person: int) -> Prompt:
         if self.flooded[person]:
-            why = "Your body is flooded. It happens to everyone, and it makes listening hard."
+            why = FLOODED_WHY
         else:
             flooded = [n for n, f in zip(self.names, self.flooded, strict=True) if f]
             who = " and ".join(flooded) or "One of you"
@@ -208,7 +222,8 @@ class CoupleViewModel:
             PromptKind.FLOODED,
             "Let's pause.",
             f"{why} Say this, then both take a break:",
-            say=f"“Let's pause. We need a {self._minutes_text()} break. We'll come back.”",
+            say=f"“Let's pause. We need a {break_length_text(self.break_min_s)} break. "
+            "We'll come back.”",
             actions=(Action.START_BREAK,),
             action_labels={Action.START_BREAK: START_BOTH},
             emphasis=True,
@@ -223,11 +238,10 @@ class CoupleViewModel:
             return Prompt(
                 PromptKind.BREAK,
                 "You are both on a break.",
-                "One timer for you both: the stress hormones take at least "
-                f"{round(self.break_min_s / 60)} minutes to clear.",
+                f"One timer for you both: {hormones_text(self.break_min_s)}",
                 tips=BREAK_TIPS,
                 timer_text=short_clock_text(math.ceil(left_s)),
-                timer_caption=f"left of the {self._minutes_text()} minimum",
+                timer_caption=break_left_caption(self.break_min_s),
                 progress=elapsed_s / self.break_min_s,
                 pacer=True,
             )
@@ -240,8 +254,8 @@ class CoupleViewModel:
                 "and come back together when you both are."
             )
         else:
-            title = f"The {round(self.break_min_s / 60)} minutes are up."
-            body = "Your body is still settling. Keep breathing slowly; there is no rush."
+            title = break_over_title(self.break_min_s)
+            body = STILL_SETTLING
             if other not in self.still_settling():
                 body += f" {other} has settled and will wait for you."
         return Prompt(
@@ -250,13 +264,13 @@ class CoupleViewModel:
             body,
             tips=BREAK_TIPS,
             timer_text=timer_text,
-            timer_caption="on a break so far",
+            timer_caption=BREAK_SO_FAR,
             progress=1.0,
             pacer=not settled,
         )
 
 
-class CoupleLiveSession(RecordingShell):
+class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
     """Feeds each partner's samples through the couple recorder (or a bare engine when
     nothing can be recorded) and each CoupleUpdate to the view; Start break for both goes
     through the recorder, so a replay pauses at the same point."""
@@ -267,13 +281,16 @@ class CoupleLiveSession(RecordingShell):
         view: CoupleViewModel,
         status: StatusModel,
         *,
-        recorder: Any | None = None,
-        engine: Any | None = None,
+        recorder: CoupleRecorder | None = None,
+        engine: CoupleEngine | None = None,
     ) -> None:
-        if recorder is None and engine is None:
-            raise ValueError("a CoupleLiveSession needs a recorder or an engine")
         super().__init__(config, view, status, recorder)
-        self.engine = recorder.engine if recorder is not None else engine
+        if recorder is not None:
+            self.engine: CoupleEngine = recorder.engine
+        elif engine is not None:
+            self.engine = engine
+        else:
+            raise ValueError("a CoupleLiveSession needs a recorder or an engine")
         self.beats: tuple[list[Beat], list[Beat]] = ([], [])
         """Each partner's beats, kept whole for the linkage at the end."""
 
@@ -283,15 +300,16 @@ class CoupleLiveSession(RecordingShell):
         config: Config,
         view: CoupleViewModel,
         status: StatusModel,
-        store: Any | None,
+        store: Store | None,
         *,
         source: str,
         details: dict[str, Any] | None = None,
-        profiles: Sequence[Any | None] = (None, None),
+        profiles: Sequence[Profile | None] = (None, None),
     ) -> CoupleLiveSession:
         """Record into ``store`` when there is one; else run unrecorded and say so.
         ``profiles``: each partner's calibration.Profile (or None: learnt in the session)."""
-        from pausepoint.sessions.recorder import CoupleRecorder, CoupleSettings
+        from pausepoint.sessions.recorder import CoupleRecorder
+        from pausepoint.sessions.settings import CoupleSettings
 
         view.reset()
         settings = CoupleSettings.for_profiles(profiles)
@@ -340,6 +358,34 @@ class CoupleLiveSession(RecordingShell):
             self.engine.start_pause(t_s)
         self.view.start_break(t_s)
 
+    def add_source_event(self, person: int, event: Event) -> None:
+        """A partner's strap dropped or came back: recorded with that partner."""
+        if self.recorder is not None:
+            self.recorder.add_source_event(person, event)
+
+    def set_strap(self, person: int, info: ConnectedStrap) -> None:
+        if self.recorder is not None:
+            self.recorder.set_strap(person, info.name, info.address)
+
+    def strap_sinks(self) -> list[StrapSink]:
+        """Where each partner's strap goes; the status line gives each partner's link."""
+        links = ["scanning"] * len(PARTNERS)
+
+        def link(person: int, state: LinkState) -> None:
+            links[person] = str(state)
+            self.status.set_link(partner_links_text(self.view.names, links))
+
+        self.status.set_link(partner_links_text(self.view.names, links))
+        return [
+            StrapSink(
+                lambda sample, p=person: self.feed(p, sample),
+                lambda event, p=person: self.add_source_event(p, event),
+                lambda info, p=person: self.set_strap(p, info),
+                lambda state, p=person: link(p, state),
+            )
+            for person in range(len(PARTNERS))
+        ]
+
     def finish(self) -> None:
         """End of both streams: the held beats released, the session complete, linkage shown."""
         if self.finished:
@@ -367,7 +413,9 @@ def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: 
     return linkage_summary(report, names)
 
 
-def merged_couple_samples(scenario: str, seed: int, minutes: float | None = None) -> Any:
+def merged_couple_samples(
+    scenario: str, seed: int, minutes: float | None = None
+) -> list[tuple[int, Sample]]:
     """A simulated couple as one stream of (person, sample) in time order."""
     from pausepoint.couple.engine import merge
     from pausepoint.sources.simulated.couples import simulate_couple
@@ -410,8 +458,8 @@ def couple_words(profile_a: str | None, profile_b: str | None) -> str:
     return f"Couple: {a} & {b}"
 
 
-def couple_source_words(info: Any) -> str:
-    """Who and where from, for a couple session's row (store.SessionInfo)."""
+def couple_source_words(info: SessionInfo) -> str:
+    """Who and where from, for a couple session's row."""
     kind = info.source.partition(":")[0]
     straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
     where = (straps or "heart-rate straps") if kind == "ble" else source_words(info.source)
@@ -466,7 +514,7 @@ class CoupleReplayModel(Playback):
         markers: Sequence[tuple[float, str]] = (),
         source_events: Sequence[tuple[int, Event]] = (),
         pause_actions: Sequence[tuple[int, float]] = (),
-        stored: Any = None,
+        stored: SessionInfo | None = None,
     ) -> None:
         """``pause_actions``: the couple's Start break for both, as (samples recorded
         before it, t_s); ``stored``: the session's store.SessionInfo, for the report."""
@@ -487,13 +535,14 @@ class CoupleReplayModel(Playback):
         self.seek(info.start_t_s)
 
     @classmethod
-    def load(cls, store: Any, session_id: int, config: Config) -> CoupleReplayModel:
+    def load(cls, store: Store, session_id: int, config: Config) -> CoupleReplayModel:
         """Replay the session as `pausepoint replay` does and measure its linkage (a second
         or two for an hour: the caller shows a wait cursor)."""
         from pausepoint.couple.engine import updates_linkage
-        from pausepoint.sessions.recorder import PAUSE, CoupleReplay
+        from pausepoint.sessions.records import PAUSE
+        from pausepoint.sessions.replay import CoupleEngineReplay
 
-        replay = CoupleReplay(store, session_id, config)
+        replay = CoupleEngineReplay(store, session_id, config)
         stored = replay.info
         updates = list(replay.run())
         names = partner_names((stored.profile, stored.profile_b))
@@ -530,7 +579,7 @@ class CoupleReplayModel(Playback):
         entries: list[TimelineEntry] = []
         for cu in self.updates:
             for event in cu.update.events:
-                entry = event_entry(event)
+                entry = event_entry(event, self.view.break_min_s)
                 entries.append(replace(entry, text=f"{names[cu.person]}: {entry.text}"))
             for couple_event in cu.couple_events:
                 text = couple_event_text(couple_event, names)
@@ -538,7 +587,7 @@ class CoupleReplayModel(Playback):
         entries += [TimelineEntry(t_s, STARTED_TOGETHER, "pause") for _, t_s in self.pause_actions]
         entries += [marker_entry(t_s, text) for t_s, text in self.markers]
         for person, event in self.source_events:
-            entry = event_entry(event)
+            entry = event_entry(event, self.view.break_min_s)
             entries.append(replace(entry, text=f"{names[person]}: {entry.text}"))
         return sorted(entries, key=lambda entry: entry.t_s)
 
@@ -587,16 +636,16 @@ class CoupleReplayModel(Playback):
             f"{self.names[second]} {abs(window.lag_s)} s later"
         )
 
-    def report_input(self) -> Any:
-        """The couple report of this replay (report.CoupleReportInput), both partners on one
-        page with the linkage already measured."""
-        from pausepoint.reports.report import couple_report_input
+    def report_input(self) -> CoupleReportInput:
+        """The couple report of this replay, both partners on one page with the linkage
+        already measured."""
+        from pausepoint.reports.inputs import CoupleReportInput
 
-        return couple_report_input(self.stored, self.updates, self.linkage, self.markers)
+        return CoupleReportInput.of_session(self.stored, self.updates, self.linkage, self.markers)
 
 
 def load_replay(
-    store: Any, session_id: int, config: Config, view: SessionViewModel
+    store: Store, session_id: int, config: Config, view: SessionViewModel
 ) -> ReplayModel | CoupleReplayModel:
     """A past session ready to show: a couple's in two lanes, one person's in ``view``."""
     if store.session(session_id).persons == 2:
@@ -604,7 +653,7 @@ def load_replay(
     return ReplayModel.load(store, session_id, config, view)
 
 
-def export_couple(store: Any, session_id: int, path: Path) -> list[Path]:
+def export_couple(store: Store, session_id: int, path: Path) -> list[Path]:
     """Each partner's beats, as `export --person` writes them: ``path`` with -A and -B
     added (pausepoint CSV, arrival times kept; Kubios RR text for .txt)."""
     from pausepoint.sources.files import partner_path, write_heart_file
@@ -615,6 +664,3 @@ def export_couple(store: Any, session_id: int, path: Path) -> list[Path]:
         write_heart_file(out, store.samples(session_id, person))
         written.append(out)
     return written
-
-
-# --- on screen ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,7 +26,13 @@ from pausepoint.couple.engine import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleReplayModel
 from pausepoint.ui.couple_view import CouplePage
+from pausepoint.ui.widgets.common import label
 from pausepoint.ui.widgets.plots import StillPlot
+
+if TYPE_CHECKING:
+    from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
+
+    from pausepoint.ui.widgets.session_view import SessionView
 
 LINKAGE_PLOT_PX = 56
 EXPLORATORY_WORDS = "Exploratory, not a verdict on your relationship."
@@ -113,17 +119,8 @@ class LinkagePlot(StillPlot):
         if self.cursor.value() != t_s:
             self.cursor.setValue(t_s)
 
-    def _clicked(self, event: Any) -> None:
+    def _clicked(self, event: MouseClickEvent) -> None:
         self.jump.emit(float(self.getPlotItem().vb.mapSceneToView(event.scenePos()).x()))
-
-
-def _label(text: str = "", name: str | None = None, pt: int = theme.BASE_PT - 1) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if name is not None:
-        label.setObjectName(name)
-    label.setStyleSheet(f"font-size: {pt}pt;")
-    return label
 
 
 class LinkageBand(QWidget):
@@ -145,7 +142,7 @@ class LinkageBand(QWidget):
         )
         head.setObjectName("linkageCaption")
         words.addWidget(head)
-        self.summary = _label(model.summary, "linkageSummary", theme.BASE_PT - 2)
+        self.summary = label(model.summary, "linkageSummary", pt=theme.BASE_PT - 2)
         words.addWidget(self.summary)
         words.addStretch(1)
         row.addLayout(words, 5)
@@ -174,7 +171,8 @@ class LinkageBand(QWidget):
         strip.addWidget(self.now)
         row.addLayout(strip, 6)
 
-    def render(self) -> None:
+    def show_position(self) -> None:
+        """The replay's moment: the line on the plot, that window in words."""
         t_s = self.model.position_s
         self.plot.set_position(t_s)
         window = self.model.window_at(t_s)
@@ -207,9 +205,9 @@ class CoupleReplayView(QWidget):
         column.addWidget(self.linkage)
 
     @property
-    def lanes(self) -> list[Any]:
+    def lanes(self) -> list[SessionView]:
         return self.couple_page.lanes
 
-    def render(self, force: bool = False) -> bool:
-        self.linkage.render()
-        return self.couple_page.render(force=force)
+    def refresh(self, force: bool = False) -> bool:
+        self.linkage.show_position()
+        return self.couple_page.refresh(force=force)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +28,11 @@ from PySide6.QtWidgets import (
 from pausepoint.couple.engine import PARTNERS
 from pausepoint.strap.target import strap_target
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, card, scenario_choice, strap_words
+from pausepoint.ui.widgets.common import card, label
+from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, scenario_choice, strap_words
+
+if TYPE_CHECKING:
+    from pausepoint.strap.ble import FoundStrap
 
 NO_PROFILE = "No profile - measure calm in the first minutes"
 TYPE_STRAP = "Another strap: type its address or name"
@@ -72,14 +76,6 @@ def choice_problem(
     return None
 
 
-def _label(text: str, name: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if name is not None:
-        label.setObjectName(name)
-    return label
-
-
 class PartnerForm(QFrame):
     """One partner: whose profile, which strap."""
 
@@ -95,11 +91,11 @@ class PartnerForm(QFrame):
         self.heading = QLabel(f"Partner {PARTNERS[person]}")
         self.heading.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.heading)
-        layout.addWidget(_label("Who is it?", "muted"))
+        layout.addWidget(label("Who is it?", "muted"))
         self.profile = QComboBox()
         self.profile.currentIndexChanged.connect(self._profile_changed)
         layout.addWidget(self.profile)
-        self.strap_caption = _label("Their strap", "muted")
+        self.strap_caption = label("Their strap", "muted")
         layout.addWidget(self.strap_caption)
         self.strap = QComboBox()
         self.strap.currentIndexChanged.connect(self._strap_changed)
@@ -108,7 +104,7 @@ class PartnerForm(QFrame):
         self.typed.setPlaceholderText("e.g. Polar H10 7E3A1B2C, or F0:5A:1B:2C:3D:4E")
         self.typed.textChanged.connect(lambda _text: self.changed.emit())
         layout.addWidget(self.typed)
-        self._straps: list[Any] = []
+        self._straps: list[FoundStrap] = []
 
     def set_profiles(self, names: Sequence[str], chosen: str | None) -> None:
         self.profile.blockSignals(True)
@@ -121,8 +117,8 @@ class PartnerForm(QFrame):
         self.profile.blockSignals(False)
         self._profile_changed()
 
-    def set_straps(self, straps: Sequence[Any], default: int) -> None:
-        """Straps from a scan (sources.ble.FoundStrap); the one chosen (or typed) stays
+    def set_straps(self, straps: Sequence[FoundStrap], default: int) -> None:
+        """Straps from a scan; the one chosen (or typed) stays
         chosen, else ``straps[default]`` (else: type one in)."""
         kept = self.strap.currentData()
         if kept == TYPED and not self.typed.text().strip():
@@ -159,7 +155,7 @@ class PartnerForm(QFrame):
         text = self.typed.text().strip()
         return strap_target(text) if text else None
 
-    def strap_label(self) -> str:
+    def straplabel(self) -> str:
         data = self.strap.currentData()
         if data == TYPED:
             return self.typed.text().strip()
@@ -212,9 +208,9 @@ class CoupleStartPage(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(18, 14, 18, 10)
         layout.setSpacing(12)
-        layout.addWidget(_label("Couple check-in", "title"))
+        layout.addWidget(label("Couple check-in", "title"))
         layout.addWidget(
-            _label(
+            label(
                 "Each of you wears your own strap, moistened, near this computer. pausepoint "
                 "follows both of you against your own calm, and when either of you floods it "
                 "asks you both to pause.",
@@ -235,7 +231,7 @@ class CoupleStartPage(QWidget):
         self.from_straps.toggled.connect(lambda _on: self._mode_changed())
         source_layout.addLayout(row)
         scan_row = QHBoxLayout()
-        self.scan_message = _label("", "muted")
+        self.scan_message = label("", "muted")
         scan_row.addWidget(self.scan_message, 1)
         self.rescan_button = QPushButton("Look again")
         self.rescan_button.clicked.connect(self.rescan_requested.emit)
@@ -263,7 +259,7 @@ class CoupleStartPage(QWidget):
             form.changed.connect(self._check)
             partners.addWidget(form, 1)
         layout.addLayout(partners)
-        self.message = _label("", "muted")
+        self.message = label("", "muted")
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start the check-in")
@@ -290,7 +286,7 @@ class CoupleStartPage(QWidget):
         for form, chosen in zip(self.partners, (a, b), strict=True):
             form.set_profiles(names, chosen)
 
-    def set_straps(self, straps: Sequence[Any]) -> None:
+    def set_straps(self, straps: Sequence[FoundStrap]) -> None:
         """Straps from a scan, strongest first: A gets the first, B the second."""
         for form in self.partners:
             form.set_straps(straps, form.person)
@@ -325,7 +321,7 @@ class CoupleStartPage(QWidget):
                 speed=float(self.speed.currentData()),
             )
         targets = tuple(form.target() or {} for form in self.partners)
-        labels = tuple(form.strap_label() for form in self.partners)
+        labels = tuple(form.straplabel() for form in self.partners)
         return CoupleChoice((a, b), targets=targets, labels=labels)
 
     def _mode_changed(self) -> None:

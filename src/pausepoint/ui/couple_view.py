@@ -129,7 +129,7 @@ class CouplePage(QWidget):
         self.end_button.setVisible(not ended)
         self.new_button.setVisible(ended)
 
-    def render(self, force: bool = False) -> bool:
+    def refresh(self, force: bool = False) -> bool:
         """Both lanes, redrawn together: a partner's prompt can change on the other's beat."""
         view = self.view
         if not force and view.revision == self._drawn_revision:
@@ -140,7 +140,7 @@ class CouplePage(QWidget):
                 label.setText(name)
         self.couple_state.setText(f"·  {view.state_words()}")
         for lane in self.lanes:
-            lane.render(force=True)
+            lane.refresh(force=True)
         shown = view.linkage_text is not None
         self.linkage_caption.setVisible(shown)
         self.linkage.setVisible(shown)

@@ -1,19 +1,19 @@
-"""The dashboard window: pages, the status line, and what each button starts.
+"""The dashboard window: pages, the navigation between them, and the status line.
 
-Sources run as tasks on the qasync loop (the Qt thread) and call into one LiveSession; the
-window draws the view models on a 10 Hz timer, never once per sample.
+What the buttons start is dashboard_model's (no Qt): the session database, the live session
+and its source, run as tasks on the qasync loop (the Qt thread) calling into one session;
+the window draws the view models on a 10 Hz timer, never once per sample.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -37,28 +37,40 @@ from pausepoint.ui.couple_model import (
     CoupleLiveSession,
     CoupleReplayModel,
     CoupleViewModel,
-    export_couple,
     load_replay,
     partner_names,
 )
 from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage
 from pausepoint.ui.couple_view import CouplePage
+from pausepoint.ui.dashboard_model import (
+    LOOKING,
+    LiveRun,
+    SessionStore,
+    export_replay,
+    look_for_straps,
+    replay_report,
+)
 from pausepoint.ui.session_model import (
+    TRIGGERED,
     LiveSession,
     ReplayModel,
     StrapFeed,
     play_simulation,
-    strap_trouble,
 )
-from pausepoint.ui.view_model import SessionViewModel, StatusModel, partner_links_text
-from pausepoint.ui.widgets.calibration import CalibrationPage, CalibrationSource
+from pausepoint.ui.view_model import SessionViewModel, StatusModel
+from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
+
+if TYPE_CHECKING:
+    from pausepoint.calibration.profiles import Profile
+    from pausepoint.sessions.store import Store
+    from pausepoint.strap.ble import BleBackend
+    from pausepoint.ui.calibration_session_model import CalibrationSource
 
 logger = logging.getLogger(__name__)
 
 FRAME_MS = 100
 """Graphs and numbers are redrawn at most 10 times a second."""
-SCAN_S = 5.0
 EXPORT_FILTERS = "pausepoint CSV (*.csv);;Kubios RR text (*.txt)"
 REPORT_FILTERS = "Web page (*.html);;PDF (*.pdf);;Picture (*.png)"
 
@@ -81,7 +93,7 @@ class MainWindow(QMainWindow):
         config: Config,
         *,
         db: str | Path | None = None,
-        backend: Any = None,
+        backend: BleBackend | None = None,
         clock: Callable[[], float] = time.monotonic,
         strap_clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -97,16 +109,10 @@ class MainWindow(QMainWindow):
         self._strap_clock = strap_clock
         self._sleep = sleep
         self._ask_path = ask_path
-        self._store: Any = None
-        self._store_failed: str | None = None
-        self.session: LiveSession | CoupleLiveSession | None = None
-        self._ended: LiveSession | CoupleLiveSession | None = None
-        """The session the person ended (or left by closing the window)."""
-        self.feed: StrapFeed | None = None
-        self.task: asyncio.Future[None] | None = None
+        self.database = SessionStore(db)
+        self.run = LiveRun()
         self.scan_task: asyncio.Future[None] | None = None
         self.replay: ReplayModel | CoupleReplayModel | None = None
-        self.stopping: asyncio.Future[None] | None = None
         self.status = StatusModel()
         self._status_drawn = -1
         self.setWindowTitle("pausepoint")
@@ -161,8 +167,8 @@ class MainWindow(QMainWindow):
             self.config,
             store=self.store,
             end_live=self._leave_session,
-            is_live=lambda: self.session is not None and not self.session.finished,
-            last_strap=self.last_strap,
+            is_live=lambda: self.run.live,
+            last_strap=self.database.last_strap,
             strap_clock=self._strap_clock,
             sleep=self._sleep,
             backend=self.backend,
@@ -205,10 +211,6 @@ class MainWindow(QMainWindow):
         self.replay_page.report_requested.connect(self.report_replay)
         self.calibration_page.done.connect(self.show_now)
         self.calibration_page.calibrated.connect(self._remind_calibration)
-        reports = importlib.util.find_spec("pausepoint.reports.report") is not None
-        self.replay_page.report_button.setEnabled(reports)
-        if not reports:
-            self.replay_page.report_button.setToolTip("Reports are not available in this version")
 
         bar = self.statusBar()
         self.status_labels = {
@@ -224,45 +226,29 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.status_message, 2)
         self._draw_status()
 
-    # ------------------------------------------------------------------ the store
+    # ------------------------------------------------------------------ what runs
 
-    def store(self) -> Any:
+    @property
+    def session(self) -> LiveSession | CoupleLiveSession | None:
+        return self.run.session
+
+    @property
+    def feed(self) -> StrapFeed | None:
+        return self.run.feed
+
+    @property
+    def task(self) -> asyncio.Future[None] | None:
+        return self.run.task
+
+    def store(self) -> Store | None:
         """The session database, opened on first need; None (said once) when it cannot be."""
-        if self._store is None and self._store_failed is None:
-            from pausepoint.sessions.store import Store, StoreError
+        return self.database.store()
 
-            try:
-                self._store = Store.open(self.db)
-            except StoreError as exc:
-                self._store_failed = str(exc)
-        return self._store
-
-    def active_profile(self) -> Any | None:
-        """The person's active calibration profile (calibration.Profile), if any."""
-        store = self.store()
-        if store is None:
-            return None
-        from pausepoint.calibration.assessment import active_profile
-
-        try:
-            return active_profile(store)
-        except UserError as exc:
-            logger.warning("profile not used: %s", exc)
-            return None
+    def active_profile(self) -> Profile | None:
+        return self.database.active_profile()
 
     def last_strap(self) -> tuple[str | None, str | None]:
-        """(name, address) of the strap of the most recent Bluetooth session, if any."""
-        store = self.store()
-        if store is None:
-            return None, None
-        try:
-            infos = store.sessions()
-        except UserError:
-            return None, None
-        for info in reversed(infos):
-            if info.strap_address:
-                return info.strap_name, info.strap_address
-        return None, None
+        return self.database.last_strap()
 
     # ------------------------------------------------------------------ pages
 
@@ -304,7 +290,7 @@ class MainWindow(QMainWindow):
         self.replay_page.pause()
         store = self.store()
         if store is None:
-            message = f"Past sessions cannot be read: {self._store_failed}"
+            message = f"Past sessions cannot be read: {self.database.failed}"
             self.sessions_page.set_sessions([], message)
         else:
             try:
@@ -325,7 +311,7 @@ class MainWindow(QMainWindow):
         details: dict[str, Any] | None = None,
         strap_name: str | None = None,
         strap_address: str | None = None,
-        profile: Any | None = None,
+        profile: Profile | None = None,
     ) -> LiveSession:
         """A new live session on screen (recorded when the database allows)."""
         self.calibration_page.cancel()
@@ -336,7 +322,7 @@ class MainWindow(QMainWindow):
         pacer = self.live_page.session_view.pacer
         rate_bpm = None if profile is None else profile.resonance_rate_bpm
         pacer.set_rate(rate_bpm or DEFAULT_RATE_BPM, pacer.inhale_fraction)
-        self.session = LiveSession.open(
+        session = LiveSession.open(
             self.config,
             self.live_view,
             self.status,
@@ -347,12 +333,13 @@ class MainWindow(QMainWindow):
             strap_address=strap_address,
             profile=profile,
         )
+        self.run.session = session
         if store is None:
-            self.status.set_message(f"Not recording: {self._store_failed}")
+            self.status.set_message(f"Not recording: {self.database.failed}")
         self.live_page.set_ended(False)
         self.pages.setCurrentWidget(self.live_page)
         self.render_frame(force=True)
-        return self.session
+        return session
 
     def start_simulation(
         self,
@@ -361,10 +348,10 @@ class MainWindow(QMainWindow):
         seed: int = 0,
         speed: float = 1.0,
         minutes: float | None = None,
-        profile: Any | None = None,
+        profile: Profile | None = None,
     ) -> asyncio.Future[None]:
         """Play a simulated conversation into a new live session, on the running loop
-        (judged by ``profile``, a calibration.Profile, when given)."""
+        (judged by ``profile`` when given)."""
         from pausepoint.sources.simulated.scenarios import simulate
 
         recording = simulate(scenario, seed=seed, minutes=minutes)
@@ -375,11 +362,11 @@ class MainWindow(QMainWindow):
             profile=profile,
         )
         self.status.set_link("simulated")
-        self.task = asyncio.ensure_future(
-            play_simulation(session, recording.samples, speed, sleep=self._sleep)
+        task = self.run.play(
+            session, play_simulation(session, recording.samples, speed, sleep=self._sleep)
         )
         self.render_frame(force=True)
-        return self.task
+        return task
 
     def begin_couple(
         self,
@@ -387,7 +374,7 @@ class MainWindow(QMainWindow):
         source: str,
         label: str,
         details: dict[str, Any] | None = None,
-        profiles: tuple[Any | None, Any | None] = (None, None),
+        profiles: tuple[Profile | None, Profile | None] = (None, None),
     ) -> CoupleLiveSession:
         """A new couple session on screen, two lanes (recorded when the database allows);
         each lane is named by its partner's profile, else "Partner A" / "Partner B"."""
@@ -401,7 +388,7 @@ class MainWindow(QMainWindow):
         for lane, profile in zip(self.couple_page.lanes, profiles, strict=True):
             rate_bpm = None if profile is None else profile.resonance_rate_bpm
             lane.pacer.set_rate(rate_bpm or DEFAULT_RATE_BPM, lane.pacer.inhale_fraction)
-        self.session = CoupleLiveSession.open(
+        session = CoupleLiveSession.open(
             self.config,
             self.couple_view,
             self.status,
@@ -410,13 +397,14 @@ class MainWindow(QMainWindow):
             details=details,
             profiles=profiles,
         )
+        self.run.session = session
         if store is None:
-            self.status.set_message(f"Not recording: {self._store_failed}")
+            self.status.set_message(f"Not recording: {self.database.failed}")
         self.couple_page.set_ended(False)
         self.couple_page.marked.setText("")
         self.pages.setCurrentWidget(self.couple_page)
         self.render_frame(force=True)
-        return self.session
+        return session
 
     def start_couple_simulation(
         self,
@@ -425,10 +413,10 @@ class MainWindow(QMainWindow):
         seed: int = 0,
         speed: float = 1.0,
         minutes: float | None = None,
-        profiles: tuple[Any | None, Any | None] = (None, None),
+        profiles: tuple[Profile | None, Profile | None] = (None, None),
     ) -> asyncio.Future[None]:
         """Play a simulated couple into a new couple session, on the running loop (judged by
-        ``profiles``, calibration.Profile or None, when given)."""
+        ``profiles`` when given)."""
         from pausepoint.ui.couple_model import merged_couple_samples, play_couple
 
         stream = merged_couple_samples(scenario, seed, minutes)
@@ -439,23 +427,15 @@ class MainWindow(QMainWindow):
             profiles=profiles,
         )
         self.status.set_link("simulated")
-        self.task = asyncio.ensure_future(play_couple(session, stream, speed, sleep=self._sleep))
+        task = self.run.play(session, play_couple(session, stream, speed, sleep=self._sleep))
         self.render_frame(force=True)
-        return self.task
+        return task
 
     def show_couple_start(self) -> CoupleStartPage:
         """The couple check-in form, with the store's profiles and the straps the start page's
         scan found (a scan starts when there is none yet)."""
-        from pausepoint.calibration.assessment import read_profiles
-
-        store = self.store()
-        profiles = []
-        self.couple_start.set_message("")
-        if store is not None:
-            try:
-                profiles = read_profiles(store)
-            except UserError as exc:
-                self.couple_start.set_message(str(exc))
+        profiles, trouble = self.database.profiles()
+        self.couple_start.set_message(trouble)
         active = next((p.name for p in profiles if p.active), None)
         self.couple_start.set_profiles([p.name for p in profiles], active)
         self.couple_start.set_straps(self.start_page.straps)
@@ -465,23 +445,11 @@ class MainWindow(QMainWindow):
             self.scan_straps(show=False)
         return self.couple_start
 
-    def profiles_named(self, names: tuple[str | None, ...]) -> tuple[Any | None, ...]:
-        """Each name's calibration profile (None stays None), from the store active_profile()
-        reads; an unknown name is a one-line BadInput naming the profiles there are."""
-        from pausepoint.calibration.assessment import load_profile
-
-        if all(name is None for name in names):
-            return tuple(None for _ in names)
-        store = self.store()
-        if store is None:
-            raise UserError(f"The profiles cannot be read: {self._store_failed}")
-        return tuple(None if name is None else load_profile(store, name) for name in names)
-
     def start_couple(self, choice: CoupleChoice) -> asyncio.Future[None] | None:
         """Start what the couple check-in form chose; None (said on the form) when a profile
         cannot be read."""
         try:
-            a, b = self.profiles_named(choice.profiles)
+            a, b = self.database.profiles_named(choice.profiles)
         except UserError as exc:
             self.couple_start.set_message(str(exc))
             return None
@@ -496,55 +464,17 @@ class MainWindow(QMainWindow):
         self,
         targets: list[dict[str, str]],
         *,
-        profiles: tuple[Any | None, Any | None] = (None, None),
+        profiles: tuple[Profile | None, Profile | None] = (None, None),
         label: str | None = None,
     ) -> asyncio.Future[None]:
-        """Two straps, A then B (each ``strap_target``), streaming into one couple session,
-        each partner judged by their profile (calibration.Profile, or None). The status line
-        gives each partner's link; a strap's drops are recorded with its partner."""
-        from pausepoint.sessions.recorder import run_straps
-
+        """Two straps, A then B (each ``strap_target``), streaming into one couple session
+        through one StrapFeed, each partner judged by their profile (or None). The status
+        line gives each partner's link; a strap's drops are recorded with its partner."""
         labels = [t.get("address") or t.get("name") or "strap" for t in targets]
         session = self.begin_couple(
             source="ble", label=label or " + ".join(labels), profiles=profiles
         )
-        links = ["scanning"] * len(targets)
-        self.status.set_link(partner_links_text(session.view.names, links))
-
-        def on_info(person: int, info: Any) -> None:
-            if session.recorder is not None:
-                session.recorder.set_strap(person, info.name, info.address)
-
-        def on_state(person: int, state: Any) -> None:
-            links[person] = str(state)
-            session.status.set_link(partner_links_text(session.view.names, links))
-
-        def on_event(person: int, event: Any) -> None:
-            if session.recorder is not None:
-                session.recorder.add_source_event(person, event)
-
-        async def stream() -> None:
-            from bleak.exc import BleakError
-
-            try:
-                await run_straps(
-                    targets,
-                    session.feed,
-                    on_info=on_info,
-                    on_state=on_state,
-                    on_event=on_event,
-                    clock=self._strap_clock,
-                    sleep=self._sleep,
-                    backend=self.backend,
-                )
-            except (UserError, BleakError, OSError) as exc:
-                session.status.set_message(strap_trouble(exc, "try a simulated couple"))
-            finally:
-                session.finish()
-
-        self.task = asyncio.ensure_future(stream())
-        self.task.add_done_callback(lambda _task, s=session: self._straps_ended(s))
-        return self.task
+        return self._connect(session, targets, "try a simulated couple")
 
     def connect_strap(
         self,
@@ -553,11 +483,11 @@ class MainWindow(QMainWindow):
         *,
         last_used_address: str | None = None,
         label: str | None = None,
-        profile: Any | None = None,
+        profile: Profile | None = None,
     ) -> asyncio.Future[None]:
         """Connect to a strap (by address or name, or the last one used) and stream it, with
-        ``profile`` (calibration.Profile), else the active one, if there is one: calm level,
-        thresholds, resonance rate."""
+        ``profile``, else the active one, if there is one: calm level, thresholds, resonance
+        rate."""
         session = self.begin_live(
             source="ble",
             label=label or name or address or "Heart-rate strap",
@@ -565,24 +495,30 @@ class MainWindow(QMainWindow):
             strap_address=address,
             profile=profile or self.active_profile(),
         )
-        self.status.set_link("scanning")
-        self.feed = StrapFeed(
+        target = {"address": address, "name": name, "last_used_address": last_used_address}
+        return self._connect(session, [target], "try a simulated conversation")
+
+    def _connect(
+        self,
+        session: LiveSession | CoupleLiveSession,
+        targets: list[dict[str, str]] | list[dict[str, str | None]],
+        instead: str,
+    ) -> asyncio.Future[None]:
+        task = self.run.connect(
             session,
-            address=address,
-            name=name,
-            last_used_address=last_used_address,
+            targets,
+            instead=instead,
             backend=self.backend,
             clock=self._strap_clock,
             sleep=self._sleep,
         )
-        self.task = asyncio.ensure_future(self.feed.run())
-        self.task.add_done_callback(lambda _task, s=session: self._straps_ended(s))
-        return self.task
+        task.add_done_callback(lambda _task, s=session: self._straps_ended(s))
+        return task
 
     def _straps_ended(self, session: LiveSession | CoupleLiveSession) -> None:
         """Straps never heard, or Bluetooth off: back to where they were chosen, saying why
         (not when the person ended the session, or closed the window, first)."""
-        if session is not self.session or session is self._ended:
+        if session is not self.session or session is self.run.ended:
             return
         if session.updates == 0:
             if isinstance(session, CoupleLiveSession):
@@ -606,7 +542,7 @@ class MainWindow(QMainWindow):
         (``show``: go to the start page)."""
         if show:
             self.show_start()
-        self._say_scan("Looking for straps nearby…", "Looking for straps nearby…")
+        self._say_scan(LOOKING, LOOKING)
         self.start_page.set_found([])
         self.scan_task = asyncio.ensure_future(self._scan())
         return self.scan_task
@@ -616,47 +552,21 @@ class MainWindow(QMainWindow):
         self.couple_start.set_scan_message(couple)
 
     async def _scan(self) -> None:
-        from pausepoint.strap.ble import scan
-
-        try:
-            found = await scan(SCAN_S, self.backend, sleep=self._sleep)
-        except UserError as exc:
-            why = f"{str(exc)[0].upper()}{str(exc)[1:]}."
-            self._say_scan(
-                f"{why} You can still try a simulated conversation, or look at past sessions.",
-                f"{why} You can still try a simulated couple.",
-            )
-            return
-        except Exception as exc:
-            logger.warning("scan failed: %s", exc)
-            self._say_scan(
-                "Bluetooth is not available on this computer. You can still try a simulated "
-                "conversation, or look at past sessions.",
-                "Bluetooth is not available on this computer. You can still try a simulated "
-                "couple.",
-            )
-            return
-        self.start_page.set_found(found)
-        self.couple_start.set_straps(found)
-        if found:
-            self._say_scan("Choose your strap:", "Choose each partner's strap below.")
-        else:
-            self._say_scan(
-                "No strap heard. Moisten its electrodes, put it on, then look again; or try "
-                "a simulated conversation.",
-                "No strap heard. Moisten the electrodes, put the straps on, then look again; "
-                "or try a simulated couple.",
-            )
+        result = await look_for_straps(self.backend, self._sleep)
+        if result.found is not None:
+            self.start_page.set_found(result.found)
+            self.couple_start.set_straps(result.found)
+        self._say_scan(result.single, result.couple)
 
     def start_break(self) -> None:
-        if self.session is not None and not self.session.finished:
+        if self.run.live and self.session is not None:
             self.session.start_break()
             self.render_frame(force=True)
 
     def add_marker(self, text: str) -> None:
-        if self.session is not None and not self.session.finished:
+        if self.run.live and self.session is not None:
             self.session.add_marker(text)
-            words = "Marked." if text == "I feel triggered" else "Note saved."
+            words = "Marked." if text == TRIGGERED else "Note saved."
             page = (
                 self.couple_page if isinstance(self.session, CoupleLiveSession) else self.live_page
             )
@@ -665,44 +575,23 @@ class MainWindow(QMainWindow):
 
     def end_session(self) -> None:
         """The person ends the session: stop the source; the recording is completed."""
-        if self.feed is not None:
-            self.stopping = asyncio.ensure_future(self.feed.stop())
-        elif self.task is not None and not self.task.done():
-            self.task.cancel()
-        if self.session is not None:
-            self._ended = self.session
-            self.session.finish()
-            self.status.set_link("ended")
+        self.run.end()
         self.render_frame(force=True)
 
     def _leave_session(self) -> None:
-        self.end_session()
-        self.session = None
-        self.feed = None
-        self.task = None
+        self.run.leave()
 
     async def shutdown(self) -> None:
         """Stop what runs and close the database; called once the window is closed."""
-        feed, task = self.feed, self.task
         self._frame_timer.stop()
         self.replay_page.pause()
         await self.calibration_page.stop()
-        if feed is not None:
-            await feed.stop()
-        if task is not None and not task.done():
-            task.cancel()
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self.run.stop()
         if self.scan_task is not None and not self.scan_task.done():
             self.scan_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.scan_task
-        if self.session is not None:
-            self.session.finish()
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        self.database.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
@@ -715,7 +604,7 @@ class MainWindow(QMainWindow):
         it cannot be opened."""
         store = self.store()
         if store is None:
-            self.status.set_message(f"Past sessions cannot be read: {self._store_failed}")
+            self.status.set_message(f"Past sessions cannot be read: {self.database.failed}")
             return None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -730,10 +619,8 @@ class MainWindow(QMainWindow):
         return self.replay
 
     def export_replay(self) -> list[Path]:
-        """Write the replayed session's samples as pausepoint CSV or Kubios RR text (a couple
-        session: one file per partner, NAME-A and NAME-B); returns the files written."""
-        from pausepoint.sources.files import write_heart_file
-
+        """Write the replayed session's samples where the person chooses (pausepoint CSV or
+        Kubios RR text; a couple's one file per partner); returns the files written."""
         replay, store = self.replay, self.store()
         if replay is None or store is None:
             return []
@@ -741,13 +628,8 @@ class MainWindow(QMainWindow):
         chosen = self._ask_path(self, "Export the session", suggested, EXPORT_FILTERS)
         if not chosen:
             return []
-        path = Path(chosen)
         try:
-            if isinstance(replay, CoupleReplayModel):
-                written = export_couple(store, replay.info.session_id, path)
-            else:
-                write_heart_file(path, store.samples(replay.info.session_id))
-                written = [path]
+            written = export_replay(store, replay, Path(chosen))
         except (UserError, OSError) as exc:
             self._tell(f"The session could not be exported: {exc}")
             return []
@@ -756,32 +638,19 @@ class MainWindow(QMainWindow):
         return written
 
     def report_replay(self) -> Path | None:
-        """Make the one-page report of the replayed session (report.render_report; a couple
-        session: render_couple_report, both partners and their linkage on one page)."""
-        render = _report_renderer()
-        replay = self.replay
-        if render is None or replay is None:
+        """Make the one-page report of the replayed session where the person chooses (a
+        couple's: both partners and their linkage on one page)."""
+        replay, store = self.replay, self.store()
+        if replay is None or store is None:
             return None
-        from pausepoint.reports.report import ReportInput, render_couple_report
-
         suggested = f"pausepoint-session-{replay.info.session_id}.html"
         chosen = self._ask_path(self, "Save the report", suggested, REPORT_FILTERS)
         if not chosen:
             return None
         path = Path(chosen)
-        if isinstance(replay, CoupleReplayModel):
-            render, data = render_couple_report, replay.report_input()
-        else:
-            data = ReportInput(
-                title=replay.info.title,
-                source=replay.info.source,
-                updates=replay.updates,
-                markers=replay.markers,
-                note=replay.info.note,
-            )
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            render(data, path, config=self.config)
+            replay_report(store, replay, path, self.config)
         except (UserError, OSError) as exc:
             self._tell(f"The report could not be made: {exc}")
             return None
@@ -798,13 +667,13 @@ class MainWindow(QMainWindow):
     def render_frame(self, force: bool = False) -> None:
         """One frame: the visible session view and the status line, if they changed."""
         if self.pages.currentWidget() is self.live_page:
-            if self.live_page.session_view.render(force=force):
+            if self.live_page.session_view.refresh(force=force):
                 self.live_page.events.set_entries(self.live_view.entries)
             ended = self.session is None or self.session.finished
             if self.live_page.new_button.isVisibleTo(self.live_page) != ended:
                 self.live_page.set_ended(ended)
         elif self.pages.currentWidget() is self.couple_page:
-            self.couple_page.render(force=force)
+            self.couple_page.refresh(force=force)
             ended = self.session is None or self.session.finished
             if self.couple_page.new_button.isVisibleTo(self.couple_page) != ended:
                 self.couple_page.set_ended(ended)
@@ -837,12 +706,3 @@ class MainWindow(QMainWindow):
         message = status.message or ""
         if self.status_message.text() != message:
             self.status_message.setText(message)
-
-
-def _report_renderer() -> Callable[..., None] | None:
-    """report.render_report when the report module is installed, else None."""
-    try:
-        from pausepoint.reports.report import render_report
-    except ImportError:
-        return None
-    return render_report

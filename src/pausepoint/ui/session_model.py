@@ -13,27 +13,64 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from pausepoint.clock import session_clock
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.model import Event, Sample, Update
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.ui.view_model import SessionViewModel, StatusModel, TimelineEntry, event_entry
-from pausepoint.ui.view_model import marker_entry as marker_line
+from pausepoint.ui.view_model import (
+    SessionViewModel,
+    StatusModel,
+    TimelineEntry,
+    event_entry,
+    marker_entry,
+)
+
+if TYPE_CHECKING:
+    from pausepoint.calibration.profiles import Profile
+    from pausepoint.sessions.recorder import Recorder
+    from pausepoint.sessions.store import Store
+    from pausepoint.strap.ble import BleBackend, ConnectedStrap, LinkState
 
 logger = logging.getLogger(__name__)
 
 TRIGGERED = "I feel triggered"
 
 
-class RecordingShell:
+class SessionRecording(Protocol):
+    """What a live session asks of its recorder, one person's or a couple's."""
+
+    session_id: int
+
+    def add_marker(self, t_s: float, text: str) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class SessionView(Protocol):
+    """What a live session asks of its view, one person's or a couple's."""
+
+    @property
+    def t_s(self) -> float: ...
+
+    def add_marker(self, t_s: float, text: str) -> None: ...
+
+
+RecorderT = TypeVar("RecorderT", bound=SessionRecording)
+ViewT = TypeVar("ViewT", bound=SessionView)
+
+
+class RecordingShell(Generic[RecorderT, ViewT]):
     """A live session's hold on its recorder: markers go to it, and when the store fails the
     session goes on showing, stops writing, and says so."""
 
-    def __init__(self, config: Config, view: Any, status: StatusModel, recorder: Any) -> None:
+    def __init__(
+        self, config: Config, view: ViewT, status: StatusModel, recorder: RecorderT | None
+    ) -> None:
         self.config = config
         self.view = view
         self.status = status
@@ -44,10 +81,12 @@ class RecordingShell:
         status.session_id = None if recorder is None else recorder.session_id
 
     @staticmethod
-    def _recorder(store: Any | None, status: StatusModel, make: Callable[[Any], Any]) -> Any | None:
+    def _recorder(
+        store: Store | None, status: StatusModel, make: Callable[[Store], RecorderT]
+    ) -> RecorderT | None:
         """``make(store)``'s recorder; None without a store, or (said on the status line)
         when the store refuses."""
-        from pausepoint.sessions.store import StoreError
+        from pausepoint.sessions.errors import StoreError
 
         if store is None:
             return None
@@ -61,13 +100,14 @@ class RecordingShell:
 
     def _stop_recording(self, exc: Exception) -> None:
         """The store failed (disk full, file gone): keep showing, stop writing, say so."""
-        from pausepoint.sessions.store import StoreError
+        from pausepoint.sessions.errors import StoreError
 
         if not isinstance(exc, StoreError):
             raise exc
         logger.warning("recording stopped: %s", exc)
-        with contextlib.suppress(Exception):
-            self.recorder.abort()
+        if self.recorder is not None:
+            with contextlib.suppress(Exception):
+                self.recorder.abort()
         self.recorder = None
         self.status.recording = False
         self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
@@ -82,7 +122,7 @@ class RecordingShell:
         self.view.add_marker(t_s, text)
 
 
-class LiveSession(RecordingShell):
+class LiveSession(RecordingShell["Recorder", SessionViewModel]):
     """Feeds each sample through the recorder (or a bare pipeline when nothing can be
     recorded) and gives each Update to the view and the status line."""
 
@@ -92,13 +132,16 @@ class LiveSession(RecordingShell):
         view: SessionViewModel,
         status: StatusModel,
         *,
-        recorder: Any | None = None,
+        recorder: Recorder | None = None,
         pipeline: Pipeline | None = None,
     ) -> None:
-        if recorder is None and pipeline is None:
-            raise ValueError("a LiveSession needs a recorder or a pipeline")
         super().__init__(config, view, status, recorder)
-        self.pipeline: Pipeline = recorder.pipeline if recorder is not None else pipeline
+        if recorder is not None:
+            self.pipeline: Pipeline = recorder.pipeline
+        elif pipeline is not None:
+            self.pipeline = pipeline
+        else:
+            raise ValueError("a LiveSession needs a recorder or a pipeline")
 
     @classmethod
     def open(
@@ -106,19 +149,20 @@ class LiveSession(RecordingShell):
         config: Config,
         view: SessionViewModel,
         status: StatusModel,
-        store: Any | None,
+        store: Store | None,
         *,
         source: str,
         details: dict[str, Any] | None = None,
         strap_name: str | None = None,
         strap_address: str | None = None,
-        profile: Any | None = None,
+        profile: Profile | None = None,
     ) -> LiveSession:
         """Record into ``store`` when there is one; else run unrecorded and say so.
 
         ``profile`` (calibration.Profile): the person's calm level and thresholds, so the
         session judges from the first minute instead of learning the calm level first."""
-        from pausepoint.sessions.recorder import PipelineSettings, Recorder
+        from pausepoint.sessions.recorder import Recorder
+        from pausepoint.sessions.settings import PipelineSettings
 
         view.reset()
         settings = PipelineSettings.for_profile(profile)
@@ -155,7 +199,7 @@ class LiveSession(RecordingShell):
         self._show(update)
         return update
 
-    def _show(self, update: Update) -> None:
+    def _show(self, update: Update | None) -> None:
         self.updates += 1
         self.view.feed(update)
         self.status.feed(update, self.config.signal.poor_artifact_rate)
@@ -173,11 +217,22 @@ class LiveSession(RecordingShell):
             self.recorder.add_source_event(event)
         self.view.add_event(event)
 
-    def set_strap(self, info: Any) -> None:
-        """A connected strap's details (sources.ble.ConnectedStrap)."""
+    def set_strap(self, info: ConnectedStrap) -> None:
         self.status.set_strap(info.name, info.address, info.battery_pct)
         if self.recorder is not None:
             self.recorder.set_strap(info.name, info.address)
+
+    def strap_sinks(self) -> list[StrapSink]:
+        """Where the one strap's notifications go (the status line says it is looked for)."""
+        self.status.set_link("scanning")
+        return [
+            StrapSink(
+                self.feed,
+                self.add_source_event,
+                self.set_strap,
+                lambda state: self.status.set_link(str(state)),
+            )
+        ]
 
     def finish(self) -> None:
         """End of the stream: release the held beats, mark the session complete."""
@@ -246,63 +301,109 @@ def strap_trouble(exc: BaseException, instead: str) -> str:
     return f"Bluetooth is not available ({detail}): turn it on, or {instead}"
 
 
+@dataclass(frozen=True)
+class StrapSink:
+    """Where one strap's notifications go in a live session (one per partner for a couple)."""
+
+    feed: Callable[[Sample], object]
+    on_event: Callable[[Event], None]
+    on_info: Callable[[ConnectedStrap], None]
+    on_state: Callable[[LinkState], None]
+
+
+class StrapSession(Protocol):
+    """A live session straps can feed: LiveSession, or a couple's (one sink per partner)."""
+
+    @property
+    def status(self) -> StatusModel: ...
+
+    def strap_sinks(self) -> list[StrapSink]: ...
+
+    def finish(self) -> None: ...
+
+
 class StrapFeed:
-    """A Bluetooth strap feeding the session; ``run`` until stopped or the strap is lost."""
+    """Bluetooth straps feeding a live session, one strap or one per partner, each into its
+    sink; ``run`` until stopped or a strap is lost, then the session is finished."""
 
     def __init__(
         self,
-        session: LiveSession,
+        session: StrapSession,
+        targets: Sequence[Mapping[str, str | None]],
         *,
-        address: str | None = None,
-        name: str | None = None,
-        last_used_address: str | None = None,
-        backend: Any = None,
+        instead: str,
+        backend: BleBackend | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        on_link: Callable[[str], None] | None = None,
     ) -> None:
+        """``targets``: each strap's address, name or last used address (none: the strongest
+        heard); ``instead``: what to do when Bluetooth is missing, said on the status line."""
         from pausepoint.strap.ble import BleSource
 
-        if clock is None:
-            start_s = time.monotonic()
-
-            def clock() -> float:
-                return time.monotonic() - start_s
-
         self.session = session
-
-        def on_state(state: Any) -> None:
-            session.status.set_link(str(state))
-            if on_link is not None:
-                on_link(str(state))
-
-        self.source = BleSource(
-            session.feed,
-            address=address,
-            name=name,
-            last_used_address=last_used_address,
-            on_event=session.add_source_event,
-            on_state=on_state,
-            on_info=session.set_strap,
-            acc=True,
-            clock=clock,
-            sleep=sleep,
-            backend=backend,
-        )
+        self.targets = [dict(target) for target in targets]
+        self.sinks = session.strap_sinks()
+        if len(self.sinks) != len(self.targets):
+            raise ValueError(f"{len(self.sinks)} straps to feed, {len(self.targets)} given")
+        self.instead = instead
+        self.backend = backend
+        self.clock = clock or session_clock()
+        self.sleep = sleep
+        self._stopped = False
+        self._several: asyncio.Future[None] | None = None
+        self.source: BleSource | None = None
+        if len(self.sinks) == 1:
+            (sink,), (target,) = self.sinks, self.targets
+            self.source = BleSource(
+                sink.feed,
+                on_event=sink.on_event,
+                on_state=sink.on_state,
+                on_info=sink.on_info,
+                acc=True,
+                clock=self.clock,
+                sleep=sleep,
+                backend=backend,
+                **target,
+            )
 
     async def run(self) -> None:
         """Stream until stop(); a strap not found or lost is said in the status line."""
         from bleak.exc import BleakError
 
         try:
-            await self.source.run()
+            if self.source is not None:
+                await self.source.run()
+            elif not self._stopped:
+                self._several = asyncio.ensure_future(self._run_several())
+                await self._several  # stop() cancels it, and so this task
         except (UserError, BleakError, OSError) as exc:
-            self.session.status.set_message(strap_trouble(exc, "try a simulated conversation"))
+            self.session.status.set_message(strap_trouble(exc, self.instead))
         finally:
             self.session.finish()
 
+    async def _run_several(self) -> None:
+        from pausepoint.strap.feed import run_straps
+
+        sinks = self.sinks
+        await run_straps(
+            self.targets,
+            lambda person, sample: sinks[person].feed(sample),
+            on_info=lambda person, info: sinks[person].on_info(info),
+            on_state=lambda person, state: sinks[person].on_state(state),
+            on_event=lambda person, event: sinks[person].on_event(event),
+            clock=self.clock,
+            sleep=self.sleep,
+            backend=self.backend,
+        )
+
     async def stop(self) -> None:
-        await self.source.stop()
+        """One strap: disconnect it (``run`` returns). Several: cancel their run (and so the
+        task running this feed)."""
+        self._stopped = True
+        if self.source is not None:
+            await self.source.stop()
+        elif self._several is not None and not self._several.done():
+            self._several.cancel()
 
 
 @dataclass(frozen=True)
@@ -384,11 +485,13 @@ class ReplayModel(Playback):
         self.seek(info.start_t_s)
 
     @classmethod
-    def load(cls, store: Any, session_id: int, config: Config, view: SessionViewModel) -> Any:
-        from pausepoint.sessions.recorder import replay
+    def load(
+        cls, store: Store, session_id: int, config: Config, view: SessionViewModel
+    ) -> ReplayModel:
+        from pausepoint.sessions.replay import replayed_updates
 
         info = store.session(session_id)
-        updates = list(replay(store, session_id, config))
+        updates = list(replayed_updates(store, session_id, config))
         markers = [(m.t_s, m.text) for m in store.markers(session_id)]
         source_events = store.events(session_id, origin="source")
         start_t_s = updates[0].t_s if updates else 0.0
@@ -406,9 +509,10 @@ class ReplayModel(Playback):
 
     def entries(self) -> list[TimelineEntry]:
         """The whole session's events, markers and strap events, in time order."""
-        entries = [event_entry(e) for u in self.updates for e in u.events]
-        entries += [marker_line(t_s, text) for t_s, text in self.markers]
-        entries += [event_entry(e) for e in self.source_events]
+        break_min_s = self.view.config.break_.min_s
+        entries = [event_entry(e, break_min_s) for u in self.updates for e in u.events]
+        entries += [marker_entry(t_s, text) for t_s, text in self.markers]
+        entries += [event_entry(e, break_min_s) for e in self.source_events]
         return sorted(entries, key=lambda entry: entry.t_s)
 
     def seek(self, t_s: float) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,9 +31,14 @@ from pausepoint.ui.couple_replay import CoupleReplayView
 from pausepoint.ui.session_model import SPEEDS, TRIGGERED, ReplayModel, source_words
 from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
+from pausepoint.ui.widgets.common import card, label
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
 from pausepoint.ui.widgets.session_view import SessionView
 from pausepoint.words import clock_text
+
+if TYPE_CHECKING:
+    from pausepoint.sessions.records import SessionInfo
+    from pausepoint.strap.ble import FoundStrap
 
 PLAY_EVERY_MS = 100
 SLIDER_STEPS_PER_S = 10
@@ -63,30 +67,6 @@ def scenario_choice(scenarios: dict[str, str], chosen: str) -> QComboBox:
     return choice
 
 
-def card(spacing: int = 10) -> tuple[QFrame, QVBoxLayout]:
-    """A white card (the theme's ``#card``) and its column."""
-    frame = QFrame()
-    frame.setObjectName("card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(20, 16, 20, 16)
-    layout.setSpacing(spacing)
-    return frame, layout
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("title")
-    label.setWordWrap(True)
-    return label
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("muted")
-    label.setWordWrap(True)
-    return label
-
-
 def _primary(text: str) -> QPushButton:
     button = QPushButton(text)
     set_flag(button, "primary", True)
@@ -111,16 +91,17 @@ class StartPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(page)
-        layout.addWidget(_title("Welcome. Let's get ready."))
+        layout.addWidget(label("Welcome. Let's get ready.", "title"))
         layout.addWidget(
-            _muted(
+            label(
                 "Put the strap on with its electrodes moistened, and keep it near this "
-                "computer. pausepoint notices when your body gets flooded and helps you pause."
+                "computer. pausepoint notices when your body gets flooded and helps you pause.",
+                "muted",
             )
         )
         strap, strap_layout = card()
         strap_layout.addWidget(QLabel("Your strap"))
-        self.scan_message = _muted("")
+        self.scan_message = label("", "muted")
         strap_layout.addWidget(self.scan_message)
         self.found = QListWidget()
         self.found.setMaximumHeight(160)
@@ -139,7 +120,9 @@ class StartPage(QWidget):
         couple, couple_layout = card()
         couple_layout.addWidget(QLabel("Two of you?"))
         row = QHBoxLayout()
-        row.addWidget(_muted("A couple check-in follows both of you, each with your own strap."), 1)
+        row.addWidget(
+            label("A couple check-in follows both of you, each with your own strap.", "muted"), 1
+        )
         self.couple_button = QPushButton("Couple check-in…")
         self.couple_button.clicked.connect(self.couple_requested.emit)
         row.addWidget(self.couple_button)
@@ -173,8 +156,8 @@ class StartPage(QWidget):
     def set_message(self, text: str) -> None:
         self.scan_message.setText(text)
 
-    def set_found(self, straps: Sequence[Any]) -> None:
-        """Straps from a scan (sources.ble.FoundStrap), strongest first; kept in ``straps``
+    def set_found(self, straps: Sequence[FoundStrap]) -> None:
+        """Straps from a scan, strongest first; kept in ``straps``
         for the couple check-in."""
         self.straps = list(straps)
         self.found.clear()
@@ -193,7 +176,7 @@ class StartPage(QWidget):
             self.connect_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
 
-def strap_words(strap: Any) -> str:
+def strap_words(strap: FoundStrap) -> str:
     """A strap from a scan as a person reads it: its name, model and how near it is."""
     name = strap.name or "Unnamed strap"
     model = f" ({strap.model})" if strap.model and strap.model not in name else ""
@@ -225,7 +208,7 @@ class LivePage(QWidget):
         self.session_view = SessionView(view, clock=clock)
         layout.addWidget(self.session_view, 1)
         self.events = EventsList()
-        self.session_view.add_side_widget(_muted("What happened"))
+        self.session_view.add_side_widget(label("What happened", "muted"))
         self.session_view.add_side_widget(self.events, 1)
         row = QHBoxLayout()
         row.setSpacing(10)
@@ -240,7 +223,7 @@ class LivePage(QWidget):
         self.save_note = QPushButton("Save note")
         self.save_note.clicked.connect(self._save_note)
         row.addWidget(self.save_note)
-        self.marked = _muted("")
+        self.marked = label("", "muted")
         row.addWidget(self.marked)
         self.end_button = QPushButton("End session")
         self.end_button.clicked.connect(self.end_requested.emit)
@@ -278,8 +261,8 @@ class SessionsPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(page)
-        layout.addWidget(_title("Past sessions"))
-        self.message = _muted("")
+        layout.addWidget(label("Past sessions", "title"))
+        self.message = label("", "muted")
         layout.addWidget(self.message)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
@@ -299,8 +282,8 @@ class SessionsPage(QWidget):
         layout.addLayout(row)
         self._ids: list[int] = []
 
-    def set_sessions(self, infos: Sequence[Any], message: str = "") -> None:
-        """Rows of store.SessionInfo, newest first."""
+    def set_sessions(self, infos: Sequence[SessionInfo], message: str = "") -> None:
+        """The sessions' rows, newest first."""
         self._ids = [info.id for info in infos]
         self.table.setRowCount(len(infos))
         for row, info in enumerate(infos):
@@ -392,7 +375,7 @@ class ReplayPage(QWidget):
         self.go_to.activated.connect(self._go_to)
         controls.addWidget(self.go_to)
         layout.addLayout(controls)
-        events_head = _muted("What happened (click to go there)")
+        events_head = label("What happened (click to go there)", "muted")
         self.events = EventsList()
         self.events.jump.connect(self.seek)
         self.session_view.add_side_widget(events_head)
@@ -495,6 +478,6 @@ class ReplayPage(QWidget):
         self.position.setText(f"{clock_text(model.position_s)} of {clock_text(model.info.end_t_s)}")
         self.play_button.setText("Pause" if model.playing else "Play")
         if self.couple is not None:
-            self.couple.render()
+            self.couple.refresh()
         else:
-            self.session_view.render()
+            self.session_view.refresh()

@@ -68,7 +68,7 @@ class Readings(QFrame):
         ink = theme.INK if state == State.RISING else "white"
         self.state.setStyleSheet(f"background: {colour}; color: {ink};")
 
-    def render(self, view: SessionViewModel) -> None:
+    def update_from(self, view: SessionViewModel) -> None:
         if view.state != self._state or not self.state.text():
             self._state = view.state
             self._paint_state(view.state)

@@ -34,7 +34,7 @@ def _caption(text: str) -> QLabel:
 
 
 class SessionView(QWidget):
-    """Draws a SessionViewModel when asked (``render``), at most as often as its owner asks.
+    """Draws a SessionViewModel when asked (``refresh``), at most as often as its owner asks.
 
     ``break_requested`` is emitted for Start break: the owner records it before it shows.
     """
@@ -135,7 +135,7 @@ class SessionView(QWidget):
         index = self.window_choice.findData(window_s)
         if index >= 0 and index != self.window_choice.currentIndex():
             self.window_choice.setCurrentIndex(index)
-        self.render(force=True)
+        self.refresh(force=True)
 
     def _on_action(self, name: str) -> None:
         action = Action(name)
@@ -146,15 +146,15 @@ class SessionView(QWidget):
             self._pacer_dismissed = None
         elif action == Action.CHECK_READINESS:
             self.view.begin_readiness()
-        self.render(force=True)
+        self.refresh(force=True)
 
     def _hide_pacer(self) -> None:
         self._pacer_wanted = False
         prompt = self.checkin.prompt
         self._pacer_dismissed = None if prompt is None else prompt.kind
-        self.render(force=True)
+        self.refresh(force=True)
 
-    def render(self, force: bool = False) -> bool:
+    def refresh(self, force: bool = False) -> bool:
         """Draw what changed since the last call; False when there was nothing to draw."""
         view = self.view
         if not force and view.revision == self._drawn_revision:
@@ -172,7 +172,7 @@ class SessionView(QWidget):
         latest = view.latest
         if latest is not None:
             self.pacer.set_feedback(latest.coherence, latest.resp_rate_bpm)
-        self.readings.render(view)
+        self.readings.update_from(view)
         end_s = max(view.t_s, self.window_s)
         start_s = end_s - self.window_s
         t_s, arousal = view.arousal.since(start_s)
