@@ -29,6 +29,7 @@ from pausepoint.sources.simulated.physiology import (
 from pausepoint.sources.simulated.scenarios import (
     PACED_RATE_BPM,
     Recording,
+    checked_run,
     jsonable,
     plan_argument,
     render,
@@ -120,14 +121,7 @@ def simulate_couple(scenario: str, seed: int = 0, minutes: float | None = None) 
         raise BadInput(
             f"unknown couple scenario {scenario!r}: choose one of {', '.join(COUPLE_SCENARIOS)}"
         )
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise BadInput(f"simulated {scenario}: seed {seed!r} must be a whole number, 0 or more")
-    if minutes is None:
-        minutes = _COUPLE_DEFAULT_MINUTES[scenario]
-    if not isinstance(minutes, int | float) or not 0.25 <= minutes <= 24 * 60:
-        raise BadInput(f"simulated {scenario}: minutes {minutes!r} must be between 0.25 and 1440")
-    duration_s = float(minutes) * 60.0
-    seed = int(seed)
+    seed, duration_s = checked_run(scenario, seed, minutes, _COUPLE_DEFAULT_MINUTES[scenario])
     seeds = (2 * seed, 2 * seed + 1)
     persons = (draw_person(seeds[0], {}), draw_person(seeds[1], {}))
     tag = zlib.crc32(scenario.encode())

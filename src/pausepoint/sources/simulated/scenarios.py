@@ -139,17 +139,10 @@ def simulate(
     """
     if scenario not in SCENARIOS:
         raise BadInput(f"unknown scenario {scenario!r}: choose one of {', '.join(SCENARIOS)}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise BadInput(f"simulated {scenario}: seed {seed!r} must be a whole number, 0 or more")
     resonance = load_resonance_protocol() if scenario == "resonance" else None
     default_minutes = resonance.duration_s / 60.0 if resonance else _DEFAULT_MINUTES[scenario]
-    if minutes is None:
-        minutes = default_minutes
-    if not isinstance(minutes, int | float) or not 0.25 <= minutes <= 24 * 60:
-        raise BadInput(f"simulated {scenario}: minutes {minutes!r} must be between 0.25 and 1440")
+    seed, duration_s = checked_run(scenario, seed, minutes, default_minutes)
     numbers, contact_lost = _checked_overrides(scenario, overrides)
-    duration_s = float(minutes) * 60.0
-    seed = int(seed)
     person = draw_person(seed, numbers)
     rng = np.random.default_rng([seed, zlib.crc32(scenario.encode())])
     scale = duration_s / (default_minutes * 60.0)
@@ -157,6 +150,19 @@ def simulate(
     plan = _plan(scenario, duration_s, scale, person, rng, paced_rate_bpm, resonance)
     _ask_of_strap(plan, numbers, contact_lost)
     return render(scenario, seed, duration_s, person, plan, rng)
+
+
+def checked_run(
+    scenario: str, seed: int, minutes: float | None, default_minutes: float
+) -> tuple[int, float]:
+    """(seed, duration_s) of a run asked for, or BadInput saying which of the two is wrong."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise BadInput(f"simulated {scenario}: seed {seed!r} must be a whole number, 0 or more")
+    if minutes is None:
+        minutes = default_minutes
+    if not isinstance(minutes, int | float) or not 0.25 <= minutes <= 24 * 60:
+        raise BadInput(f"simulated {scenario}: minutes {minutes!r} must be between 0.25 and 1440")
+    return int(seed), float(minutes) * 60.0
 
 
 def render(
