@@ -73,7 +73,7 @@ def build_year(path: Path) -> int:
 
 def _listing_ms(path: Path) -> float:
     """`pausepoint sessions` in process: open the store, read, format, print."""
-    from pausepoint.cli.sessions import cmd_sessions
+    from pausepoint.cli.sessions_list import cmd_sessions
 
     args = argparse.Namespace(db=path, json=False)
     times_ms = []
@@ -120,7 +120,7 @@ def _recording_us(path: Path) -> tuple[float, float]:
 
 def _replay_hour_s(path: Path) -> float:
     """`pausepoint replay ID --max` of a 1-hour session, in process, monitor output included."""
-    from pausepoint.cli.sessions import cmd_replay
+    from pausepoint.cli.replay import cmd_replay
     from pausepoint.sessions.recorder import PipelineSettings, Recorder
     from pausepoint.sources.simulated.scenarios import simulate
 

@@ -3,8 +3,8 @@
 import asyncio
 import io
 
-from pausepoint.cli.main import _monitor_strap
 from pausepoint.cli.monitor import TextMonitor
+from pausepoint.cli.monitor_command import monitor_strap
 from pausepoint.config import load_config
 from pausepoint.pipeline.pipeline import Pipeline
 from pausepoint.sources.simulated.scenarios import simulate
@@ -20,7 +20,7 @@ def test_monitor_streams_a_named_strap_into_the_engine(run_rig, capsys) -> None:
     async def test(rig) -> None:
         strap = await rig.strap(name="Polar H10 A1B2C3D4")
         task = asyncio.create_task(
-            _monitor_strap(
+            monitor_strap(
                 "polar h10 a1b2c3d4",
                 pipeline,
                 monitor,

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from pausepoint.cli.couple_monitor import CoupleTextMonitor
-from pausepoint.cli.main import _monitor_couple_straps
+from pausepoint.cli.monitor_command import monitor_couple_straps
 from pausepoint.config import load_config
 from pausepoint.couple.engine import CoupleEngine, CoupleEventKind, CoupleUpdate
 from pausepoint.model import Baseline, EventKind, HeartSample, MotionSample
@@ -152,7 +152,7 @@ def test_monitor_with_two_devices_prints_a_line_per_partner(run_rig) -> None:
         for options in STRAPS:
             await rig.strap(**options)
         task = asyncio.create_task(
-            _monitor_couple_straps(
+            monitor_couple_straps(
                 [STRAPS[0]["address"], STRAPS[1]["name"]],
                 engine,
                 monitor,

@@ -11,17 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pausepoint.calibration.assessment import (
-    Profile,
-    load_profile,
-    load_resonance_protocol,
-    read_profiles,
-    save_profile,
-)
+from pausepoint.calibration.profiles import Profile, load_profile, read_profiles, save_profile
 from pausepoint.cli.calibrate import pacer_cues, rest_cues, speak
 from pausepoint.cli.main import main
 from pausepoint.model import Baseline
-from pausepoint.sessions.store import DB_ENV, Store
+from pausepoint.protocols import load_resonance_protocol
+from pausepoint.sessions.paths import DB_ENV
+from pausepoint.sessions.store import Store
 from pausepoint.sources.files import write_pausepoint_csv
 from pausepoint.sources.simulated.scenarios import simulate
 

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from pausepoint.cli.main import main
-from pausepoint.cli.sessions import _open_store
+from pausepoint.cli.store_access import open_store
 from pausepoint.model import HeartSample
-from pausepoint.sessions.store import DB_ENV, SessionStatus, Store
+from pausepoint.sessions.paths import DB_ENV
+from pausepoint.sessions.records import SessionStatus
+from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -241,9 +243,9 @@ def test_speed_is_for_simulations_only(run, db: Path) -> None:
 
 def test_the_db_option_wins_over_the_environment(db: Path, tmp_path: Path) -> None:
     chosen = tmp_path / "elsewhere" / "mine.db"
-    with _open_store(argparse.Namespace(db=chosen)) as store:
+    with open_store(argparse.Namespace(db=chosen)) as store:
         assert store.path == chosen
-    with _open_store(argparse.Namespace(db=None)) as store:
+    with open_store(argparse.Namespace(db=None)) as store:
         assert store.path == db
     assert chosen.exists()
 

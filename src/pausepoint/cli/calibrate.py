@@ -1,8 +1,9 @@
-"""Calibration commands: ``calibrate baseline``, ``calibrate resonance`` and ``profiles``.
+"""``calibrate baseline`` and ``calibrate resonance``: measure a person's calm level, or the
+breathing rate their heart follows best, and keep it in their profile.
 
-Thin shells over pausepoint.calibration.assessment. A simulated run is assessed at once; a strap is
-recorded in real time (kept as a session, so the raw beats are never lost) and assessed
-when the protocol ends. ``register(sub)`` adds the commands to the main parser.
+Thin shells over pausepoint.calibration.assessment. A simulated run is assessed at once; a
+strap is recorded in real time (kept as a session, so the raw beats are never lost) and
+assessed when the protocol ends.
 """
 
 from __future__ import annotations
@@ -10,51 +11,34 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from pausepoint.calibration.assessment import (
+from pausepoint.calibration.assessment import BaselineAssessment, ResonanceAssessment
+from pausepoint.calibration.profiles import (
     DEFAULT_PROFILE,
     RECALIBRATE_AFTER_DAYS,
-    BaselineAssessment,
     Profile,
-    ResonanceAssessment,
-    ResonanceProtocol,
     active_profile,
-    apply_setting,
-    check_profile_name,
-    choose_profile,
-    delete_profile,
-    load_profile,
-    read_profiles,
     save_calibration,
-    save_profile,
 )
-from pausepoint.cli.common import (
-    DB_OPTION,
-    Parser,
-    confirmed,
-    scenario,
-    write_json,
-)
-from pausepoint.cli.sessions import _open_store
-from pausepoint.errors import BadInput, UserError
-from pausepoint.model import Sample
-from pausepoint.sessions.store import Store
+from pausepoint.cli.common import DB_OPTION, Parser, profile_name, scenario, write_json
+from pausepoint.cli.store_access import open_store
+from pausepoint.errors import UserError
+from pausepoint.protocols import ResonanceProtocol
 from pausepoint.strap.target import strap_target
+
+if TYPE_CHECKING:
+    from pausepoint.cli.common import Subparsers
+    from pausepoint.config import Config
+    from pausepoint.model import Sample
+    from pausepoint.sessions.store import Store
+    from pausepoint.strap.ble import BleBackend, LinkState
 
 PHASE_EPSILON_S = 1e-6
 
 
-def _profile_name(text: str) -> str:
-    try:
-        return check_profile_name(text)
-    except BadInput as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def register(sub: Any) -> None:
-    """Add ``calibrate`` (steps ``baseline`` and ``resonance``) and ``profiles``."""
+def register(sub: Subparsers) -> None:
+    """Add ``calibrate`` with its steps ``baseline`` and ``resonance``."""
     p = sub.add_parser(
         "calibrate", help="measure your own calm level, or the breathing rate that calms you"
     )
@@ -80,27 +64,12 @@ def register(sub: Any) -> None:
     src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
     r.set_defaults(func=cmd_calibrate_resonance)
 
-    p = sub.add_parser(
-        "profiles", parents=[DB_OPTION], help="list profiles; choose one; edit its flooding ceiling"
-    )
-    p.add_argument("--use", metavar="NAME", type=_profile_name, help="make NAME the active one")
-    p.add_argument(
-        "--set",
-        nargs="+",
-        metavar="NAME KEY=VALUE",
-        help="e.g. --set alex ceiling=95 (bpm, or ceiling=default) resonance=5.5",
-    )
-    p.add_argument("--delete", metavar="NAME", help="forget NAME's calibration (asks first)")
-    p.add_argument("--yes", action="store_true", help="with --delete: do not ask")
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    p.set_defaults(func=cmd_profiles)
-
 
 def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--profile",
         metavar="NAME",
-        type=_profile_name,
+        type=profile_name,
         help=f"whose calibration (default: the active profile, else {DEFAULT_PROFILE!r})",
     )
     p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
@@ -114,23 +83,18 @@ def _chosen_name(args: argparse.Namespace, store: Store) -> str:
     return active.name if active is not None else DEFAULT_PROFILE
 
 
-def profile_from_db(args: argparse.Namespace, name: str) -> Profile:
-    """A profile from the database ``--db`` names (for `analyze --profile`)."""
-    with _open_store(args) as store:
-        return load_profile(store, check_profile_name(name))
-
-
 # --- calibrate baseline ------------------------------------------------------------------
 
 
 def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
-    from pausepoint.calibration.assessment import assess_baseline, load_baseline_protocol
+    from pausepoint.calibration.assessment import assess_baseline
     from pausepoint.config import load_config
+    from pausepoint.protocols import load_baseline_protocol
 
     config = load_config()
     protocol = load_baseline_protocol()
     minutes = protocol.duration_s / 60.0
-    with _open_store(args, write=True) as store:
+    with open_store(args, write=True) as store:
         name = _chosen_name(args, store)
         if args.device is not None:
             _say(
@@ -164,7 +128,12 @@ def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
     return 0 if assessment.accepted else 1
 
 
-def _write_assessment(name: str, source: str, assessment: Any, profile: Profile | None) -> None:
+def _write_assessment(
+    name: str,
+    source: str,
+    assessment: BaselineAssessment | ResonanceAssessment,
+    profile: Profile | None,
+) -> None:
     write_json(
         {
             "profile": name,
@@ -176,7 +145,7 @@ def _write_assessment(name: str, source: str, assessment: Any, profile: Profile 
 
 
 def _print_baseline(
-    name: str, source: str, a: BaselineAssessment, profile: Profile | None, config: Any
+    name: str, source: str, a: BaselineAssessment, profile: Profile | None, config: Config
 ) -> None:
     from pausepoint.pipeline.arousal import flooding_rise_bpm
 
@@ -211,16 +180,13 @@ def _print_baseline(
 
 
 def cmd_calibrate_resonance(args: argparse.Namespace) -> int:
-    from pausepoint.calibration.assessment import (
-        assess_resonance,
-        load_resonance_protocol,
-        simulated_resonance,
-    )
+    from pausepoint.calibration.assessment import assess_resonance, simulated_resonance
     from pausepoint.config import load_config
+    from pausepoint.protocols import load_resonance_protocol
 
     config = load_config()
     protocol = load_resonance_protocol()
-    with _open_store(args, write=True) as store:
+    with open_store(args, write=True) as store:
         name = _chosen_name(args, store)
         if args.device is not None:
             _say(
@@ -353,7 +319,7 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 def _record_strap(
     store: Store,
-    config: Any,
+    config: Config,
     args: argparse.Namespace,
     note: str,
     name: str,
@@ -362,12 +328,8 @@ def _record_strap(
 ) -> list[Sample]:
     """Record the strap for the protocol's length, in real time, as a session."""
     import asyncio
-    import time
 
-    start_s = time.monotonic()
-
-    def clock() -> float:
-        return time.monotonic() - start_s
+    from pausepoint.clock import session_clock
 
     samples = asyncio.run(
         record_calibration(
@@ -379,7 +341,7 @@ def _record_strap(
             minutes=minutes,
             cues=cues,
             write=lambda text: _say(args, text),
-            clock=clock,
+            clock=session_clock(),
             sleep=asyncio.sleep,
         )
     )
@@ -390,7 +352,7 @@ def _record_strap(
 
 async def record_calibration(
     store: Store,
-    config: Any,
+    config: Config,
     target: dict[str, str],
     *,
     note: str,
@@ -400,13 +362,14 @@ async def record_calibration(
     write: Callable[[str], None],
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[None]],
-    backend: Any = None,
+    backend: BleBackend | None = None,
 ) -> list[Sample]:
     """Record a strap (``target``: address or name) as a session while the cues are written
     on time; the samples recorded, [] when none came. Session time is ``clock``."""
     import asyncio
 
-    from pausepoint.sessions.recorder import Recorder, record_strap
+    from pausepoint.sessions.recorder import Recorder
+    from pausepoint.strap.feed import record_strap
 
     recorder = Recorder(
         store,
@@ -417,6 +380,10 @@ async def record_calibration(
         strap_address=target.get("address"),
         strap_name=target.get("name"),
     )
+
+    def on_state(state: LinkState) -> None:
+        print(f"Strap: {state}", file=sys.stderr, flush=True)
+
     guide = asyncio.ensure_future(speak(cues, clock, sleep, write))
     try:
         await record_strap(
@@ -426,7 +393,7 @@ async def record_calibration(
             clock=clock,
             sleep=sleep,
             backend=backend,
-            on_state=lambda state: print(f"Strap: {state}", file=sys.stderr, flush=True),
+            on_state=on_state,
         )
     finally:
         guide.cancel()
@@ -434,98 +401,3 @@ async def record_calibration(
         return []
     write(f"Recorded as session {recorder.session_id}.")
     return store.samples(recorder.session_id)
-
-
-# --- profiles ----------------------------------------------------------------------------
-
-
-def cmd_profiles(args: argparse.Namespace) -> int:
-    changed: list[str] = []
-    if args.yes and not args.delete:
-        raise BadInput("--yes answers --delete's question: use it with --delete NAME")
-    with _open_store(args, write=bool(args.set or args.use or args.delete)) as store:
-        if args.delete:
-            load_profile(store, args.delete)
-            question = f"Delete the profile {args.delete} (its calm level and settings)? [y/N] "
-            no_terminal = (
-                f"profile {args.delete!r} not deleted: no terminal to confirm; "
-                "add --yes to delete it without asking"
-            )
-            if not confirmed(question, no_terminal, args.yes):
-                print("Not deleted.")
-                return 1
-            delete_profile(store, args.delete)
-            changed.append(
-                f"{args.delete} deleted. Past sessions judged by it replay as they were."
-            )
-        if args.set:
-            name, *settings = args.set
-            if not settings:
-                raise BadInput(f"--set {name}: add what to change, e.g. --set {name} ceiling=95")
-            profile = load_profile(store, check_profile_name(name))
-            for setting in settings:
-                profile = apply_setting(profile, setting)
-            save_profile(store, profile)
-            changed.append(f"{name}: {', '.join(settings)}.")
-        if args.use:
-            choose_profile(store, args.use)
-            changed.append(f"{args.use} is now the active profile.")
-        profiles = read_profiles(store)
-        now_utc = store.utc_now()
-        path = store.path
-    if args.json:
-        active = next((p.name for p in profiles if p.active), None)
-        write_json(
-            {
-                "profiles": [p.to_dict(now_utc) for p in profiles],
-                "active": active,
-                "recalibrate_after_days": RECALIBRATE_AFTER_DAYS,
-            }
-        )
-        return 0
-    for line in changed:
-        print(line)
-    _print_profiles(profiles, now_utc, str(path))
-    return 0
-
-
-def _print_profiles(profiles: list[Profile], now_utc: datetime, path: str) -> None:
-    from pausepoint.config import load_config
-
-    if not profiles:
-        print(
-            f"No profiles yet in {path}. Make one: "
-            "pausepoint calibrate baseline --profile NAME --device STRAP"
-        )
-        return
-    default_ceiling = load_config().flooding.ceiling_hr_bpm
-    rows = [("Profile", "Active", "Calm HR", "RMSSD", "Resonance", "Ceiling", "Baseline from")]
-    for p in profiles:
-        b = p.baseline
-        rows.append(
-            (
-                p.name,
-                "*" if p.active else "",
-                "-" if b is None else f"{b.hr_bpm:.1f} bpm",
-                "-" if b is None else f"{b.rmssd_ms:.1f} ms",
-                "-" if p.resonance_rate_bpm is None else f"{p.resonance_rate_bpm:g}/min",
-                f"{default_ceiling:.0f} bpm (default)"
-                if p.ceiling_hr_bpm is None
-                else f"{p.ceiling_hr_bpm:g} bpm",
-                "-" if p.baseline_utc is None else p.baseline_utc.astimezone().strftime("%Y-%m-%d"),
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    for p in profiles:
-        if not p.recalibration_due(now_utc):
-            continue
-        if p.baseline_utc is None:
-            print(f"{p.name} has no baseline yet: pausepoint calibrate baseline --profile {p.name}")
-        else:
-            days = (now_utc - p.baseline_utc).days
-            print(
-                f"Recalibrate {p.name}: the baseline is {days} days old (every "
-                f"{RECALIBRATE_AFTER_DAYS} days): pausepoint calibrate baseline --profile {p.name}"
-            )

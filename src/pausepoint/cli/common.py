@@ -1,4 +1,4 @@
-"""What the subcommands share: argument types, --profile, confirmation and output helpers."""
+"""What the commands share: argument types, --db and --profile, confirmation and output."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
+from pausepoint.calibration.profiles import check_profile_name
 from pausepoint.errors import BadInput, UserError
+
+if TYPE_CHECKING:
+    from pausepoint.model import HeartSample
+    from pausepoint.sessions.records import SessionInfo
+
+PROGRESS_EVERY = 256
+"""Steps of a long loop between two looks at the progress bar."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -17,6 +25,11 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[Parser]
+    """The main parser's subparsers: each command module's ``register(sub)`` adds to them."""
 
 
 DB_OPTION = argparse.ArgumentParser(add_help=False)
@@ -28,6 +41,9 @@ DB_OPTION.add_argument(
     help="session database (default: $PAUSEPOINT_DB, else pausepoint's folder in your user data)",
 )
 """``--db`` after a subcommand too; the main parser's own ``--db`` gives the default."""
+
+
+# --- argument types ----------------------------------------------------------------------
 
 
 def positive(text: str) -> float:
@@ -86,6 +102,21 @@ def session_id(text: str) -> int:
     return int(text)
 
 
+def person_index(text: str) -> int:
+    """A partner of a couple session: A or B."""
+    if text.upper() not in ("A", "B"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a partner; use A or B")
+    return "AB".index(text.upper())
+
+
+def profile_name(text: str) -> str:
+    """A name a profile may have (``calibrate --profile``, ``profiles --use``)."""
+    try:
+        return check_profile_name(text)
+    except BadInput as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_profile_option(
     p: argparse.ArgumentParser,
     help: str = "judge by this person's calibration (calm level, flooding ceiling) instead of "
@@ -95,21 +126,18 @@ def add_profile_option(
     p.add_argument("--profile", metavar="NAME", action="append", help=help)
 
 
-def chosen_profiles(args: argparse.Namespace, persons: int) -> tuple[Any, ...]:
-    """Each person's calibration.Profile from ``--profile`` (None each when not given),
-    read from the database ``--db`` names; a wrong count or name is a one-line BadInput."""
-    names = args.profile or []
-    if not names:
-        return (None,) * persons
-    if len(names) != persons:
-        if persons == 1:
-            raise BadInput(f"--profile is given {len(names)} times for one person; give it once")
-        raise BadInput("a couple: give --profile twice (A, then B), or not at all")
-    if persons == 2 and names[0] == names[1]:
-        raise BadInput(f"--profile {names[0]} is given for both partners; each needs their own")
-    from pausepoint.cli.calibrate import profile_from_db
+# --- input, questions and output ---------------------------------------------------------
 
-    return tuple(profile_from_db(args, name) for name in names)
+
+def read_samples(path: Path) -> tuple[list[HeartSample], str]:
+    """An RR file's samples and the note on its unit; an empty one is a one-line BadInput."""
+    from pausepoint.sources.files import read_rr_file, to_samples
+
+    rec = read_rr_file(path)
+    samples = to_samples(rec)
+    if not samples:
+        raise BadInput(f"{path}: no RR intervals in the file; nothing to analyze")
+    return samples, rec.unit_note
 
 
 def confirmed(question: str, no_terminal: str, yes: bool) -> bool:
@@ -127,6 +155,25 @@ def confirmed(question: str, no_terminal: str, yes: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def write_json(obj: Any) -> None:
+def check_person(info: SessionInfo, person: int | None, what: str) -> None:
+    """A couple session needs --person for what is one person's; a one-person session none."""
+    if person is not None and info.persons == 1:
+        raise UserError(f"session {info.id} has one person; leave out --person")
+    if person is None and info.persons == 2:
+        raise UserError(
+            f"session {info.id} is a couple session: add --person A or --person B for {what}"
+        )
+
+
+def date_text(info: SessionInfo) -> str:
+    """When a session started, in local time to the minute."""
+    return info.started_utc.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def peak_text(peak_hr_bpm: float | None) -> str:
+    return "-" if peak_hr_bpm is None else f"{peak_hr_bpm:.0f} bpm"
+
+
+def write_json(obj: object) -> None:
     json.dump(obj, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")

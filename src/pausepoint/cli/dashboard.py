@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pausepoint.cli.common import (
     add_profile_option,
     any_scenario,
-    chosen_profiles,
     is_couple_scenario,
     positive,
     session_id,
 )
+from pausepoint.cli.store_access import chosen_profiles
+
+if TYPE_CHECKING:
+    from pausepoint.calibration.profiles import Profile
+    from pausepoint.cli.common import Subparsers
 
 
 def _at(text: str) -> float:
@@ -31,7 +35,7 @@ def _at(text: str) -> float:
     return value
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     """Add ``dashboard`` to the main parser's subparsers."""
     p = sub.add_parser(
         "dashboard",
@@ -107,7 +111,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise BadInput(
             "--calibrate measures one person: give one --device or a one-person scenario"
         )
-    profiles = ()
+    profiles: tuple[Profile | None, ...] = ()
     if args.profile:
         if args.calibrate is not None or args.replay is not None:
             raise BadInput(

@@ -1,0 +1,192 @@
+"""``replay``: a session's raw samples through a fresh pipeline (of a couple session, a
+fresh couple engine) again, compared with the events recorded."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pausepoint.cli.common import DB_OPTION, PROGRESS_EVERY, positive, session_id, write_json
+from pausepoint.cli.store_access import open_store
+
+if TYPE_CHECKING:
+    from pausepoint.cli.common import Subparsers
+    from pausepoint.cli.couple_monitor import CoupleTextMonitor
+    from pausepoint.cli.monitor import TextMonitor
+    from pausepoint.couple.engine import CoupleEvent, CoupleUpdate
+    from pausepoint.model import Event, Update
+    from pausepoint.pipeline.summary import Summary
+    from pausepoint.sessions.replay import CoupleEngineReplay, PipelineReplay
+
+
+def register(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "replay",
+        parents=[DB_OPTION],
+        help="feed a session's raw samples through the pipeline again",
+    )
+    p.add_argument("id", type=session_id, metavar="ID")
+    pace = p.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=positive, help="times real time (default 1)")
+    pace.add_argument("--max", action="store_true", help="as fast as possible")
+    p.add_argument("--json", action="store_true", help="one JSON object with the events")
+    p.set_defaults(func=cmd_replay)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pausepoint.cli.couple_monitor import CoupleTextMonitor
+    from pausepoint.cli.monitor import TextMonitor
+    from pausepoint.config import load_config
+    from pausepoint.sessions.replay import (
+        CoupleEngineReplay,
+        PipelineReplay,
+        stored_couple_events,
+    )
+
+    config = load_config()
+    session: PipelineReplay | CoupleEngineReplay
+    recorded: list[Event] | list[tuple[int, Event]]
+    recorded_couple: list[CoupleEvent] = []
+    with open_store(args) as store:
+        if store.session(args.id).persons == 2:
+            session = CoupleEngineReplay(store, args.id, config)
+            recorded = store.person_events(args.id)
+            recorded_couple = stored_couple_events(store, args.id)
+        else:
+            session = PipelineReplay(store, args.id, config)
+            recorded = store.events(args.id)
+    speed = math.inf if args.max or (args.json and args.speed is None) else args.speed or 1.0
+    out = sys.stdout if not args.json else _Discard()
+    monitor: TextMonitor | CoupleTextMonitor
+    monitor = (
+        CoupleTextMonitor(out) if isinstance(session, CoupleEngineReplay) else TextMonitor(out)
+    )
+    updates: list[Any] = []
+
+    def feed(update: Any) -> None:
+        updates.append(update)
+        monitor.feed(update)
+
+    try:
+        if math.isinf(speed):
+            _replay_at_once(session, feed)
+        else:
+            asyncio.run(_replay_paced(session, speed, feed))
+    except KeyboardInterrupt:
+        print()
+    if not args.json:
+        print(monitor.summary.text() if isinstance(monitor, TextMonitor) else monitor.text())
+    elif isinstance(monitor, TextMonitor):
+        write_json(_one_person_json(session.info.id, updates, recorded, monitor.summary))
+    else:
+        write_json(
+            _couple_json(session.info.id, updates, recorded, recorded_couple, monitor.summaries)
+        )
+    return 0
+
+
+def _replay_at_once(
+    session: PipelineReplay | CoupleEngineReplay, feed: Callable[[Any], None]
+) -> None:
+    """As fast as it goes; one person's with a progress bar on a terminal."""
+    from pausepoint.cli.progress import Progress
+    from pausepoint.sessions.replay import CoupleEngineReplay
+
+    if isinstance(session, CoupleEngineReplay):
+        for cu in session.run():
+            feed(cu)
+        return
+    progress = Progress("Replaying", len(session.samples))
+    for i, sample in enumerate(session.samples):
+        feed(session.push(sample))
+        if i % PROGRESS_EVERY == 0:
+            progress.step(i)
+    last = session.finish()
+    if last is not None:
+        feed(last)
+    progress.done()
+
+
+async def _replay_paced(
+    session: PipelineReplay | CoupleEngineReplay, speed: float, feed: Callable[[Any], None]
+) -> None:
+    """At ``speed`` times the pace it was lived."""
+    from pausepoint.sessions.replay import CoupleEngineReplay
+    from pausepoint.sources.pacing import paced, paced_stream
+
+    if isinstance(session, CoupleEngineReplay):
+        async for person, sample in paced_stream(session.stream, speed):
+            feed(session.push(person, sample))
+        for cu in session.finish():
+            feed(cu)
+        return
+    async for sample in paced(session.samples, speed):
+        feed(session.push(sample))
+    last = session.finish()
+    if last is not None:
+        feed(last)
+
+
+def _one_person_json(
+    session_id: int, updates: list[Update], recorded: list[Event], summary: Summary
+) -> dict[str, Any]:
+    events = [event for update in updates for event in update.events]
+    return {
+        "session": session_id,
+        "events": [event.to_dict() for event in events],
+        "same_as_recorded": events == recorded,
+        "summary": _summary_json(summary),
+    }
+
+
+def _couple_json(
+    session_id: int,
+    updates: list[CoupleUpdate],
+    recorded: list[tuple[int, Event]],
+    recorded_couple: list[CoupleEvent],
+    summaries: list[Summary],
+) -> dict[str, Any]:
+    from pausepoint.couple.engine import PARTNERS
+
+    events: list[tuple[int, Event]] = [
+        (cu.person, event) for cu in updates for event in cu.update.events
+    ]
+    couple_events: list[CoupleEvent] = [event for cu in updates for event in cu.couple_events]
+    return {
+        "session": session_id,
+        "partners": [
+            {
+                "name": name,
+                "events": [e.to_dict() for q, e in events if q == p],
+                "summary": _summary_json(summaries[p]),
+            }
+            for p, name in enumerate(PARTNERS)
+        ],
+        "couple_events": [e.to_dict() for e in couple_events],
+        "same_as_recorded": events == recorded and couple_events == recorded_couple,
+    }
+
+
+def _summary_json(s: Summary) -> dict[str, Any]:
+    return {
+        "duration_s": round(s.duration_s, 3),
+        "beats": s.beats,
+        "flooded_s": round(s.flooded_s, 3),
+        "peak_hr_bpm": None if s.peak_hr_bpm is None else round(s.peak_hr_bpm, 1),
+        "peak_arousal": None if s.peak_arousal is None else round(s.peak_arousal, 1),
+    }
+
+
+class _Discard:
+    """A text stream that keeps nothing: the monitor's lines when the answer is JSON."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None

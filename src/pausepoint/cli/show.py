@@ -1,0 +1,126 @@
+"""``show``: one session's summary, events and markers; of a couple session, each partner's
+and the couple's."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from pausepoint.cli.common import DB_OPTION, date_text, peak_text, session_id, write_json
+from pausepoint.cli.store_access import open_store
+
+if TYPE_CHECKING:
+    from pausepoint.cli.common import Subparsers
+    from pausepoint.sessions.records import SessionInfo
+    from pausepoint.sessions.store import Store
+
+    Shown = tuple[dict[str, Any], list[str], list[tuple[float, str]]]
+    """A session as ``show`` gives it: the JSON object, the heading lines, the timeline."""
+
+
+def register(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "show", parents=[DB_OPTION], help="one session: its summary, events and markers"
+    )
+    p.add_argument("id", type=session_id, metavar="ID")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_show)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from pausepoint.words import clock_text
+
+    with open_store(args) as store:
+        info = store.session(args.id)
+        shown = _one_person(store, info) if info.persons == 1 else _couple(store, info)
+    obj, heading, timeline = shown
+    if args.json:
+        write_json(obj)
+        return 0
+    for line in heading:
+        print(line)
+    for t_s, text in sorted(timeline, key=lambda item: item[0]):
+        print(f"  {clock_text(t_s)}  {text}")
+    return 0
+
+
+def _one_person(store: Store, info: SessionInfo) -> Shown:
+    from pausepoint.words import EVENT_WORDS, clock_text
+
+    events = store.events(info.id, origin=None)
+    markers = store.markers(info.id)
+    actions = store.actions(info.id)
+    obj = {
+        "session": info.to_dict(),
+        "events": [event.to_dict() for event in events],
+        "markers": [{"t_s": round(m.t_s, 3), "text": m.text} for m in markers],
+        "actions": [{"t_s": round(a.t_s, 3), "kind": a.kind} for a in actions],
+    }
+    heading = [
+        f"Session {info.id}: {info.source}, {info.status}",
+        f"Started {date_text(info)}, {clock_text(info.duration_s)} long, {info.beats} beats; "
+        f"flooded {info.flooded_s / 60:.1f} min, peak heart rate {peak_text(info.peak_hr_bpm)}",
+    ]
+    if info.strap_name or info.strap_address:
+        heading.append(f"Strap: {' '.join(p for p in (info.strap_name, info.strap_address) if p)}")
+    if info.note:
+        heading.append(f"Note: {info.note}")
+    timeline = [(e.t_s, EVENT_WORDS[e.kind]) for e in events]
+    timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
+    timeline += [(a.t_s, f"You started a {a.kind}.") for a in actions]
+    return obj, heading, timeline
+
+
+def _couple(store: Store, info: SessionInfo) -> Shown:
+    from pausepoint.couple.engine import PARTNERS, couple_event_text
+    from pausepoint.sessions.replay import stored_couple_events
+    from pausepoint.words import EVENT_WORDS, clock_text
+
+    events = store.person_events(info.id, origin=None)
+    couple_events = stored_couple_events(store, info.id)
+    markers = store.markers(info.id)
+    actions = store.actions(info.id)
+    straps = ((info.strap_name, info.strap_address), (info.strap_name_b, info.strap_address_b))
+    profiles = (info.profile, info.profile_b)
+    obj = {
+        "session": info.to_dict(),
+        "partners": [
+            {
+                "name": name,
+                "strap_name": straps[p][0],
+                "strap_address": straps[p][1],
+                "profile": profiles[p],
+                "events": [e.to_dict() for q, e in events if q == p],
+            }
+            for p, name in enumerate(PARTNERS)
+        ],
+        "couple_events": [e.to_dict() for e in couple_events],
+        "markers": [{"t_s": round(m.t_s, 3), "text": m.text} for m in markers],
+        "actions": [
+            {
+                "t_s": round(a.t_s, 3),
+                "kind": a.kind,
+                "person": None if a.person is None else PARTNERS[a.person],
+                **a.detail,
+            }
+            for a in actions
+        ],
+    }
+    heading = [
+        f"Couple session {info.id}: {info.source}, {info.status}",
+        f"Started {date_text(info)}, {clock_text(info.duration_s)} long, {info.beats} beats "
+        f"in all; at least one of you flooded {info.flooded_s / 60:.1f} min, peak heart rate "
+        f"{peak_text(info.peak_hr_bpm)}",
+    ]
+    for p, name in enumerate(PARTNERS):
+        strap = " ".join(part for part in straps[p] if part)
+        profile = f", profile {profiles[p]}" if profiles[p] else ""
+        if strap or profile:
+            heading.append(f"{name}: {strap or 'strap not named'}{profile}")
+    if info.note:
+        heading.append(f"Note: {info.note}")
+    timeline = [(e.t_s, f"{PARTNERS[p]}: {EVENT_WORDS[e.kind]}") for p, e in events]
+    timeline += [(e.t_s, couple_event_text(e)) for e in couple_events]
+    timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
+    timeline += [(a.t_s, "You started a shared pause.") for a in actions if a.person is None]
+    return obj, heading, timeline
