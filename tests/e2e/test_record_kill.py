@@ -100,6 +100,7 @@ class Child:
         self._reader.join(timeout=WAIT_LIMIT_S)
         while (line := self.lines.get_nowait()) is not None:
             self._take(line)
+        self.process.communicate(timeout=WAIT_LIMIT_S)  # reads what is left, closes the pipes
         return self.process.returncode
 
 

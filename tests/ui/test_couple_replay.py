@@ -20,12 +20,13 @@ from pausepoint.config import Config
 from pausepoint.couple.engine import CoupleEventKind, merge, shown_state
 from pausepoint.model import EventKind, HeartSample, State
 from pausepoint.sessions.recorder import CoupleRecorder, Recorder
+from pausepoint.sessions.replay import stored_couple_events
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
 from pausepoint.sources.simulated.couples import simulate_couple
 from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.ui.couple_model import STARTED_TOGETHER, CoupleReplayModel
-from pausepoint.ui.session_model import SPEEDS, ReplayModel
+from pausepoint.ui.replay_model import SPEEDS, ReplayModel
 from pausepoint.ui.view_model import PromptKind
 from pausepoint.words import STATE_WORDS, clock_text
 
@@ -135,7 +136,7 @@ def test_replayed_events_are_the_recorded_ones_and_both_lanes_fill(window, sessi
     model = page.model
     with Store.open(db, readonly=True) as store:
         recorded = store.person_events(sessions["pressed"])
-        recorded_couple = store.couple_events(sessions["pressed"])
+        recorded_couple = stored_couple_events(store, sessions["pressed"])
         samples = [store.samples(sessions["pressed"], person) for person in (0, 1)]
     replayed = [(cu.person, e) for cu in model.updates for e in cu.update.events]
     assert replayed == recorded  # per person, event for event
@@ -230,7 +231,7 @@ def test_event_jumps_land_on_the_event(window, sessions) -> None:
 def test_linkage_is_shown_for_the_whole_session_and_marked_exploratory(
     window, sessions, config, db, qtbot
 ) -> None:
-    from pausepoint.cli.sessions import couple_report_input
+    from pausepoint.reports.inputs import couple_report_input
 
     page = _open(window, sessions["pressed"])
     model = page.model

@@ -15,11 +15,12 @@ from PySide6.QtCore import Qt
 
 from pausepoint.config import Config
 from pausepoint.model import EventKind, State
-from pausepoint.sessions.recorder import PipelineSettings, Recorder
+from pausepoint.sessions.recorder import Recorder
+from pausepoint.sessions.settings import PipelineSettings
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
 from pausepoint.sources.simulated.scenarios import simulate
-from pausepoint.ui.session_model import SPEEDS
+from pausepoint.ui.replay_model import SPEEDS
 from pausepoint.ui.view_model import PromptKind
 from pausepoint.words import clock_text
 
@@ -154,7 +155,7 @@ def test_export_writes_the_recorded_beats(qtbot, config, db, recorded, tmp_path,
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("pausepoint.reports.report") is None,
+    importlib.util.find_spec("pausepoint.reports.render") is None,
     reason="no report module installed",
 )
 def test_report_button_makes_the_report(qtbot, config, db, recorded, tmp_path, qloop) -> None:

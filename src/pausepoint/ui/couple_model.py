@@ -36,14 +36,8 @@ from pausepoint.couple.engine import (
 )
 from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
-from pausepoint.ui.session_model import (
-    Playback,
-    RecordingShell,
-    ReplayInfo,
-    ReplayModel,
-    StrapSink,
-    source_words,
-)
+from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
+from pausepoint.ui.session_model import RecordingShell, StrapSink
 from pausepoint.ui.view_model import (
     BREAK_SO_FAR,
     FLOODED_WHY,

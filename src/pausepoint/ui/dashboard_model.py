@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui.couple_model import CoupleLiveSession, CoupleReplayModel, export_couple
-from pausepoint.ui.session_model import LiveSession, ReplayModel, StrapFeed
+from pausepoint.ui.replay_model import ReplayModel
+from pausepoint.ui.session_model import LiveSession, StrapFeed
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile

@@ -50,13 +50,8 @@ from pausepoint.ui.dashboard_model import (
     look_for_straps,
     replay_report,
 )
-from pausepoint.ui.session_model import (
-    TRIGGERED,
-    LiveSession,
-    ReplayModel,
-    StrapFeed,
-    play_simulation,
-)
+from pausepoint.ui.replay_model import ReplayModel
+from pausepoint.ui.session_model import TRIGGERED, LiveSession, play_simulation
 from pausepoint.ui.view_model import SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
@@ -103,7 +98,6 @@ class MainWindow(QMainWindow):
         ``sleep``: session time and waits for sources; ``clock``: wall time for animation."""
         super().__init__()
         self.config = config
-        self.db = db
         self.backend = backend
         self._clock = clock
         self._strap_clock = strap_clock
@@ -231,10 +225,6 @@ class MainWindow(QMainWindow):
     @property
     def session(self) -> LiveSession | CoupleLiveSession | None:
         return self.run.session
-
-    @property
-    def feed(self) -> StrapFeed | None:
-        return self.run.feed
 
     @property
     def task(self) -> asyncio.Future[None] | None:

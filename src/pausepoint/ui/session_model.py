@@ -1,4 +1,5 @@
-"""The dashboard's one consumer: samples in, recorded, through the pipeline, onto the view.
+"""The dashboard's one consumer: samples in, recorded, through the pipeline, onto the view;
+and the straps that feed it.
 
 Everything here runs on the Qt thread (the qasync loop): a strap's notifications, the
 simulator's paced samples and the person's clicks arrive one at a time, so nothing needs a
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,13 +22,7 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.model import Event, Sample, Update
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.ui.view_model import (
-    SessionViewModel,
-    StatusModel,
-    TimelineEntry,
-    event_entry,
-    marker_entry,
-)
+from pausepoint.ui.view_model import SessionViewModel, StatusModel
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -272,24 +266,6 @@ async def play_simulation(
         session.status.set_link("ended")
 
 
-def run_simulation_now(
-    session: LiveSession,
-    samples: Sequence[Sample],
-    until_t_s: float = math.inf,
-    on_update: Callable[[LiveSession], None] | None = None,
-) -> None:
-    """Feed samples at once, without an event loop, up to session time ``until_t_s``."""
-    session.status.set_link("simulated")
-    for sample in samples:
-        if sample.t_s > until_t_s:
-            return
-        session.feed(sample)
-        if on_update is not None:
-            on_update(session)
-    session.finish()
-    session.status.set_link("ended")
-
-
 def strap_trouble(exc: BaseException, instead: str) -> str:
     """What the window says when a strap cannot be reached: the source's own line, or where
     Bluetooth itself is missing, what to do in the window (``instead``), not a command flag."""
@@ -404,133 +380,3 @@ class StrapFeed:
             await self.source.stop()
         elif self._several is not None and not self._several.done():
             self._several.cancel()
-
-
-@dataclass(frozen=True)
-class ReplayInfo:
-    session_id: int
-    title: str
-    start_t_s: float
-    end_t_s: float
-    source: str = ""
-    note: str = ""
-
-
-SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
-
-
-def source_words(source: str, strap_name: str | None = None) -> str:
-    """Where a session came from, for a person: "simulated (argument)", "Polar H10 …"."""
-    kind, _, detail = source.partition(":")
-    if kind == "simulated":
-        return f"simulated ({detail})"
-    if kind == "file":
-        return f"imported from {detail}"
-    return strap_name or "heart-rate strap"
-
-
-class Playback:
-    """Play, pause and advance at ``speed`` through a replay whose ``seek`` shows a moment."""
-
-    info: ReplayInfo
-    position_s: float
-    speed: float = 1.0
-    playing: bool = False
-
-    def seek(self, t_s: float) -> None:
-        raise NotImplementedError
-
-    def play(self) -> None:
-        if self.position_s >= self.info.end_t_s:
-            self.seek(self.info.start_t_s)
-        self.playing = True
-
-    def pause(self) -> None:
-        self.playing = False
-
-    def advance(self, wall_dt_s: float) -> None:
-        """Move on by ``wall_dt_s`` of real time at the chosen speed (when playing)."""
-        if not self.playing:
-            return
-        self.seek(self.position_s + wall_dt_s * self.speed)
-        if self.position_s >= self.info.end_t_s:
-            self.playing = False
-
-
-class ReplayModel(Playback):
-    """A stored session fed once through a fresh pipeline; the view shows it at any moment.
-
-    ``seek`` moves the moment (backwards: the view is rebuilt from the start, which costs
-    milliseconds, not a second pipeline run); ``advance`` plays at ``speed``.
-    """
-
-    def __init__(
-        self,
-        info: ReplayInfo,
-        updates: Sequence[Update],
-        markers: Sequence[tuple[float, str]],
-        source_events: Sequence[Event],
-        view: SessionViewModel,
-    ) -> None:
-        self.info = info
-        self.updates = list(updates)
-        self.markers = sorted(markers)
-        self.source_events = sorted(source_events, key=lambda e: e.t_s)
-        self.view = view
-        self.position_s = info.start_t_s
-        self._next = 0
-        self._next_marker = 0
-        self._next_source = 0
-        view.reset()
-        self.seek(info.start_t_s)
-
-    @classmethod
-    def load(
-        cls, store: Store, session_id: int, config: Config, view: SessionViewModel
-    ) -> ReplayModel:
-        from pausepoint.sessions.replay import replayed_updates
-
-        info = store.session(session_id)
-        updates = list(replayed_updates(store, session_id, config))
-        markers = [(m.t_s, m.text) for m in store.markers(session_id)]
-        source_events = store.events(session_id, origin="source")
-        start_t_s = updates[0].t_s if updates else 0.0
-        end_t_s = updates[-1].t_s if updates else 0.0
-        when = info.started_utc.astimezone().strftime("%Y-%m-%d %H:%M")
-        title = f"Session {info.id}, {when}, {source_words(info.source, info.strap_name)}"
-        if info.note:
-            title += f": {info.note}"
-        meta = ReplayInfo(info.id, title, start_t_s, end_t_s, info.source, info.note or "")
-        return cls(meta, updates, markers, source_events, view)
-
-    @property
-    def duration_s(self) -> float:
-        return self.info.end_t_s - self.info.start_t_s
-
-    def entries(self) -> list[TimelineEntry]:
-        """The whole session's events, markers and strap events, in time order."""
-        break_min_s = self.view.config.break_.min_s
-        entries = [event_entry(e, break_min_s) for u in self.updates for e in u.events]
-        entries += [marker_entry(t_s, text) for t_s, text in self.markers]
-        entries += [event_entry(e, break_min_s) for e in self.source_events]
-        return sorted(entries, key=lambda entry: entry.t_s)
-
-    def seek(self, t_s: float) -> None:
-        t_s = min(max(t_s, self.info.start_t_s), self.info.end_t_s)
-        if t_s < self.position_s or self._next == 0:
-            self.view.reset()
-            self._next = self._next_marker = self._next_source = 0
-        updates = self.updates
-        while self._next < len(updates) and updates[self._next].t_s <= t_s:
-            self.view.feed(updates[self._next])
-            self._next += 1
-        while self._next_marker < len(self.markers) and self.markers[self._next_marker][0] <= t_s:
-            self.view.add_marker(*self.markers[self._next_marker])
-            self._next_marker += 1
-        events = self.source_events
-        while self._next_source < len(events) and events[self._next_source].t_s <= t_s:
-            self.view.add_event(events[self._next_source])
-            self._next_source += 1
-        self.position_s = t_s
-        if self._next >= len(updates):
-            self.view.end()

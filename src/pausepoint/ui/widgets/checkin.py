@@ -14,15 +14,15 @@ from PySide6.QtWidgets import (
 )
 
 from pausepoint.ui.view_model import ACTION_LABELS, Action, Prompt
+from pausepoint.ui.widgets.common import label
 
 
 def _label(name: str | None = None, wrap: bool = True) -> QLabel:
-    label = QLabel()
-    if name:
-        label.setObjectName(name)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    return label
+    """A card's text: the shared label, not selectable (a click goes to the card)."""
+    text = label("", name)
+    text.setWordWrap(wrap)
+    text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return text
 
 
 def set_flag(widget: QWidget, name: str, value: bool) -> None:

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from pausepoint.ui.couple_model import CoupleReplayModel, couple_source_words
 from pausepoint.ui.couple_replay import CoupleReplayView
-from pausepoint.ui.session_model import SPEEDS, TRIGGERED, ReplayModel, source_words
+from pausepoint.ui.replay_model import SPEEDS, ReplayModel, source_words
+from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.common import card, label
