@@ -16,12 +16,8 @@ from pausepoint.config import load_config
 from pausepoint.couple.engine import CoupleEngine, merge, partner_names, run_couple, updates_linkage
 from pausepoint.model import Update
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.reports.report import (
-    CoupleReportInput,
-    ReportInput,
-    render_couple_report,
-    render_report,
-)
+from pausepoint.reports.inputs import CoupleReportInput, ReportInput
+from pausepoint.reports.render import render_report
 from pausepoint.sources.simulated.couples import simulate_couple
 from pausepoint.sources.simulated.scenarios import Recording, simulate
 
@@ -86,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         render_report(data, args.out / name)
         print(f"{name}: {time.perf_counter() - t0:.2f} s", file=sys.stderr)
     t0 = time.perf_counter()
-    render_couple_report(couple_input(COUPLE_SEED), args.out / "couple-argument.png")
+    render_report(couple_input(COUPLE_SEED), args.out / "couple-argument.png")
     print(f"couple-argument.png: {time.perf_counter() - t0:.2f} s", file=sys.stderr)
     return 0
 

@@ -12,12 +12,10 @@ import pytest
 from PIL import Image
 
 from pausepoint.cli.main import main
-from pausepoint.cli.sessions import couple_report_input
 from pausepoint.config import load_config
 from pausepoint.couple.engine import CoupleEventKind
 from pausepoint.model import EventKind
-from pausepoint.reports.report import (
-    EXPLORATORY,
+from pausepoint.reports.figure import (
     FLOODED_FILL,
     GID_AROUSAL,
     GID_FLOODED,
@@ -29,10 +27,11 @@ from pausepoint.reports.report import (
     GID_SHARED_PAUSE,
     PAGE_IN,
     PNG_DPI,
-    build_couple_figure,
-    couple_summary,
-    duration_text,
+    build_figure,
 )
+from pausepoint.reports.inputs import couple_report_input
+from pausepoint.reports.numbers import couple_summary
+from pausepoint.reports.words import EXPLORATORY, duration_text
 from pausepoint.sessions.store import Store
 
 
@@ -91,7 +90,7 @@ def span_minutes(patch) -> tuple[float, float]:
 
 def test_each_lane_shades_that_partners_floods_where_the_events_say(argument):
     data, events, _ = argument
-    fig = build_couple_figure(data)
+    fig = build_figure(data)
     lane_a, lane_b = lanes(fig)
     for person, lane in enumerate((lane_a, lane_b)):
         expected = flood_spans_s(events, person)
@@ -114,7 +113,7 @@ def test_the_shared_pause_is_shaded_across_both_lanes_and_the_linkage(argument):
     data, _, couple_events = argument
     (start,) = [e.t_s for e in couple_events if e.kind == CoupleEventKind.SHARED_PAUSE_START]
     (ready,) = [e.t_s for e in couple_events if e.kind == CoupleEventKind.SHARED_READY]
-    fig = build_couple_figure(data)
+    fig = build_figure(data)
     shaded = [ax for ax in fig.axes if artists(ax, GID_SHARED_PAUSE)]
     assert len(shaded) == 4  # two lanes, correlation, lag
     for ax in shaded:
@@ -127,7 +126,7 @@ def test_linkage_panel_draws_every_window_against_its_threshold_and_the_lags(arg
     data, _, _ = argument
     windows = data.linkage.windows
     assert len(windows) > 40 and data.linkage.stands_out
-    fig = build_couple_figure(data)
+    fig = build_figure(data)
     ax_r = axes_with(fig, GID_LINKAGE_R)
     (r_line,) = artists(ax_r, GID_LINKAGE_R)
     np.testing.assert_allclose(r_line.get_ydata(), [abs(w.r) for w in windows])
@@ -166,7 +165,7 @@ def test_png_page_has_each_partners_flooded_shade_in_their_lane(argument, argume
     assert (width, height) == (int(PAGE_IN[0] * PNG_DPI), int(PAGE_IN[1] * PNG_DPI))
     assert pixels.std() > 20
     assert 0.03 < (pixels.sum(axis=2) < 3 * 250).mean() < 0.6
-    fig = build_couple_figure(data)
+    fig = build_figure(data)
     for person, lane in enumerate(lanes(fig)):
         (x0_min, x1_min), box = lane.get_xlim(), lane.get_position()
 
@@ -212,7 +211,7 @@ def test_a_calm_couple_has_no_flood_and_no_pause(tmp_path):
         data = couple_report_input(store, store.session(1), load_config())
     summary = couple_summary(data)
     assert summary["pauses"] == [] and all(p["flooded_count"] == 0 for p in summary["partners"])
-    fig = build_couple_figure(data)
+    fig = build_figure(data)
     assert len(lanes(fig)) == 2
     assert not any(artists(ax, GID_FLOODED) or artists(ax, GID_SHARED_PAUSE) for ax in fig.axes)
     out = tmp_path / "calm.html"
@@ -228,7 +227,7 @@ def test_long_names_and_a_note_never_run_into_the_footnote(argument):
         names=("Alexandra-Marie Fontaine", "Christopher-James Okonkwo"),
         note="We talked about money and the holidays again; it went better than last time. " * 3,
     )
-    fig = build_couple_figure(long)
+    fig = build_figure(long)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     texts = [t for t in fig.texts if t.get_text()]

@@ -20,7 +20,7 @@ from pausepoint.model import EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.pipeline.estimators import sdnn
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.reports.report import (
+from pausepoint.reports.figure import (
     FLOODED_FILL,
     GID_AROUSAL,
     GID_BREAK,
@@ -28,16 +28,14 @@ from pausepoint.reports.report import (
     GID_FLOODING_LINE,
     GID_MARKER,
     GID_SETTLED,
-    MIN_PART_BEATS,
     PAGE_IN,
     PNG_DPI,
-    ReportInput,
     build_figure,
-    duration_text,
-    render_report,
-    session_summary,
-    summary_sentences,
 )
+from pausepoint.reports.inputs import ReportInput
+from pausepoint.reports.numbers import MIN_PART_BEATS, session_summary
+from pausepoint.reports.render import render_report
+from pausepoint.reports.words import duration_text, summary_sentences
 from pausepoint.sources.simulated.scenarios import Recording, simulate
 
 SETTLES_SEED = 7
@@ -347,7 +345,7 @@ def test_progress_is_stepped_to_the_end(calm_updates, tmp_path):
         def isatty(self) -> bool:
             return True
 
-    from pausepoint.reports.report import RENDER_STEPS
+    from pausepoint.reports.render import RENDER_STEPS
 
     stream = Terminal()
     progress = Progress("report", RENDER_STEPS, stream)
@@ -382,7 +380,7 @@ def test_unwritable_place_is_one_line_and_leaves_no_temp_file(calm_updates, tmp_
 
 def test_importing_the_report_module_loads_no_plotting_or_hrv_library():
     code = (
-        "import sys, pausepoint.reports.report; "
+        "import sys, pausepoint.reports.render; "
         "print(sorted(m for m in ('matplotlib', 'neurokit2', 'pandas') if m in sys.modules))"
     )
     result = subprocess.run(
