@@ -21,7 +21,7 @@ from hardware.bumble_backend import VirtualRadio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
-from pausepoint.calibration.assessment import Profile, save_profile
+from pausepoint.calibration.profiles import Profile, save_profile
 from pausepoint.config import load_config
 from pausepoint.model import Baseline, EventKind, HeartSample
 from pausepoint.pipeline.pipeline import Pipeline

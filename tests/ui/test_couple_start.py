@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from pausepoint.calibration.assessment import Profile, save_profile
+from pausepoint.calibration.profiles import Profile, save_profile
 from pausepoint.cli.main import main
 from pausepoint.model import Baseline
 from pausepoint.sessions.recorder import CoupleSettings, PipelineSettings

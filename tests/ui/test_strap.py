@@ -133,7 +133,7 @@ def test_scan_pick_stream_drop_and_return(qtbot, qloop, config, db) -> None:
 
 
 def test_opens_straight_onto_the_last_strap_with_the_profile(qtbot, qloop, config, db) -> None:
-    from pausepoint.calibration.assessment import Profile, save_profile
+    from pausepoint.calibration.profiles import Profile, save_profile
     from pausepoint.model import Baseline, State
 
     calm = Baseline(hr_bpm=66.0, rmssd_ms=42.0, hr_sd_bpm=2.5, rmssd_sd_ms=10.5, source="profile")

@@ -11,26 +11,27 @@ import numpy as np
 import pytest
 
 from pausepoint.calibration.assessment import (
+    assess_baseline,
+    assess_resonance,
+    beat_runs,
+    rayleigh_p,
+)
+from pausepoint.calibration.profiles import (
     RECALIBRATE_AFTER_DAYS,
     Profile,
     active_profile,
     apply_setting,
-    assess_baseline,
-    assess_resonance,
-    beat_runs,
     check_profile_name,
     choose_profile,
     find_profile,
-    load_baseline_protocol,
     load_profile,
-    load_resonance_protocol,
-    rayleigh_p,
     read_profiles,
     save_profile,
 )
 from pausepoint.config import load_config
 from pausepoint.errors import BadInput
 from pausepoint.model import Baseline, HeartSample
+from pausepoint.protocols import load_baseline_protocol, load_resonance_protocol
 from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.scenarios import simulate
 

@@ -1,9 +1,8 @@
-"""Calibration: the person's own calm level and resonance breathing rate, kept in a profile.
+"""Calibration assessments: is a seated rest a baseline, which slow breathing rate is resonance.
 
 Flooding is personal: 95 bpm is calm for one heart and alarm for another, and the slow
 breathing rate that swings a heart most differs between people. Two short protocols measure
-both (calibration/baseline.toml, calibration/resonance.toml, with their sources); a profile
-per person keeps the results, with a flooding ceiling the person may lower or raise.
+both (pausepoint.protocols); a profile keeps the results (pausepoint.calibration.profiles).
 
 The assessments are pure functions of recorded HeartSamples and a protocol: the beats go
 through the engine's own timeline and artifact correction, so a profile's baseline means
@@ -14,144 +13,24 @@ what the engine's session baseline means (median and robust SD of beat heart rat
 from __future__ import annotations
 
 import math
-import re
-import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from pausepoint.config import DATA_DIR, Config
-from pausepoint.errors import BadInput, UserError
+from pausepoint.clock import utc_text
+from pausepoint.config import Config
+from pausepoint.errors import UserError
 from pausepoint.model import Baseline, Beat, HeartSample, Sample
+from pausepoint.protocols import BaselineProtocol, Block, ResonanceProtocol
 
 if TYPE_CHECKING:
     import numpy as np
 
-BASELINE_PATH = DATA_DIR / "baseline.toml"
-RESONANCE_PATH = DATA_DIR / "resonance.toml"
-
-RECALIBRATE_AFTER_DAYS = 30
-"""Resting heart rate and RMSSD shift over weeks with fitness, sleep, season and medication;
-a monthly baseline is pausepoint's choice, not a published standard."""
-DEFAULT_PROFILE = "me"
 RESONANCE_SCENARIO = "resonance"
 """The simulator's scenario that breathes the resonance protocol's schedule."""
 HR_GRID_HZ = 4.0
 """Heart rate is resampled at 4 Hz for the per-breath measures, as the RR spectrum is."""
-CEILING_RANGE_BPM = (60.0, 220.0)
-RESONANCE_RANGE_BPM = (3.0, 10.0)
-_NAME = re.compile(r"\w[\w .-]{0,39}")
-
-
-# --- protocols ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BaselineProtocol:
-    duration_s: float
-    min_duration_s: float
-    settle_s: float
-    max_artifact_rate: float
-    drift_window_s: float
-    max_drift_bpm: float
-
-
-@dataclass(frozen=True)
-class Block:
-    """One paced rate of the resonance protocol, in protocol time (the pacer starts at 0)."""
-
-    rate_bpm: float
-    start_s: float
-    end_s: float
-
-
-@dataclass(frozen=True)
-class ResonanceProtocol:
-    rates_bpm: tuple[float, ...]
-    paced_s: float
-    lead_s: float
-    rest_s: float
-    settle_s: float
-    inhale_fraction: float
-    peak_half_width_hz: float
-    follow_p_max: float
-    min_rates: int
-
-    def blocks(self) -> tuple[Block, ...]:
-        """Rest for lead_s, then each rate for paced_s with rest_s between."""
-        blocks = []
-        start_s = self.lead_s
-        for rate_bpm in self.rates_bpm:
-            blocks.append(Block(rate_bpm, start_s, start_s + self.paced_s))
-            start_s += self.paced_s + self.rest_s
-        return tuple(blocks)
-
-    @property
-    def duration_s(self) -> float:
-        return self.blocks()[-1].end_s
-
-
-def _read_section(path: Path, section: str) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read the protocol ({exc.strerror}); reinstall") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{path}: not valid TOML ({exc}); fix or restore the file") from exc
-    if not isinstance(data.get(section), dict):
-        raise BadInput(f"{path}: section [{section}] is missing; restore the file")
-    return data[section]
-
-
-def _number(path: Path, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise BadInput(f"{path}: {name} = {value!r} is not a number; fix or restore the file")
-    return float(value)
-
-
-def _protocol(path: Path, section: str, cls: type) -> Any:
-    values = _read_section(path, section)
-    names = {f.name: f for f in fields(cls)}
-    unknown, missing = set(values) - set(names), set(names) - set(values)
-    if unknown or missing:
-        problem = f"unknown {sorted(unknown)}" if unknown else f"missing {sorted(missing)}"
-        raise BadInput(f"{path}: [{section}] {problem}; fix or restore the file")
-    built: dict[str, Any] = {}
-    for name, f in names.items():
-        value = values[name]
-        if name == "rates_bpm":
-            if not isinstance(value, list) or len(value) < 3:
-                raise BadInput(f"{path}: rates_bpm needs a list of at least 3 rates")
-            built[name] = tuple(_number(path, name, v) for v in value)
-        elif f.type in (int, "int"):
-            built[name] = int(_number(path, name, value))
-        else:
-            built[name] = _number(path, name, value)
-    return cls(**built)
-
-
-def load_baseline_protocol(path: Path = BASELINE_PATH) -> BaselineProtocol:
-    protocol = _protocol(path, "baseline", BaselineProtocol)
-    if protocol.settle_s < 0 or protocol.settle_s + protocol.min_duration_s > protocol.duration_s:
-        raise BadInput(f"{path}: settle_s + min_duration_s must fit within duration_s")
-    if protocol.min_duration_s < 2 * protocol.drift_window_s:
-        raise BadInput(f"{path}: min_duration_s must hold two drift windows")
-    return protocol
-
-
-def load_resonance_protocol(path: Path = RESONANCE_PATH) -> ResonanceProtocol:
-    protocol = _protocol(path, "resonance", ResonanceProtocol)
-    if not all(r > 0 for r in protocol.rates_bpm) or len(set(protocol.rates_bpm)) != len(
-        protocol.rates_bpm
-    ):
-        raise BadInput(f"{path}: rates_bpm must be different rates above zero")
-    if not 0 <= protocol.settle_s < protocol.paced_s or not 0 < protocol.inhale_fraction < 1:
-        raise BadInput(f"{path}: settle_s must be under paced_s, inhale_fraction within 0..1")
-    if not 3 <= protocol.min_rates <= len(protocol.rates_bpm):
-        raise BadInput(f"{path}: min_rates must be between 3 and the number of rates")
-    return protocol
 
 
 # --- beats -------------------------------------------------------------------------------
@@ -220,7 +99,7 @@ class BaselineAssessment:
             "covered_s": round(self.covered_s, 1),
             "beats": self.beats,
             "window_s": [round(self.window_s[0], 3), round(self.window_s[1], 3)],
-            "measured_utc": _utc_text(self.measured_utc),
+            "measured_utc": _measured_text(self.measured_utc),
         }
 
 
@@ -398,7 +277,7 @@ class ResonanceAssessment:
             "rate_bpm": self.rate_bpm,
             "best_tested_bpm": self.best_tested_bpm,
             "ranking": [r.to_dict() for r in self.ranking],
-            "measured_utc": _utc_text(self.measured_utc),
+            "measured_utc": _measured_text(self.measured_utc),
         }
 
 
@@ -539,266 +418,9 @@ def simulated_resonance(protocol: ResonanceProtocol, seed: int) -> list[Sample]:
     return list(rec.samples)
 
 
-# --- profiles ----------------------------------------------------------------------------
-
-
-class ProfileStore(Protocol):
-    """What profiles need of the session store."""
-
-    def save_profile(self, name: str, body: dict[str, Any]) -> None: ...
-    def profiles(self) -> Sequence[Any]: ...
-    def set_active_profile(self, name: str) -> bool: ...
-    def delete_profile(self, name: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One person's calibration. A couple has two."""
-
-    name: str
-    baseline: Baseline | None = None
-    baseline_utc: datetime | None = None
-    resonance_rate_bpm: float | None = None
-    resonance_utc: datetime | None = None
-    ceiling_hr_bpm: float | None = None
-    """The flooding ceiling; None: the default (calibration/defaults.toml, Gottman's 100)."""
-    active: bool = False
-    created_utc: datetime | None = None
-    updated_utc: datetime | None = None
-
-    @property
-    def recalibrate_by_utc(self) -> datetime | None:
-        """When the baseline is due again (RECALIBRATE_AFTER_DAYS after it was measured)."""
-        if self.baseline_utc is None:
-            return None
-        return self.baseline_utc + timedelta(days=RECALIBRATE_AFTER_DAYS)
-
-    def recalibration_due(self, now_utc: datetime) -> bool:
-        due = self.recalibrate_by_utc
-        return due is None or now_utc >= due
-
-    def overrides(self) -> dict[str, dict[str, Any]]:
-        """This person's thresholds over the defaults, as Config.override takes them."""
-        if self.ceiling_hr_bpm is None:
-            return {}
-        return {"flooding": {"ceiling_hr_bpm": self.ceiling_hr_bpm}}
-
-    def config(self, config: Config) -> Config:
-        return config.override(self.overrides()) if self.overrides() else config
-
-    def with_baseline(self, assessment: BaselineAssessment) -> Profile:
-        if not assessment.accepted or assessment.baseline is None:
-            raise ValueError("only an accepted baseline belongs in a profile")
-        return replace(
-            self,
-            baseline=replace(assessment.baseline, source="profile", window_s=None),
-            baseline_utc=assessment.measured_utc,
-        )
-
-    def with_resonance(self, assessment: ResonanceAssessment) -> Profile:
-        if not assessment.accepted or assessment.rate_bpm is None:
-            raise ValueError("only an accepted resonance assessment belongs in a profile")
-        return replace(
-            self,
-            resonance_rate_bpm=assessment.rate_bpm,
-            resonance_utc=assessment.measured_utc,
-        )
-
-    def to_body(self) -> dict[str, Any]:
-        b = self.baseline
-        return {
-            "active": self.active,
-            "baseline": None
-            if b is None
-            else {
-                "hr_bpm": b.hr_bpm,
-                "rmssd_ms": b.rmssd_ms,
-                "hr_sd_bpm": b.hr_sd_bpm,
-                "rmssd_sd_ms": b.rmssd_sd_ms,
-                "measured_utc": _utc_text(self.baseline_utc),
-            },
-            "resonance": None
-            if self.resonance_rate_bpm is None
-            else {
-                "rate_bpm": self.resonance_rate_bpm,
-                "measured_utc": _utc_text(self.resonance_utc),
-            },
-            "ceiling_hr_bpm": self.ceiling_hr_bpm,
-        }
-
-    @classmethod
-    def from_body(
-        cls,
-        name: str,
-        body: dict[str, Any],
-        created_utc: datetime | None = None,
-        updated_utc: datetime | None = None,
-    ) -> Profile:
-        try:
-            b = body.get("baseline")
-            r = body.get("resonance")
-            ceiling = body.get("ceiling_hr_bpm")
-            return cls(
-                name=name,
-                baseline=None
-                if b is None
-                else Baseline(
-                    hr_bpm=float(b["hr_bpm"]),
-                    rmssd_ms=float(b["rmssd_ms"]),
-                    hr_sd_bpm=float(b["hr_sd_bpm"]),
-                    rmssd_sd_ms=float(b["rmssd_sd_ms"]),
-                    source="profile",
-                ),
-                baseline_utc=None if b is None else _utc_parse(b.get("measured_utc")),
-                resonance_rate_bpm=None if r is None else float(r["rate_bpm"]),
-                resonance_utc=None if r is None else _utc_parse(r.get("measured_utc")),
-                ceiling_hr_bpm=None if ceiling is None else float(ceiling),
-                active=bool(body.get("active", False)),
-                created_utc=created_utc,
-                updated_utc=updated_utc,
-            )
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            raise BadInput(
-                f"profile {name!r}: its stored values cannot be read ({exc}); calibrate it again"
-            ) from None
-
-    def to_dict(self, now_utc: datetime | None = None) -> dict[str, Any]:
-        b = self.baseline
-        out = {
-            "name": self.name,
-            "active": self.active,
-            "baseline": None
-            if b is None
-            else {
-                "hr_bpm": round(b.hr_bpm, 1),
-                "rmssd_ms": round(b.rmssd_ms, 1),
-                "hr_sd_bpm": round(b.hr_sd_bpm, 2),
-                "rmssd_sd_ms": round(b.rmssd_sd_ms, 2),
-                "measured_utc": _utc_text(self.baseline_utc),
-            },
-            "resonance_rate_bpm": self.resonance_rate_bpm,
-            "resonance_utc": _utc_text(self.resonance_utc),
-            "ceiling_hr_bpm": self.ceiling_hr_bpm,
-            "created_utc": _utc_text(self.created_utc),
-            "updated_utc": _utc_text(self.updated_utc),
-            "recalibrate_by_utc": _utc_text(self.recalibrate_by_utc),
-        }
-        if now_utc is not None:
-            out["recalibration_due"] = self.recalibration_due(now_utc)
-        return out
-
-
-def check_profile_name(name: str) -> str:
-    if not _NAME.fullmatch(name) or name != name.strip():
-        raise BadInput(
-            f"profile name {name!r}: use 1-40 letters, digits, spaces, '.', '-' or '_', "
-            "starting with a letter or digit"
-        )
-    return name
-
-
-def apply_setting(profile: Profile, setting: str) -> Profile:
-    """``ceiling=95`` (bpm, or ``default``) or ``resonance=5.5`` (breaths a minute)."""
-    keys = "ceiling=BPM|default, resonance=BREATHS_PER_MIN"
-    key, sep, text = (part.strip() for part in setting.partition("="))
-    if not sep or key not in ("ceiling", "resonance"):
-        raise BadInput(f"--set {setting!r}: write KEY=VALUE with KEY one of {keys}")
-    if key == "ceiling" and text.lower() == "default":
-        return replace(profile, ceiling_hr_bpm=None)
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    low, high = CEILING_RANGE_BPM if key == "ceiling" else RESONANCE_RANGE_BPM
-    if not low <= value <= high:
-        unit = "bpm, or 'default'" if key == "ceiling" else "breaths a minute"
-        raise BadInput(f"--set {setting!r}: {key} must be between {low:g} and {high:g} {unit}")
-    if key == "resonance":
-        return replace(profile, resonance_rate_bpm=value)
-    if profile.baseline is not None and value <= profile.baseline.hr_bpm:
-        raise BadInput(
-            f"--set {setting!r}: that is not above {profile.name}'s resting heart rate "
-            f"({profile.baseline.hr_bpm:.0f} bpm), so every minute would count as flooding"
-        )
-    return replace(profile, ceiling_hr_bpm=value)
-
-
-def read_profiles(store: ProfileStore) -> list[Profile]:
-    return [
-        Profile.from_body(row.name, row.body, row.created_utc, row.updated_utc)
-        for row in store.profiles()
-    ]
-
-
-def find_profile(store: ProfileStore, name: str) -> Profile | None:
-    return next((p for p in read_profiles(store) if p.name == name), None)
-
-
-def load_profile(store: ProfileStore, name: str) -> Profile:
-    """The named profile; a missing one is a one-line BadInput naming the ones there are."""
-    profiles = read_profiles(store)
-    found = next((p for p in profiles if p.name == name), None)
-    if found is None:
-        raise _no_profile(name, profiles)
-    return found
-
-
-def _no_profile(name: str, profiles: Sequence[Profile]) -> BadInput:
-    there = ", ".join(p.name for p in profiles) or "none yet"
-    return BadInput(
-        f"no profile {name!r} (profiles: {there}); make it with "
-        f"`pausepoint calibrate baseline --profile {name}`"
-    )
-
-
-def active_profile(store: ProfileStore) -> Profile | None:
-    return next((p for p in read_profiles(store) if p.active), None)
-
-
-def save_profile(store: ProfileStore, profile: Profile) -> None:
-    """Write a profile; the first one saved becomes the active one."""
-    others = [p for p in read_profiles(store) if p.name != profile.name]
-    active = profile.active or not any(p.active for p in others)
-    store.save_profile(profile.name, replace(profile, active=active).to_body())
-
-
-def save_calibration(
-    store: ProfileStore, name: str, assessment: BaselineAssessment | ResonanceAssessment
-) -> Profile:
-    """Keep an accepted assessment in ``name``'s profile (made if new); the profile as stored."""
-    profile = find_profile(store, name) or Profile(name)
-    if isinstance(assessment, BaselineAssessment):
-        profile = profile.with_baseline(assessment)
-    else:
-        profile = profile.with_resonance(assessment)
-    save_profile(store, profile)
-    return load_profile(store, name)
-
-
-def delete_profile(store: ProfileStore, name: str) -> None:
-    """Forget a person's calibration; a missing one is the one-line BadInput."""
-    if not store.delete_profile(name):
-        raise _no_profile(name, read_profiles(store))
-
-
-def choose_profile(store: ProfileStore, name: str) -> None:
-    """Make ``name`` the active profile (the one sessions use unless told otherwise)."""
-    if not store.set_active_profile(name):
-        raise _no_profile(name, read_profiles(store))
-
-
-# --- helpers -----------------------------------------------------------------------------
-
-
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def _utc_text(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _utc_parse(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text.replace("Z", "+00:00"))
+def _measured_text(measured_utc: datetime | None) -> str | None:
+    return None if measured_utc is None else utc_text(measured_utc, timespec="seconds")
