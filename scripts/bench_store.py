@@ -20,7 +20,8 @@ import numpy as np
 
 from pausepoint.config import load_config
 from pausepoint.model import HeartSample, rr_ms_from_ticks, rr_ticks_from_ms
-from pausepoint.sessions.store import SessionSummary, Store
+from pausepoint.sessions.records import SessionSummary
+from pausepoint.sessions.store import Store
 from pausepoint.strap.hrm import encode_heart_rate
 
 DAYS = 365
@@ -121,7 +122,8 @@ def _recording_us(path: Path) -> tuple[float, float]:
 def _replay_hour_s(path: Path) -> float:
     """`pausepoint replay ID --max` of a 1-hour session, in process, monitor output included."""
     from pausepoint.cli.replay import cmd_replay
-    from pausepoint.sessions.recorder import PipelineSettings, Recorder
+    from pausepoint.sessions.recorder import Recorder
+    from pausepoint.sessions.settings import PipelineSettings
     from pausepoint.sources.simulated.scenarios import simulate
 
     samples = simulate("argument", seed=2, minutes=60.0).samples

@@ -25,10 +25,11 @@ from pausepoint.calibration.profiles import Profile, save_profile
 from pausepoint.config import load_config
 from pausepoint.model import Baseline, EventKind, HeartSample
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sessions.recorder import CoupleRecorder, record_couple_straps
+from pausepoint.sessions.recorder import CoupleRecorder
 from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.strap import pmd
+from pausepoint.strap.feed import record_couple_straps
 from pausepoint.ui import theme
 from pausepoint.ui.couple_start import NO_PROFILE
 

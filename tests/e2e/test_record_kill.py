@@ -23,10 +23,14 @@ import pytest
 
 from pausepoint.config import load_config
 from pausepoint.model import EventKind, HeartSample
-from pausepoint.sessions.recorder import PipelineSettings, Recorder, Replay, record_strap, replay
-from pausepoint.sessions.store import SessionStatus, Store
+from pausepoint.sessions.recorder import Recorder
+from pausepoint.sessions.records import SessionStatus
+from pausepoint.sessions.replay import PipelineReplay, replayed_updates
+from pausepoint.sessions.settings import PipelineSettings
+from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.strap import pmd
+from pausepoint.strap.feed import record_strap
 
 from .conftest import Rig
 
@@ -133,7 +137,7 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
         assert stored[-1].t_s > printed_s[-1] - 1.0
         recorded = store.events(info.id)
         assert EventKind.BASELINE in {e.kind for e in recorded}
-        session = Replay(store, info.id, load_config())
+        session = PipelineReplay(store, info.id, load_config())
         replayed = [e for s in session.samples for e in session.push(s).events]
         assert replayed == recorded
         assert info.beats > 0 and info.duration_s > printed_s[-1] - 3.0
@@ -213,7 +217,7 @@ def test_a_strap_session_is_recorded_as_it_arrived(run_rig, tmp_path: Path) -> N
             assert EventKind.BASELINE in {e.kind for e in live_events}
             assert store.events(info.id) == live_events
             assert [
-                e for u in replay(store, info.id, load_config()) for e in u.events
+                e for u in replayed_updates(store, info.id, load_config()) for e in u.events
             ] == live_events
 
     run_rig(test)

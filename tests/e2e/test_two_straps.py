@@ -18,16 +18,13 @@ from pausepoint.config import load_config
 from pausepoint.couple.engine import CoupleEngine, CoupleEventKind, CoupleUpdate
 from pausepoint.model import Baseline, EventKind, HeartSample, MotionSample
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sessions.recorder import (
-    CoupleRecorder,
-    CoupleReplay,
-    CoupleSettings,
-    PipelineSettings,
-    record_couple_straps,
-)
+from pausepoint.sessions.recorder import CoupleRecorder
+from pausepoint.sessions.replay import CoupleEngineReplay
+from pausepoint.sessions.settings import CoupleSettings, PipelineSettings
 from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.couples import simulate_couple
 from pausepoint.sources.simulated.scenarios import Recording
+from pausepoint.strap.feed import record_couple_straps
 
 from .conftest import Rig
 
@@ -138,7 +135,7 @@ def test_two_straps_record_one_couple_session_without_mixing_beats(run_rig, tmp_
         STRAPS[1]["address"],
     )
     assert store.person_events(session_id) == events
-    replayed = list(CoupleReplay(store, session_id, CONFIG).run())
+    replayed = list(CoupleEngineReplay(store, session_id, CONFIG).run())
     assert [(cu.person, e) for cu in replayed for e in cu.update.events] == events
     store.close()
 

@@ -53,7 +53,8 @@ def test_screenshot_of_the_flooded_moment(qapp, tmp_path: Path, capsys) -> None:
 
 
 def test_screenshot_of_a_replay(qapp, tmp_path: Path, config) -> None:
-    from pausepoint.sessions.recorder import PipelineSettings, Recorder
+    from pausepoint.sessions.recorder import Recorder
+    from pausepoint.sessions.settings import PipelineSettings
     from pausepoint.sessions.store import Store
     from pausepoint.sources.simulated.scenarios import simulate
 

@@ -17,8 +17,9 @@ from PySide6.QtCore import Qt
 from pausepoint.calibration.profiles import Profile, save_profile
 from pausepoint.cli.main import main
 from pausepoint.model import Baseline
-from pausepoint.sessions.recorder import CoupleSettings, PipelineSettings
-from pausepoint.sessions.store import DB_ENV, Store
+from pausepoint.sessions.paths import DB_ENV
+from pausepoint.sessions.settings import CoupleSettings, PipelineSettings
+from pausepoint.sessions.store import Store
 from pausepoint.strap.ble import FoundStrap
 from pausepoint.ui.couple_start import NO_PROFILE, TYPED, CoupleChoice, choice_problem
 

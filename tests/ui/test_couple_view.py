@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from pausepoint.couple.engine import CoupleEventKind, merge
-from pausepoint.sessions.recorder import PAUSE
+from pausepoint.sessions.records import PAUSE
+from pausepoint.sessions.replay import stored_couple_events
 from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.couples import simulate_couple
 from pausepoint.ui.couple_model import START_BOTH, partner_names
@@ -117,7 +118,7 @@ def test_couple_argument_pauses_both_and_is_ready_together(qtbot, window, couple
         assert len(pauses) == 1
         assert pauses[0].t_s == pytest.approx(clicked_t_s)
         assert pauses[0].person is None
-        kinds = [e.kind for e in store.couple_events(session_id)]
+        kinds = [e.kind for e in stored_couple_events(store, session_id)]
         assert kinds == [CoupleEventKind.SHARED_PAUSE_START, CoupleEventKind.SHARED_READY]
         assert store.session(session_id).persons == 2
     finally:

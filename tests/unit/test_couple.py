@@ -25,15 +25,16 @@ from pausepoint.couple.engine import (
 )
 from pausepoint.model import Event, EventKind
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sessions.recorder import (
-    CoupleRecorder,
-    CoupleReplay,
-    CoupleSettings,
-    PipelineSettings,
-    Replay,
-    replay,
+from pausepoint.sessions.paths import DB_ENV
+from pausepoint.sessions.recorder import CoupleRecorder
+from pausepoint.sessions.replay import (
+    CoupleEngineReplay,
+    PipelineReplay,
+    replayed_updates,
+    stored_couple_events,
 )
-from pausepoint.sessions.store import DB_ENV, Store
+from pausepoint.sessions.settings import CoupleSettings, PipelineSettings
+from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
 from pausepoint.sources.pacing import paced
 from pausepoint.sources.simulated.couples import CoupleRecording, simulate_couple
@@ -215,28 +216,30 @@ def test_a_recorded_couple_session_replays_event_for_event(tmp_path: Path) -> No
         stored = store.person_samples(session_id)
         assert stored == list(rec.merged())
         recorded = store.person_events(session_id)
-        assert [e.kind for e in store.couple_events(session_id)][:1] == ["shared_pause_start"]
+        assert [e.kind for e in stored_couple_events(store, session_id)][:1] == [
+            "shared_pause_start"
+        ]
         actions = store.actions(session_id)
         assert sorted(a.person for a in actions) == [0, 1] and {a.kind for a in actions} == {
             "break"
         }
-        replayed = list(CoupleReplay(store, session_id, CONFIG).run())
+        replayed = list(CoupleEngineReplay(store, session_id, CONFIG).run())
         assert [(cu.person, e) for cu in replayed for e in cu.update.events] == recorded
-        assert couple_events(replayed) == store.couple_events(session_id)
-        b_updates = list(replay(store, session_id, CONFIG, person=1))
+        assert couple_events(replayed) == stored_couple_events(store, session_id)
+        b_updates = list(replayed_updates(store, session_id, CONFIG, person=1))
         assert [e for u in b_updates for e in u.events] == store.events(session_id, person=1)
         with pytest.raises(ValueError, match="couple"):
-            Replay(store, session_id, CONFIG)
+            PipelineReplay(store, session_id, CONFIG)
 
 
 def test_a_pause_the_couple_took_replays_at_the_same_point(tmp_path: Path) -> None:
     rec = couple("couple-calm", 5, 8.0)
     with Store.open(tmp_path / "s.db") as store:
         session_id = record_couple(store, rec, pause_at_s=250.0)
-        (pause,) = store.couple_events(session_id)
+        (pause,) = stored_couple_events(store, session_id)
         assert (pause.t_s, pause.detail) == (250.0, {"by": "you"})
         assert [(a.kind, a.person) for a in store.actions(session_id)] == [("pause", None)]
-        replayed = list(CoupleReplay(store, session_id, CONFIG).run())
+        replayed = list(CoupleEngineReplay(store, session_id, CONFIG).run())
         assert couple_events(replayed) == [pause]
         events = [(cu.person, e) for cu in replayed for e in cu.update.events]
         assert events == store.person_events(session_id)

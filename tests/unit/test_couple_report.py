@@ -32,6 +32,7 @@ from pausepoint.reports.figure import (
 from pausepoint.reports.inputs import couple_report_input
 from pausepoint.reports.numbers import couple_summary
 from pausepoint.reports.words import EXPLORATORY, duration_text
+from pausepoint.sessions.replay import stored_couple_events
 from pausepoint.sessions.store import Store
 
 
@@ -58,7 +59,7 @@ def argument(argument_db: Path):
         info = store.session(1)
         data = couple_report_input(store, info, load_config())
         events = store.person_events(1, origin=None)
-        couple_events = store.couple_events(1)
+        couple_events = stored_couple_events(store, 1)
     return data, events, couple_events
 
 

@@ -17,18 +17,14 @@ from pausepoint.config import load_config
 from pausepoint.errors import UserError
 from pausepoint.model import Event, EventKind, HeartSample, MotionSample, State
 from pausepoint.pipeline.pipeline import Pipeline
-from pausepoint.sessions.recorder import PipelineSettings, Recorder, Replay, replay
-from pausepoint.sessions.store import (
-    DB_ENV,
-    MIGRATIONS,
-    SessionStatus,
-    SessionSummary,
-    Store,
-    StoreError,
-    UnknownSession,
-    db_path,
-    default_db_path,
-)
+from pausepoint.sessions.errors import StoreError, UnknownSession
+from pausepoint.sessions.paths import DB_ENV, db_path, default_db_path
+from pausepoint.sessions.recorder import Recorder
+from pausepoint.sessions.records import SessionStatus, SessionSummary
+from pausepoint.sessions.replay import PipelineReplay, replayed_updates, stored_couple_events
+from pausepoint.sessions.schema import MIGRATIONS
+from pausepoint.sessions.settings import PipelineSettings
+from pausepoint.sessions.store import Store
 from pausepoint.sources.pacing import paced
 from pausepoint.sources.simulated.scenarios import SCENARIOS, simulate
 
@@ -166,7 +162,7 @@ def test_a_v1_database_is_upgraded_to_two_streams_keeping_every_session(db: Path
         assert store.events(1) == [Event(1.2, EventKind.BASELINE, {"hr_bpm": 70.0})]
         (action,) = store.actions(1)
         assert (action.seq, action.kind, action.person) == (1, "break", 0)
-        assert store.couple_events(1) == []
+        assert stored_couple_events(store, 1) == []
         assert info.to_dict()["persons"] == 1 and "profile_b" not in info.to_dict()
 
 
@@ -198,7 +194,7 @@ def test_a_couple_session_keeps_two_streams_apart_in_one_order(store: Store) -> 
     assert [p for p, _ in store.person_samples(session_id)] == [0, 1, 0]
     assert store.events(session_id) == []
     assert store.events(session_id, person=1) == [Event(2.0, EventKind.FLOODING_START)]
-    assert store.couple_events(session_id) == [
+    assert stored_couple_events(store, session_id) == [
         CoupleEvent(2.0, CoupleEventKind.SHARED_PAUSE_START, {"by": "B"})
     ]
     assert [(a.seq, a.kind, a.person) for a in store.actions(session_id)] == [
@@ -519,7 +515,7 @@ def test_a_full_disk_keeps_what_was_committed_and_the_database_consistent(
         kept = store.samples(session_id)
         assert len(kept) >= 59 and kept == list(samples[: len(kept)])
         assert store.session(session_id).status == SessionStatus.INTERRUPTED
-        updates = list(replay(store, session_id, CONFIG))
+        updates = list(replayed_updates(store, session_id, CONFIG))
         assert len(updates) == len(kept) + 1
 
 
@@ -563,7 +559,7 @@ def test_replay_gives_the_events_recorded_live(store: Store, scenario: str) -> N
     stored = store.events(recorder.session_id)
     assert stored == live_events
     assert store.samples(recorder.session_id) == list(samples)
-    replayed = list(replay(store, recorder.session_id, CONFIG))
+    replayed = list(replayed_updates(store, recorder.session_id, CONFIG))
     assert [e for u in replayed for e in u.events] == live_events
     assert [u.state for u in replayed] == [u.state for u in live]
     assert [u.hr_bpm for u in replayed] == [u.hr_bpm for u in live]
@@ -592,7 +588,7 @@ def test_a_break_the_user_started_replays_at_the_same_point(store: Store) -> Non
     live_events = [e for u in live for e in u.events]
     breaks = [e for e in live_events if e.kind == EventKind.BREAK_START]
     assert len(breaks) == 1
-    replayed = list(replay(store, recorder.session_id, CONFIG))
+    replayed = list(replayed_updates(store, recorder.session_id, CONFIG))
     assert [e for u in replayed for e in u.events] == live_events
     without_action = Pipeline(CONFIG)
     plain = [e for s in samples for e in without_action.push(s).events]
@@ -607,9 +603,9 @@ def test_replay_rebuilds_the_pipeline_as_it_was_built(store: Store) -> None:
         auto_break=True, baseline=baseline, overrides={"flooding": {"ceiling_hr_bpm": 75.0}}
     )
     recorder, live = record(store, samples, settings)
-    session = Replay(store, recorder.session_id, CONFIG)
+    session = PipelineReplay(store, recorder.session_id, CONFIG)
     assert session.pipeline.baseline == baseline
-    replayed = list(replay(store, recorder.session_id, CONFIG))
+    replayed = list(replayed_updates(store, recorder.session_id, CONFIG))
     assert [u.arousal for u in replayed] == [u.arousal for u in live]
     assert [e for u in replayed for e in u.events] == [e for u in live for e in u.events]
 
