@@ -102,3 +102,12 @@ def run_rig() -> Callable[..., None]:
         asyncio.run(main())
 
     return run
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every end-to-end test is slow (a radio stack, a child process or a wheel build), so
+    ``-m "not slow"`` leaves this folder out and a quick loop stays quick."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.slow)

@@ -228,6 +228,7 @@ def test_event_jumps_land_on_the_event(window, sessions) -> None:
     assert [c.title.text() for c in cards] == ["You have both settled."] * 2
 
 
+@pytest.mark.slow
 def test_linkage_is_shown_for_the_whole_session_and_marked_exploratory(
     window, sessions, config, db, qtbot
 ) -> None:
@@ -325,6 +326,7 @@ def test_export_writes_both_partners_files(config, sessions, db, tmp_path, qloop
         win.deleteLater()
 
 
+@pytest.mark.slow
 def test_report_button_makes_the_couple_report(config, sessions, db, tmp_path, qloop) -> None:
     from pausepoint.ui.main_window import MainWindow
 

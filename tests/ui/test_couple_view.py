@@ -35,6 +35,7 @@ def _shown_buttons(card) -> list[str]:
     return [button.text() for button in card.shown_buttons()]
 
 
+@pytest.mark.slow
 def test_couple_argument_pauses_both_and_is_ready_together(qtbot, window, couple, db) -> None:
     session = window.begin_couple(source="simulated:couple-argument", label="Simulated straps")
     page = window.couple_page

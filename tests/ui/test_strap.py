@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hardware.bumble_backend import VirtualRadio
 from hardware.virtual_strap import ScaledClock, VirtualStrap
 from PySide6.QtCore import Qt
@@ -75,6 +76,7 @@ def run(qloop, test: Callable[[Rig], object], speed: float = SPEED) -> Rig:
     return qloop.run_until_complete(main())
 
 
+@pytest.mark.slow
 def test_scan_pick_stream_drop_and_return(qtbot, qloop, config, db) -> None:
     samples = simulate("calm", seed=4, minutes=1.5).heart_samples()
     windows = []
@@ -132,6 +134,7 @@ def test_scan_pick_stream_drop_and_return(qtbot, qloop, config, db) -> None:
     window.deleteLater()
 
 
+@pytest.mark.slow
 def test_opens_straight_onto_the_last_strap_with_the_profile(qtbot, qloop, config, db) -> None:
     from pausepoint.calibration.profiles import Profile, save_profile
     from pausepoint.model import Baseline, State
