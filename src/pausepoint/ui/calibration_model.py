@@ -257,14 +257,14 @@ class CalibrationFlow:
                     f"The first {p.settle_s:g} seconds are not counted: time to settle in.",
                 ),
             )
-        p = self.resonance
-        rates = ", ".join(_rate_text(r) for r in p.rates_bpm)
+        r = self.resonance
+        rates = ", ".join(_rate_text(rate_bpm) for rate_bpm in r.rates_bpm)
         return Instructions(
             title=f"Your breathing pace, {self.name}",
             intro=(
-                f"A circle shows you how to breathe at {len(p.rates_bpm)} slow paces ({rates} "
-                f"breaths a minute), {p.paced_s / 60:g} minutes each with a minute of rest "
-                f"between: about {p.duration_s / 60:.0f} minutes in all. pausepoint notes at "
+                f"A circle shows you how to breathe at {len(r.rates_bpm)} slow paces ({rates} "
+                f"breaths a minute), {r.paced_s / 60:g} minutes each with a minute of rest "
+                f"between: about {r.duration_s / 60:.0f} minutes in all. pausepoint notes at "
                 "which pace your heart follows your breath best."
             ),
             steps=(

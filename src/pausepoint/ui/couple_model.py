@@ -128,8 +128,8 @@ class CoupleViewModel:
             entry = event_entry(event, self.break_min_s)
             name = self.names[cu.person]
             self.entries.append(replace(entry, text=f"{name}: {entry.text}"))
-        for event in cu.couple_events:
-            self._couple_event(event)
+        for couple_event in cu.couple_events:
+            self._couple_event(couple_event)
         self.state = cu.state
         self.flooded = cu.flooded
         self.revision += 1
@@ -316,7 +316,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
                 source=source,
                 settings=settings,
                 details=details,
-                profiles=tuple(None if p is None else p.name for p in profiles),
+                profiles=(_name_of(profiles[0]), _name_of(profiles[1])),
             ),
         )
         if recorder is not None:
@@ -369,16 +369,23 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
             links[person] = str(state)
             self.status.set_link(partner_links_text(self.view.names, links))
 
+        def sink(person: int) -> StrapSink:
+            def feed(sample: Sample) -> None:
+                self.feed(person, sample)
+
+            def on_event(event: Event) -> None:
+                self.add_source_event(person, event)
+
+            def on_info(info: ConnectedStrap) -> None:
+                self.set_strap(person, info)
+
+            def on_state(state: LinkState) -> None:
+                link(person, state)
+
+            return StrapSink(feed, on_event, on_info, on_state)
+
         self.status.set_link(partner_links_text(self.view.names, links))
-        return [
-            StrapSink(
-                lambda sample, p=person: self.feed(p, sample),
-                lambda event, p=person: self.add_source_event(p, event),
-                lambda info, p=person: self.set_strap(p, info),
-                lambda state, p=person: link(p, state),
-            )
-            for person in range(len(PARTNERS))
-        ]
+        return [sink(person) for person in range(len(PARTNERS))]
 
     def finish(self) -> None:
         """End of both streams: the held beats released, the session complete, linkage shown."""
@@ -397,6 +404,10 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
             self._show(cu)
         self.view.set_linkage(linkage_text(self.beats, self.view.names, self.config))
         self.view.end()
+
+
+def _name_of(profile: Profile | None) -> str | None:
+    return None if profile is None else profile.name
 
 
 def linkage_text(beats: Sequence[Sequence[Beat]], names: Sequence[str], config: Config) -> str:
@@ -489,8 +500,8 @@ def _due_s(updates: Sequence[CoupleUpdate]) -> np.ndarray:
     to an event lands on it. Never decreasing, so the updates stay in order."""
     due_s = np.array([cu.t_s for cu in updates], dtype=float)
     for i, cu in enumerate(updates):
-        for event in (*cu.update.events, *cu.couple_events):
-            due_s[i] = min(due_s[i], event.t_s)
+        for t_s in [e.t_s for e in cu.update.events] + [e.t_s for e in cu.couple_events]:
+            due_s[i] = min(due_s[i], t_s)
     return np.minimum.accumulate(due_s[::-1])[::-1]
 
 
@@ -635,6 +646,8 @@ class CoupleReplayModel(Playback):
         already measured."""
         from pausepoint.reports.inputs import CoupleReportInput
 
+        if self.stored is None:
+            raise ValueError("a couple report needs the stored session's details")
         return CoupleReportInput.of_session(self.stored, self.updates, self.linkage, self.markers)
 
 

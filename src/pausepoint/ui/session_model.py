@@ -38,7 +38,8 @@ TRIGGERED = "I feel triggered"
 class SessionRecording(Protocol):
     """What a live session asks of its recorder, one person's or a couple's."""
 
-    session_id: int
+    @property
+    def session_id(self) -> int | None: ...
 
     def add_marker(self, t_s: float, text: str) -> None: ...
 
@@ -193,7 +194,7 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         self._show(update)
         return update
 
-    def _show(self, update: Update | None) -> None:
+    def _show(self, update: Update) -> None:
         self.updates += 1
         self.view.feed(update)
         self.status.feed(update, self.config.signal.poor_artifact_rate)
@@ -219,9 +220,13 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
     def strap_sinks(self) -> list[StrapSink]:
         """Where the one strap's notifications go (the status line says it is looked for)."""
         self.status.set_link("scanning")
+
+        def feed(sample: Sample) -> None:
+            self.feed(sample)
+
         return [
             StrapSink(
-                self.feed,
+                feed,
                 self.add_source_event,
                 self.set_strap,
                 lambda state: self.status.set_link(str(state)),
@@ -281,7 +286,7 @@ def strap_trouble(exc: BaseException, instead: str) -> str:
 class StrapSink:
     """Where one strap's notifications go in a live session (one per partner for a couple)."""
 
-    feed: Callable[[Sample], object]
+    feed: Callable[[Sample], None]
     on_event: Callable[[Event], None]
     on_info: Callable[[ConnectedStrap], None]
     on_state: Callable[[LinkState], None]
@@ -335,11 +340,13 @@ class StrapFeed:
                 on_event=sink.on_event,
                 on_state=sink.on_state,
                 on_info=sink.on_info,
+                address=target.get("address"),
+                name=target.get("name"),
+                last_used_address=target.get("last_used_address"),
                 acc=True,
                 clock=self.clock,
                 sleep=sleep,
                 backend=backend,
-                **target,
             )
 
     async def run(self) -> None:
@@ -362,7 +369,7 @@ class StrapFeed:
 
         sinks = self.sinks
         await run_straps(
-            self.targets,
+            [{key: value for key, value in t.items() if value is not None} for t in self.targets],
             lambda person, sample: sinks[person].feed(sample),
             on_info=lambda person, info: sinks[person].on_info(info),
             on_state=lambda person, state: sinks[person].on_state(state),

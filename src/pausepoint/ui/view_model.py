@@ -349,7 +349,7 @@ class CheckIn:
         assert self.break_start_t_s is not None and self.t_s is not None
         elapsed_s = max(0.0, self.t_s - self.break_start_t_s)
         left_s = max(0.0, self.break_min_s - elapsed_s)
-        tips = (
+        tips: tuple[str, ...] = (
             "Walk, or sit somewhere quiet.",
             "Breathe slowly with the pacer.",
             "Don't rehearse the argument: let your mind rest on something else.",
