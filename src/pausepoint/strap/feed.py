@@ -43,7 +43,7 @@ class PersonsSink(Protocol[UpdateT_co]):
     def add_source_event(self, person: int, event: Event) -> None: ...
     def set_strap(self, person: int, name: str | None, address: str | None) -> None: ...
     def add_pmd_frame(self, person: int, t_s: float, kind: str, raw: bytes) -> None: ...
-    def finish(self) -> list[UpdateT_co]: ...
+    def finish(self) -> Sequence[UpdateT_co]: ...
     def abort(self) -> None: ...
 
 
@@ -131,11 +131,12 @@ async def run_straps(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     backend: BleBackend | None = None,
 ) -> None:
-    """Stream several straps at once, one BleSource each (``targets``: their address or
-    name), until ``minutes`` pass, the task is cancelled or a strap is lost (then the others
-    are stopped too). Samples come to ``on_sample(person, sample)`` in arrival order, stamped
-    by one clock, so the merged stream is in time order. ``on_ecg(person, t_s, frame)``: each
-    Polar strap's raw ECG frames too.
+    """Stream several straps at once, one BleSource each (``targets``: each one's
+    ``strap.target.strap_target``, an address or a name), until ``minutes`` pass, the task
+    is cancelled or a strap is lost (then the others are stopped too). Samples come to
+    ``on_sample(person, sample)`` in arrival order, stamped by one clock, so the merged
+    stream is in time order. ``on_ecg(person, t_s, frame)``: each Polar strap's raw ECG
+    frames too.
 
     The straps are connected one at a time, each once the one before streams (or failed):
     Bluetooth stacks refuse a second connection attempt while one is pending (BlueZ:
@@ -144,6 +145,9 @@ async def run_straps(
 
     shared_clock = clock or session_clock()
     streaming = [asyncio.Event() for _ in targets]
+
+    async def streams(person: int) -> None:
+        await streaming[person].wait()
 
     def state_of(person: int) -> Callable[[LinkState], None]:
         def on(state: LinkState) -> None:
@@ -180,7 +184,8 @@ async def run_straps(
             clock=shared_clock,
             sleep=sleep,
             backend=backend,
-            **target,
+            address=target.get("address"),
+            name=target.get("name"),
         )
 
     sources = [source_of(person, target) for person, target in enumerate(targets)]
@@ -190,12 +195,14 @@ async def run_straps(
         for person, source in enumerate(sources):
             runners.append(asyncio.ensure_future(source.run()))
             if person + 1 < len(sources):
-                started = asyncio.ensure_future(streaming[person].wait())
+                started = asyncio.ensure_future(streams(person))
                 await asyncio.wait({runners[-1], started}, return_when=asyncio.FIRST_COMPLETED)
                 started.cancel()
                 if runners[-1].done():
                     break
-        waiting = {*runners, *([timer] if timer is not None else [])}
+        waiting: set[asyncio.Future[None]] = {*runners}
+        if timer is not None:
+            waiting.add(timer)
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for source in sources:
