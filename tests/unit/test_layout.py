@@ -18,14 +18,16 @@ import pytest
 PACKAGE = "pausepoint"
 SRC = Path(__file__).resolve().parents[2] / "src" / PACKAGE
 
-# Lowest first. The bottom (values, words, thresholds, the clock) is one layer: its modules
-# may import each other. Parts sharing a rank above it are siblings and import neither way.
+# Lowest first. The bottom (values, words, thresholds, protocols, the clock) is one layer: its
+# modules may import each other. Parts sharing a rank above it are siblings: neither imports
+# the other.
 RANKS: dict[str, int] = {
     "": 0,  # the package itself (``__version__``)
     "errors": 0,
     "model": 0,
     "words": 0,
     "config": 0,
+    "protocols": 0,  # the calibration protocols' TOML, beside the thresholds
     "clock": 0,
     "pipeline": 1,
     "cues": 1,  # the sounds, made from code: numbers in, WAV bytes out
