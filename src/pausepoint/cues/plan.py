@@ -14,6 +14,8 @@ from pausepoint.cues.synth import Cue
 
 PAUSE_REPEAT_S = 60.0
 """The pause cue comes back once after this long if the prompt is still unanswered."""
+DEFAULT_VOLUME = 0.4
+"""Low: a cue should be heard across a table, not startle."""
 NUDGE_SPACING_S = 120.0
 """At most one "slow your breath" nudge in this long: a nudge that nags is no nudge."""
 

@@ -1,0 +1,67 @@
+"""From what the window shows to the moments that must reach a person who is not looking.
+
+The check-in card is the one place that decides what the person is told; this watches its
+kind (one per person, two in couple mode) and turns a change into a moment for the cue plan:
+the pause prompt going up, the nudge, the body settled. The shell plays the cues and, when the
+window is not in front, sends the card's words as a desktop notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pausepoint.cues.plan import CuePlan, Moment
+from pausepoint.cues.synth import Cue
+from pausepoint.ui.view_model import PromptKind
+
+_MOMENT_OF = {
+    PromptKind.FLOODED: Moment.FLOODING,
+    PromptKind.RISING: Moment.RISING,
+    PromptKind.READY: Moment.READY,
+}
+NOTIFIED = (Moment.FLOODING, Moment.READY, Moment.TIME_UP)
+"""Moments worth a desktop notification; the nudge is too slight for one."""
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A moment, who it is about (the person's lane), and the cues it sounds now."""
+
+    moment: Moment
+    person: int
+    cues: tuple[Cue, ...]
+    repeat: bool = False
+    """The pause cue once more, a minute unanswered: a sound, not another notification."""
+
+    @property
+    def notify(self) -> bool:
+        return self.moment in NOTIFIED and not self.repeat
+
+
+class CueWatcher:
+    def __init__(self, plan: CuePlan) -> None:
+        self.plan = plan
+        self._kinds: list[PromptKind | None] = []
+
+    def see(self, kinds: Sequence[PromptKind], t_s: float) -> list[Reached]:
+        """The cards' kinds now, at session time ``t_s``: what newly happened, and its cues."""
+        if len(self._kinds) != len(kinds):
+            self._kinds = [None] * len(kinds)
+        reached: list[Reached] = []
+        for person, kind in enumerate(kinds):
+            moment = _MOMENT_OF.get(kind)
+            if moment is not None and self._kinds[person] != kind:
+                reached.append(Reached(moment, person, tuple(self.plan.moment(moment, t_s))))
+            self._kinds[person] = kind
+        repeat = self.plan.tick(t_s)
+        if repeat:
+            reached.append(Reached(Moment.FLOODING, 0, tuple(repeat), repeat=True))
+        return reached
+
+    def break_started(self) -> None:
+        """The prompt was answered: no second pause cue; this break's ready may sound."""
+        self.plan.new_break()
+
+    def dismissed(self) -> None:
+        self.plan.acknowledge()
