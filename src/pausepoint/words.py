@@ -16,10 +16,6 @@ STATE_WORDS = {
     State.SIGNAL_POOR: "no clear signal - check the strap",
 }
 
-DEFAULT_BREAK_MIN_S = 1200.0
-"""The break minimum of calibration/defaults.toml ([break] min_s), for words said without a
-configuration at hand."""
-
 
 def break_minutes_text(min_s: float) -> str:
     """A break minimum as a span of time: "20 minutes"."""
@@ -36,8 +32,7 @@ def flooding_words(break_min_s: float) -> str:
     return f"Flooding noticed. Say you need a {break_length_text(break_min_s)} break, and take it."
 
 
-EVENT_WORDS = {
-    EventKind.FLOODING_START: flooding_words(DEFAULT_BREAK_MIN_S),
+_FIXED_EVENT_WORDS = {
     EventKind.FLOODING_END: "Heart rate is coming down from flooding.",
     EventKind.BREAK_START: "Break started. Breathe slowly; don't rehearse the argument.",
     EventKind.READY: "Your body has settled. Speak from 'I', say what you need, listen first.",
@@ -52,7 +47,9 @@ EVENT_WORDS = {
 
 def event_words(kind: EventKind, break_min_s: float) -> str:
     """An event in words, the flooding one naming the configured break minimum."""
-    return flooding_words(break_min_s) if kind == EventKind.FLOODING_START else EVENT_WORDS[kind]
+    if kind == EventKind.FLOODING_START:
+        return flooding_words(break_min_s)
+    return _FIXED_EVENT_WORDS[kind]
 
 
 def clock_text(t_s: float) -> str:

@@ -14,7 +14,7 @@ def test_monitor_streams_a_named_strap_into_the_engine(run_rig, capsys) -> None:
     recording = simulate("calm", seed=5, minutes=4.0)
     sent = recording.heart_samples()
     out = io.StringIO()
-    monitor = TextMonitor(out)
+    monitor = TextMonitor(out, load_config().break_.min_s)
     pipeline = Pipeline(load_config())
 
     async def test(rig) -> None:

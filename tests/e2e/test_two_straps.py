@@ -142,7 +142,7 @@ def test_two_straps_record_one_couple_session_without_mixing_beats(run_rig, tmp_
 
 def test_monitor_with_two_devices_prints_a_line_per_partner(run_rig) -> None:
     out = io.StringIO()
-    monitor = CoupleTextMonitor(out)
+    monitor = CoupleTextMonitor(out, CONFIG.break_.min_s)
     engine = CoupleEngine((CONFIG, CONFIG), baselines=BASELINES)
 
     async def test(rig: Rig) -> None:

@@ -16,10 +16,12 @@ from pausepoint.cli.main import main
 from pausepoint.config import load_config
 from pausepoint.couple.engine import (
     CoupleEngine,
+    CoupleEvent,
     CoupleEventKind,
     CoupleState,
     CoupleUpdate,
     chance_bound,
+    couple_event_text,
     merge,
     run_couple,
 )
@@ -169,7 +171,7 @@ def test_chance_bound_is_the_binomial_quantile() -> None:
 def test_text_monitor_prints_both_partners_each_second() -> None:
     rec = couple("couple-calm", 0, 3.0)
     out = io.StringIO()
-    monitor = CoupleTextMonitor(out, names=("Sam", "Alex"))
+    monitor = CoupleTextMonitor(out, CONFIG.break_.min_s, names=("Sam", "Alex"))
     for cu in run_couple(CoupleEngine((CONFIG, CONFIG)), rec.merged()):
         monitor.feed(cu)
     lines = out.getvalue().splitlines()
@@ -178,6 +180,17 @@ def test_text_monitor_prints_both_partners_each_second() -> None:
     assert both == ["Sam", "Alex"] * (len(both) // 2) and 170 <= names.count("Alex") <= 182
     assert "Sam: Calm level learned." in out.getvalue()
     assert monitor.text().splitlines()[-1] == "Shared pauses: 0."
+
+
+def test_couple_words_name_the_configured_break_minimum() -> None:
+    pause = CoupleEvent(0.0, CoupleEventKind.SHARED_PAUSE_START, {"by": "B"})
+    assert "Alex is flooded. Take a 30-minute break" in couple_event_text(
+        pause, 1800.0, ("Sam", "Alex")
+    )
+    unnamed = CoupleEvent(0.0, CoupleEventKind.SHARED_PAUSE_START, {})
+    assert couple_event_text(unnamed, CONFIG.break_.min_s).startswith(
+        "Let's pause. Take a 20-minute break"
+    )
 
 
 # --- sessions ------------------------------------------------------------------------------

@@ -194,12 +194,12 @@ def test_calm_session_says_no_flooding(calm_updates):
     s = session_summary(calm_updates)
     assert s["flooded_count"] == 0 and s["flooded_s"] == 0.0 and s["breaks"] == []
     assert s["hrv"]["flooded"]["beats"] == 0
-    assert "no flooding" in summary_sentences(s)[0]
+    assert "no flooding" in summary_sentences(s, load_config().break_.min_s)[0]
 
 
 def test_sentences_are_plain_and_follow_the_session(argument):
     _, updates = argument
-    words = " ".join(summary_sentences(session_summary(updates)))
+    words = " ".join(summary_sentences(session_summary(updates), load_config().break_.min_s))
     assert "You were flooded once, for 5 minutes" in words
     assert "You took a break 14 minutes in." in words
     assert "After your break your body settled in 20 minutes." in words
@@ -210,7 +210,7 @@ def test_sentences_when_the_session_ends_before_the_body_settled():
     s = session_summary(updates)
     assert events(updates, EventKind.READY) == []
     assert s["breaks"][0]["settle_s"] is None
-    words = " ".join(summary_sentences(s))
+    words = " ".join(summary_sentences(s, load_config().break_.min_s))
     assert "still settling" in words and "settled in" not in words
 
 
@@ -218,7 +218,7 @@ def test_without_a_calm_level_nothing_is_judged_and_the_report_says_why(tmp_path
     updates = replay(simulate("calm", seed=1, minutes=1.0))
     assert all(u.baseline is None for u in updates)
     s = session_summary(updates)
-    assert "could not learn your calm level" in summary_sentences(s)[0]
+    assert "could not learn your calm level" in summary_sentences(s, load_config().break_.min_s)[0]
     render_report(ReportInput("Too short", "simulated: calm", updates), tmp_path / "short.png")
     assert (tmp_path / "short.png").stat().st_size > 10_000
 

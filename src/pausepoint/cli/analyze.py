@@ -91,9 +91,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         write_json(result)
     elif persons == 1:
-        _print_analysis(result, unit_note)
+        _print_analysis(result, unit_note, config.break_.min_s)
     else:
-        _print_couple_analysis(result)
+        _print_couple_analysis(result, config.break_.min_s)
     return 0
 
 
@@ -149,9 +149,9 @@ def _analyze_couple(
     )
 
 
-def _print_analysis(r: dict[str, Any], unit_note: str) -> None:
+def _print_analysis(r: dict[str, Any], unit_note: str, break_min_s: float) -> None:
     from pausepoint.model import EventKind
-    from pausepoint.words import EVENT_WORDS, clock_text
+    from pausepoint.words import clock_text, event_words
 
     s = r["summary"]
     print(f"{r['input']}: {r['beats']} beats over {clock_text(r['duration_s'])} ({unit_note})")
@@ -170,16 +170,16 @@ def _print_analysis(r: dict[str, Any], unit_note: str) -> None:
     print(f"Time flooded: {s['flooded_s'] / 60:.1f} min; peak arousal {s['peak_arousal']}")
     for e in r["events"]:
         if e["kind"] != EventKind.GAP:
-            print(f"  {clock_text(e['t_s'])}  {EVENT_WORDS[EventKind(e['kind'])]}")
+            print(f"  {clock_text(e['t_s'])}  {event_words(EventKind(e['kind']), break_min_s)}")
     gaps = sum(e["kind"] == EventKind.GAP for e in r["events"])
     if gaps:
         print(f"  {gaps} gap{'s' * (gaps != 1)} where beats were not received")
 
 
-def _print_couple_analysis(r: dict[str, Any]) -> None:
+def _print_couple_analysis(r: dict[str, Any], break_min_s: float) -> None:
     from pausepoint.couple.engine import CoupleEvent, CoupleEventKind, couple_event_text
     from pausepoint.model import EventKind
-    from pausepoint.words import EVENT_WORDS, clock_text
+    from pausepoint.words import clock_text, event_words
 
     timeline = []
     for partner in r["partners"]:
@@ -190,14 +190,14 @@ def _print_couple_analysis(r: dict[str, Any]) -> None:
             f"flooded {s['flooded_s'] / 60:.1f} min, peak arousal {s['peak_arousal']}"
         )
         timeline += [
-            (e["t_s"], f"{name}: {EVENT_WORDS[EventKind(e['kind'])]}")
+            (e["t_s"], f"{name}: {event_words(EventKind(e['kind']), break_min_s)}")
             for e in partner["events"]
             if e["kind"] != EventKind.GAP
         ]
     for e in r["couple_events"]:
         detail = {k: v for k, v in e.items() if k not in ("t_s", "kind")}
         event = CoupleEvent(e["t_s"], CoupleEventKind(e["kind"]), detail)
-        timeline.append((e["t_s"], couple_event_text(event)))
+        timeline.append((e["t_s"], couple_event_text(event, break_min_s)))
     for t_s, text in sorted(timeline, key=lambda item: item[0]):
         print(f"  {clock_text(t_s)}  {text}")
     print(f"Linkage: {r['linkage']['summary']}")

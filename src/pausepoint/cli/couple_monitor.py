@@ -17,15 +17,22 @@ from pausepoint.couple.engine import (
 )
 from pausepoint.model import State
 from pausepoint.pipeline.summary import Summary
-from pausepoint.words import EVENT_WORDS, clock_text
+from pausepoint.words import clock_text, event_words
 
 
 class CoupleTextMonitor:
     """Two status lines a second of session time, one per partner prefixed by name; each
-    partner's events and the couple's as they happen."""
+    partner's events and the couple's as they happen, the pause naming ``break_min_s``."""
 
-    def __init__(self, out: TextIO, names: Sequence[str] = PARTNERS, every_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        break_min_s: float,
+        names: Sequence[str] = PARTNERS,
+        every_s: float = 1.0,
+    ) -> None:
         self._out = out
+        self._break_min_s = break_min_s
         self._names = tuple(names)
         self._every_s = every_s
         self._next_line_s: float | None = None
@@ -44,12 +51,12 @@ class CoupleTextMonitor:
         self._shown[p] = shown_state(cu)
         self._latest[p] = cu
         for event in cu.update.events:
-            words = EVENT_WORDS[event.kind]
+            words = event_words(event.kind, self._break_min_s)
             self._out.write(f"{clock_text(event.t_s)}  * {self._names[p]}: {words}\n")
-        for event in cu.couple_events:
-            self.couple_events.append(event)
-            text = couple_event_text(event, self._names)
-            self._out.write(f"{clock_text(event.t_s)}  ** {text}\n")
+        for couple_event in cu.couple_events:
+            self.couple_events.append(couple_event)
+            text = couple_event_text(couple_event, self._break_min_s, self._names)
+            self._out.write(f"{clock_text(couple_event.t_s)}  ** {text}\n")
         if self._next_line_s is None or cu.t_s >= self._next_line_s:
             self._next_line_s = (cu.t_s // self._every_s + 1) * self._every_s
             for q, latest in enumerate(self._latest):

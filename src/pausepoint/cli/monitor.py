@@ -6,7 +6,7 @@ from typing import TextIO
 
 from pausepoint.model import State, Update
 from pausepoint.pipeline.summary import Summary
-from pausepoint.words import EVENT_WORDS, STATE_WORDS, clock_text
+from pausepoint.words import STATE_WORDS, clock_text, event_words
 
 
 def _num(value: float | None, width: int) -> str:
@@ -14,10 +14,12 @@ def _num(value: float | None, width: int) -> str:
 
 
 class TextMonitor:
-    """Prints to ``out``; fed every Update, it keeps its own pace of one line a second."""
+    """Prints to ``out``; fed every Update, it keeps its own pace of one line a second. Its
+    flooding words name ``break_min_s``, the configured break minimum."""
 
-    def __init__(self, out: TextIO, every_s: float = 1.0) -> None:
+    def __init__(self, out: TextIO, break_min_s: float, every_s: float = 1.0) -> None:
         self._out = out
+        self._break_min_s = break_min_s
         self._every_s = every_s
         self._next_line_s: float | None = None
         self._last_t_s: float | None = None
@@ -30,7 +32,8 @@ class TextMonitor:
         self._last_t_s = update.t_s
         self._state = update.state
         for event in update.events:
-            self._out.write(f"{clock_text(event.t_s)}  * {EVENT_WORDS[event.kind]}\n")
+            words = event_words(event.kind, self._break_min_s)
+            self._out.write(f"{clock_text(event.t_s)}  * {words}\n")
         if self._next_line_s is None or update.t_s >= self._next_line_s:
             self._next_line_s = (update.t_s // self._every_s + 1) * self._every_s
             self._out.write(self.line(update) + "\n")

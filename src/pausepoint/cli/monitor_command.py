@@ -73,8 +73,9 @@ def _one_person(
     from pausepoint.sessions.settings import PipelineSettings
 
     (profile,) = chosen_profiles(args, 1)
-    pipeline = PipelineSettings.for_profile(profile, auto_break=True).build(load_config())
-    monitor = TextMonitor(sys.stdout)
+    config = load_config()
+    pipeline = PipelineSettings.for_profile(profile, auto_break=True).build(config)
+    monitor = TextMonitor(sys.stdout, config.break_.min_s)
     scenario = args.simulate
     device = devices[0] if devices else None
     if scenario is None and device is None:
@@ -94,8 +95,9 @@ def _couple(
     from pausepoint.config import load_config
     from pausepoint.sessions.settings import CoupleSettings
 
-    engine = CoupleSettings.for_profiles(chosen_profiles(args, 2)).build(load_config())
-    monitor = CoupleTextMonitor(sys.stdout)
+    config = load_config()
+    engine = CoupleSettings.for_profiles(chosen_profiles(args, 2)).build(config)
+    monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s)
     if devices:
         return monitor, monitor_couple_straps(devices, engine, monitor)
     return monitor, _monitor_couple_simulation(args, engine, monitor)

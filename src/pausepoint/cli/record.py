@@ -77,10 +77,10 @@ def cmd_record(args: argparse.Namespace) -> int:
     recorder: Recorder | CoupleRecorder
     with open_store(args, write=True) as store:
         if couple:
-            monitor = CoupleTextMonitor(sys.stdout)
+            monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s)
             recorder, work = _couple_recording(store, config, args, profiles, monitor)
         else:
-            monitor = TextMonitor(sys.stdout)
+            monitor = TextMonitor(sys.stdout, config.break_.min_s)
             recorder, work = _one_person_recording(store, config, args, profiles[0], monitor)
         print(
             f"Recording {'couple session' if couple else 'session'} {recorder.session_id} "

@@ -64,7 +64,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     out = sys.stdout if not args.json else _Discard()
     monitor: TextMonitor | CoupleTextMonitor
     monitor = (
-        CoupleTextMonitor(out) if isinstance(session, CoupleEngineReplay) else TextMonitor(out)
+        CoupleTextMonitor(out, config.break_.min_s)
+        if isinstance(session, CoupleEngineReplay)
+        else TextMonitor(out, config.break_.min_s)
     )
     updates: list[Any] = []
 

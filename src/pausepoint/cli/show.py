@@ -28,11 +28,16 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from pausepoint.config import load_config
     from pausepoint.words import clock_text
 
+    break_min_s = load_config().break_.min_s
     with open_store(args) as store:
         info = store.session(args.id)
-        shown = _one_person(store, info) if info.persons == 1 else _couple(store, info)
+        if info.persons == 1:
+            shown = _one_person(store, info, break_min_s)
+        else:
+            shown = _couple(store, info, break_min_s)
     obj, heading, timeline = shown
     if args.json:
         write_json(obj)
@@ -44,8 +49,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one_person(store: Store, info: SessionInfo) -> Shown:
-    from pausepoint.words import EVENT_WORDS, clock_text
+def _one_person(store: Store, info: SessionInfo, break_min_s: float) -> Shown:
+    from pausepoint.words import clock_text, event_words
 
     events = store.events(info.id, origin=None)
     markers = store.markers(info.id)
@@ -65,16 +70,16 @@ def _one_person(store: Store, info: SessionInfo) -> Shown:
         heading.append(f"Strap: {' '.join(p for p in (info.strap_name, info.strap_address) if p)}")
     if info.note:
         heading.append(f"Note: {info.note}")
-    timeline = [(e.t_s, EVENT_WORDS[e.kind]) for e in events]
+    timeline = [(e.t_s, event_words(e.kind, break_min_s)) for e in events]
     timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
     timeline += [(a.t_s, f"You started a {a.kind}.") for a in actions]
     return obj, heading, timeline
 
 
-def _couple(store: Store, info: SessionInfo) -> Shown:
+def _couple(store: Store, info: SessionInfo, break_min_s: float) -> Shown:
     from pausepoint.couple.engine import PARTNERS, couple_event_text
     from pausepoint.sessions.replay import stored_couple_events
-    from pausepoint.words import EVENT_WORDS, clock_text
+    from pausepoint.words import clock_text, event_words
 
     events = store.person_events(info.id, origin=None)
     couple_events = stored_couple_events(store, info.id)
@@ -119,8 +124,8 @@ def _couple(store: Store, info: SessionInfo) -> Shown:
             heading.append(f"{name}: {strap or 'strap not named'}{profile}")
     if info.note:
         heading.append(f"Note: {info.note}")
-    timeline = [(e.t_s, f"{PARTNERS[p]}: {EVENT_WORDS[e.kind]}") for p, e in events]
-    timeline += [(e.t_s, couple_event_text(e)) for e in couple_events]
+    timeline = [(e.t_s, f"{PARTNERS[p]}: {event_words(e.kind, break_min_s)}") for p, e in events]
+    timeline += [(e.t_s, couple_event_text(e, break_min_s)) for e in couple_events]
     timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
     timeline += [(a.t_s, "You started a shared pause.") for a in actions if a.person is None]
     return obj, heading, timeline

@@ -29,6 +29,7 @@ from pausepoint.couple.linkage import LinkageConfig, LinkageWindow, hr_per_secon
 from pausepoint.model import Baseline, Beat, Event, EventKind, Sample, State, Update
 from pausepoint.pipeline.detector import FloodingDetector
 from pausepoint.pipeline.pipeline import Pipeline
+from pausepoint.words import break_length_text
 
 PARTNERS = ("A", "B")
 FLOODING_KINDS = (EventKind.FLOODING_START, EventKind.FLOODING_END)
@@ -410,16 +411,9 @@ def _partner_json(
 
 # --- the text monitor --------------------------------------------------------------------
 
-COUPLE_EVENT_WORDS = {
-    CoupleEventKind.SHARED_PAUSE_START: (
-        "Let's pause: {by} is flooded. Take a 20-minute break, each on your own; "
-        "this is about two bodies, not about who is right."
-    ),
-    CoupleEventKind.SHARED_READY: (
-        "Both of you have settled. Come back together when you are ready: "
-        "speak from 'I', listen first."
-    ),
-}
+COUPLE_READY_WORDS = (
+    "Both of you have settled. Come back together when you are ready: speak from 'I', listen first."
+)
 
 
 def shown_state(cu: CoupleUpdate) -> State:
@@ -427,8 +421,17 @@ def shown_state(cu: CoupleUpdate) -> State:
     return State.FLOODED if cu.flooded[cu.person] else cu.update.state
 
 
-def couple_event_text(event: CoupleEvent, names: Sequence[str] = PARTNERS) -> str:
+def couple_event_text(
+    event: CoupleEvent, break_min_s: float, names: Sequence[str] = PARTNERS
+) -> str:
+    """A couple's event in words, the pause naming the configured break minimum."""
+    if event.kind == CoupleEventKind.SHARED_READY:
+        return COUPLE_READY_WORDS
+    length = break_length_text(break_min_s)
     by = event.detail.get("by", "")
-    if event.kind == CoupleEventKind.SHARED_PAUSE_START and by not in PARTNERS:
-        return "Let's pause. Take a 20-minute break, each on your own, and breathe slowly."
-    return COUPLE_EVENT_WORDS[event.kind].format(by=names[PARTNERS.index(by)] if by else "")
+    if by not in PARTNERS:
+        return f"Let's pause. Take a {length} break, each on your own, and breathe slowly."
+    return (
+        f"Let's pause: {names[PARTNERS.index(by)]} is flooded. Take a {length} break, each on "
+        "your own; this is about two bodies, not about who is right."
+    )

@@ -108,11 +108,7 @@ def build_figure(
 
 def report_figure(report: Report, whole_page: bool, config: Config) -> Figure:
     """One person's page or a couple's: the same layout around their own panels."""
-    sheet: _PersonSheet | _CoupleSheet = (
-        _CoupleSheet(report, config)
-        if isinstance(report, CoupleReport)
-        else _PersonSheet(report, config)
-    )
+    sheet = report_sheet(report, config)
     if not whole_page:
         fig = _blank_figure((PAGE_IN[0], sheet.panels_in))
         _legend(fig, 1.0 - 0.2 / sheet.panels_in, sheet.handles())
@@ -135,19 +131,30 @@ def report_figure(report: Report, whole_page: bool, config: Config) -> Figure:
     return fig
 
 
-class _PersonSheet:
+def report_sheet(report: Report, config: Config) -> PersonSheet | CoupleSheet:
+    """What one person's page or a couple's says and draws; the PDF, PNG and HTML share it."""
+    if isinstance(report, CoupleReport):
+        return CoupleSheet(report, config)
+    return PersonSheet(report, config)
+
+
+class PersonSheet:
     """One person's page: arousal, heart rate and RMSSD; the numbers and HRV tables."""
 
     words_gap_in = 0.15
     foot_line_in = 0.16
     footnote = FOOTNOTE
+    alt = (
+        "Arousal, heart rate and RMSSD over the session, flooded time shaded amber, "
+        "breaks shaded blue"
+    )
     panels_in = _PANELS_IN + 0.95
 
     def __init__(self, report: PersonReport, config: Config) -> None:
         self.data, self.summary, self.config = report.data, report.summary, config
 
     def sentences(self) -> list[str]:
-        return summary_sentences(self.summary)
+        return summary_sentences(self.summary, self.config.break_.min_s)
 
     def handles(self) -> list[Artist]:
         return _legend_handles([self.summary], self.data.markers)
@@ -240,13 +247,17 @@ class _PersonSheet:
                 page.text(left, y + 0.25, f"and {more} more", fontsize=8.5, color=MUTED)
 
 
-class _CoupleSheet:
+class CoupleSheet:
     """A couple's page: one arousal lane each, the shared pause, the linkage band, and each
     partner's numbers side by side."""
 
     words_gap_in = 0.1
     foot_line_in = 0.14
     footnote = COUPLE_FOOTNOTE
+    alt = (
+        "Each partner's arousal over the session, flooded time shaded amber, the shared pause "
+        "shaded blue; below, how much their heart rates moved together"
+    )
     panels_in = 0.45 + 2 * (_LANE_IN + 0.12) + 0.3 + 0.15 + _LINK_IN + _LAG_IN + 0.55
 
     def __init__(self, report: CoupleReport, config: Config) -> None:

@@ -12,20 +12,23 @@ from typing import TYPE_CHECKING
 from pausepoint import __version__
 from pausepoint.config import Config, load_config
 from pausepoint.errors import BadInput
-from pausepoint.reports.figure import INK, MARKER_COLOUR, MUTED, PNG_DPI, report_figure
+from pausepoint.reports.figure import (
+    INK,
+    MARKER_COLOUR,
+    MUTED,
+    PNG_DPI,
+    report_figure,
+    report_sheet,
+)
 from pausepoint.reports.inputs import CoupleReportInput, ReportInput
 from pausepoint.reports.numbers import CoupleReport, PersonReport, Report, summarise
 from pausepoint.reports.words import (
-    COUPLE_FOOTNOTE,
     EXPLORATORY,
-    FOOTNOTE,
     HRV_HEADER,
-    couple_sentences,
     duration_text,
     hrv_rows,
     meta_line,
     partner_rows,
-    summary_sentences,
     table_rows,
 )
 from pausepoint.sources.files import write_bytes_atomic
@@ -38,14 +41,6 @@ if TYPE_CHECKING:
 SUFFIXES = (".png", ".pdf", ".html")
 RENDER_STEPS = 3
 """``render_report`` steps its Progress 1..RENDER_STEPS: numbers, figure, file."""
-
-_PERSON_ALT = (
-    "Arousal, heart rate and RMSSD over the session, flooded time shaded amber, breaks shaded blue"
-)
-_COUPLE_ALT = (
-    "Each partner's arousal over the session, flooded time shaded amber, the shared pause "
-    "shaded blue; below, how much their heart rates moved together"
-)
 
 
 def render_report(
@@ -73,7 +68,7 @@ def render_report(
         fig.savefig(buffer, format="pdf", facecolor="white", metadata={"CreationDate": None})
         content = buffer.getvalue()
     else:
-        content = report_html(report, _png_bytes(fig)).encode("utf-8")
+        content = report_html(report, _png_bytes(fig), config).encode("utf-8")
     write_bytes_atomic(out, content)
     if progress is not None:
         progress.step(RENDER_STEPS)
@@ -96,17 +91,16 @@ def _png_bytes(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def report_html(report: Report, png: bytes) -> str:
+def report_html(report: Report, png: bytes, config: Config) -> str:
     """The page in HTML around the panels' picture: the same words, with HTML tables."""
     esc = html.escape
     data = report.data
+    sheet = report_sheet(report, config)
     if isinstance(report, CoupleReport):
-        sentences, alt = couple_sentences(report.summary), _COUPLE_ALT
-        sections, footnote = _couple_sections(report), COUPLE_FOOTNOTE
+        sections = _couple_sections(report)
     else:
-        sentences, alt = summary_sentences(report.summary), _PERSON_ALT
-        sections, footnote = _person_sections(report), FOOTNOTE
-    words = "".join(f"<p>{esc(s)}</p>" for s in sentences)
+        sections = _person_sections(report)
+    words = "".join(f"<p>{esc(s)}</p>" for s in sheet.sentences())
     note = f'<p class="note">Your note: {esc(data.note)}</p>' if data.note else ""
     image = base64.b64encode(png).decode("ascii")
     meta = meta_line(data.source, report.summary["duration_s"])
@@ -114,9 +108,9 @@ def report_html(report: Report, png: bytes) -> str:
         data.title,
         f"""<p class="meta">{esc(meta)}</p>
 {words}{note}
-<img alt="{alt}" src="data:image/png;base64,{image}">
+<img alt="{sheet.alt}" src="data:image/png;base64,{image}">
 {sections}
-<p class="foot">{esc(footnote)} Made by pausepoint {esc(__version__)}.</p>
+<p class="foot">{esc(sheet.footnote)} Made by pausepoint {esc(__version__)}.</p>
 """,
     )
 

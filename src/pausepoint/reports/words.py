@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pausepoint.couple.engine import PARTNERS
 from pausepoint.reports.numbers import CoupleSummary, SessionSummary
+from pausepoint.words import break_minutes_text
 
 EXPLORATORY = "Exploratory, not a verdict on your relationship."
 
@@ -70,7 +71,7 @@ def meta_line(source: str, duration_s: float) -> str:
     return f"Source: {source}   ·   Length: {duration_text(duration_s)}"
 
 
-def summary_sentences(summary: SessionSummary) -> list[str]:
+def summary_sentences(summary: SessionSummary, break_min_s: float) -> list[str]:
     """A few calm, plain sentences about the session, in the order things happened."""
     words: list[str] = []
     if summary["baseline"] is None:
@@ -122,7 +123,7 @@ def summary_sentences(summary: SessionSummary) -> list[str]:
     if count and not breaks:
         words.append(
             "There was no break this time. Next time, when flooding is noticed, try saying you "
-            "need 20 minutes, and take them."
+            f"need {break_minutes_text(break_min_s)}, and take them."
         )
     calm, flooded = summary["hrv"]["calm"], summary["hrv"]["flooded"]
     if calm["rmssd_ms"] is not None and flooded["rmssd_ms"] is not None:

@@ -136,9 +136,8 @@ class CoupleViewModel:
 
     def _couple_event(self, event: CoupleEvent) -> None:
         self.couple_events.append(event)
-        self.entries.append(
-            TimelineEntry(event.t_s, couple_event_text(event, self.names), str(event.kind))
-        )
+        text = couple_event_text(event, self.break_min_s, self.names)
+        self.entries.append(TimelineEntry(event.t_s, text, str(event.kind)))
         if event.kind == CoupleEventKind.SHARED_PAUSE_START:
             self.pause_start_s = event.t_s
             by = event.detail.get("by", "")
@@ -587,7 +586,7 @@ class CoupleReplayModel(Playback):
                 entry = event_entry(event, self.view.break_min_s)
                 entries.append(replace(entry, text=f"{names[cu.person]}: {entry.text}"))
             for couple_event in cu.couple_events:
-                text = couple_event_text(couple_event, names)
+                text = couple_event_text(couple_event, self.view.break_min_s, names)
                 entries.append(TimelineEntry(couple_event.t_s, text, str(couple_event.kind)))
         entries += [TimelineEntry(t_s, STARTED_TOGETHER, "pause") for _, t_s in self.pause_actions]
         entries += [marker_entry(t_s, text) for t_s, text in self.markers]
