@@ -121,7 +121,7 @@ def test_status_line_reads_signal_quality_from_the_updates(config: Config) -> No
     seen = set()
     for sample in recording.samples:
         update = pipeline.push(sample)
-        status.feed(update, config.signal.poor_artifact_rate)
+        status.feed(update, config.signal)
         seen.add(status.signal_text())
         if update.state == State.SIGNAL_POOR:
             assert status.signal_text() == "Signal poor"

@@ -340,7 +340,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
         self.updates += 1
         self.beats[cu.person].extend(cu.update.beats)
         self.view.feed(cu)
-        self.status.feed(cu.update, self.config.signal.poor_artifact_rate)
+        self.status.feed(cu.update, self.config.signal)
 
     def start_break(self) -> None:
         """Start break for both: the couple's own pause, recorded as theirs."""

@@ -197,7 +197,7 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
     def _show(self, update: Update) -> None:
         self.updates += 1
         self.view.feed(update)
-        self.status.feed(update, self.config.signal.poor_artifact_rate)
+        self.status.feed(update, self.config.signal)
 
     def start_break(self) -> None:
         t_s = self.view.t_s

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from pausepoint.config import Config
+from pausepoint.config import Config, SignalConfig
 from pausepoint.model import Event, EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.words import (
@@ -36,9 +36,6 @@ MAX_BEATS_PER_S = 4.0
 """Room in the tachogram ring for 240 bpm over the longest window."""
 READINESS_S = 60.0
 """The readiness check before a talk lasts one minute of settled signal."""
-GOOD_SIGNAL_ARTIFACT_RATE = 0.05
-"""Kubios advises against analysis above 5 % corrected beats (calibration/defaults.toml,
-[signal]); below it the signal is shown as good."""
 
 
 class RingSeries:
@@ -547,15 +544,16 @@ class StatusModel:
     signal: str = "–"
     revision: int = 0
 
-    def feed(self, u: Update, poor_artifact_rate: float) -> None:
+    def feed(self, u: Update, signal: SignalConfig) -> None:
+        """The update's time and its signal, judged by the configured artifact rates."""
         self.elapsed_s = u.t_s
         if u.state == State.SIGNAL_POOR:
             self.signal = "poor"
         elif u.artifact_rate is None:
             self.signal = "checking"
-        elif u.artifact_rate <= GOOD_SIGNAL_ARTIFACT_RATE:
+        elif u.artifact_rate <= signal.good_artifact_rate:
             self.signal = "good"
-        elif u.artifact_rate < poor_artifact_rate:
+        elif u.artifact_rate < signal.poor_artifact_rate:
             self.signal = "fair"
         else:
             self.signal = "poor"
