@@ -9,7 +9,9 @@ import os
 import stat
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hardware.pmd_strap import build_ecg_frame
 
 from pausepoint.cli.main import main
 from pausepoint.cli.store_access import open_store
@@ -18,6 +20,7 @@ from pausepoint.sessions.paths import DB_ENV
 from pausepoint.sessions.records import SessionStatus
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
+from pausepoint.strap.pmd import ECG_SAMPLE_RATE_HZ
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 READER_FIXTURES = [
@@ -154,6 +157,36 @@ def test_export_then_import_gives_the_same_rr(run, db: Path, tmp_path: Path) -> 
     assert [tuple(s["rr_ms"]) for s in hearts] == [s.rr_ms for s in recorded]
     assert [bytes.fromhex(s["raw"]) for s in hearts] == [s.raw for s in recorded]
     assert any("motion_g" in s for s in exported["samples"])
+
+
+def test_export_the_recorded_ecg(run, db: Path, tmp_path: Path) -> None:
+    code, _, err = run("record", "--simulate", "calm", "--speed", "100000", "--minutes", "1")
+    assert code == 0, err
+    code, _, err = run("export", "1", "--format", "ecg")
+    assert "session 1 has no ECG" in one_line_error(code, err)
+    clock_unset_ns = 599616028236586218  # an H10 whose clock says 2019-01-01
+    per_frame, frames = 5, 3
+    values_uv = np.arange(per_frame * frames) * 100 - 700
+    with Store.open(db) as store:
+        writer = store.begin_session("ble", strap_name="Polar H10 A1B2C3D4")
+        writer.add_sample(HeartSample(0.5, 72, (800.0,), True, None, b"\x16\x48"))
+        for k in range(frames):
+            last_ns = clock_unset_ns + round((per_frame * k) * 1e9 / ECG_SAMPLE_RATE_HZ)
+            chunk = values_uv[per_frame * k : per_frame * (k + 1)]
+            writer.add_pmd_frame(2.0 + 0.04 * k, "ecg", build_ecg_frame(last_ns, chunk))
+        writer.finish()
+
+    out_path = tmp_path / "ecg.csv"
+    assert run("export", "2", "--format", "ecg", "--out", str(out_path))[0] == 0
+    code, text, _ = run("export", "2", "--format", "ecg")
+    assert code == 0 and out_path.read_text() == text
+    header, *rows = text.splitlines()
+    assert header == "t_s,ecg_uv"
+    t_s = [float(row.split(",")[0]) for row in rows]
+    assert [int(row.split(",")[1]) for row in rows] == values_uv.tolist()
+    # The first frame's last sample is anchored at its arrival; the strap's clock spaces the rest.
+    expected_s = 2.0 + (np.arange(per_frame * frames) - (per_frame - 1)) / ECG_SAMPLE_RATE_HZ
+    assert t_s == pytest.approx(expected_s.tolist(), abs=1e-4)
 
 
 @pytest.mark.parametrize(

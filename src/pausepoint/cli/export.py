@@ -1,4 +1,5 @@
-"""``export``: a session as pausepoint CSV, Kubios text (one person's) or JSON (everything)."""
+"""``export``: a session as pausepoint CSV, Kubios text (one person's), JSON (everything) or
+the raw ECG a Polar strap recorded (``record --ecg``) as CSV."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pausepoint.cli.common import DB_OPTION, check_person, person_index, session_id
 from pausepoint.cli.store_access import open_store
+from pausepoint.errors import UserError
 from pausepoint.model import MotionSample
 
 if TYPE_CHECKING:
@@ -21,15 +23,17 @@ if TYPE_CHECKING:
 
 def register(sub: Subparsers) -> None:
     p = sub.add_parser(
-        "export", parents=[DB_OPTION], help="write a session as pausepoint CSV, Kubios text or JSON"
+        "export",
+        parents=[DB_OPTION],
+        help="write a session as pausepoint CSV, Kubios text, JSON, or its recorded ECG",
     )
     p.add_argument("id", type=session_id, metavar="ID")
-    p.add_argument("--format", choices=("csv", "kubios", "json"), required=True)
+    p.add_argument("--format", choices=("csv", "kubios", "json", "ecg"), required=True)
     p.add_argument(
         "--person",
         type=person_index,
         metavar="A|B",
-        help="one partner of a couple session (CSV and Kubios need it)",
+        help="one partner of a couple session (CSV, Kubios and ECG need it)",
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="default: stdout")
     p.set_defaults(func=cmd_export)
@@ -49,10 +53,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         samples = store.samples(args.id, args.person or 0)
         if args.format == "json":
             obj = _export_json(store, info, args.person)
+        elif args.format == "ecg":
+            ecg_csv = _ecg_csv(store, info, args.person)
 
     def write(path: Path) -> None:
         if args.format == "json":
             write_text_atomic(path, json.dumps(obj, separators=(",", ":")) + "\n")
+        elif args.format == "ecg":
+            write_text_atomic(path, ecg_csv)
         else:
             write_heart_file(path, samples, kubios=args.format == "kubios")
 
@@ -66,6 +74,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         write(path)
         sys.stdout.write(path.read_text(encoding="utf-8"))
     return 0
+
+
+def _ecg_csv(store: Store, info: SessionInfo, person: int | None) -> str:
+    """The recorded ECG as CSV ``t_s,ecg_uv``: a row a sample, in session time."""
+    from pausepoint.strap.pmd import ecg_series
+
+    frames = [
+        (t_s, raw) for t_s, kind, raw in store.pmd_frames(info.id, person or 0) if kind == "ecg"
+    ]
+    if not frames:
+        whose = "" if person is None else f" for partner {'AB'[person]}"
+        raise UserError(
+            f"session {info.id} has no ECG{whose}: record with --ecg and a Polar strap to keep it"
+        )
+    times_s, values_uv = ecg_series(frames)
+    rows = "".join(f"{t_s:.4f},{uv}\n" for t_s, uv in zip(times_s, values_uv, strict=True))
+    return "t_s,ecg_uv\n" + rows
 
 
 def _export_json(store: Store, info: SessionInfo, person: int | None) -> dict[str, Any]:

@@ -69,7 +69,6 @@ BODY_SENSOR_LOCATIONS = {
 }
 """Body Sensor Location values (Heart Rate Service 1.0, 3.2)."""
 
-ECG_SAMPLE_RATE_HZ = 130
 ACC_SAMPLE_RATE_HZ = 200
 ACC_RANGE_G = 8
 
@@ -397,7 +396,7 @@ class BleSource:
             return
         wanted = []
         if self._on_ecg is not None:
-            request = pmd.start_request(pmd.MeasurementType.ECG, ECG_SAMPLE_RATE_HZ)
+            request = pmd.start_request(pmd.MeasurementType.ECG, pmd.ECG_SAMPLE_RATE_HZ)
             wanted.append((pmd.MeasurementType.ECG, request))
         if self._acc:
             request = pmd.start_request(

@@ -113,6 +113,8 @@ _SETTING_FORMAT = {
     SettingType.FACTOR: "<f",
 }
 DEFAULT_RESOLUTION_BITS = {MeasurementType.ECG: 14, MeasurementType.ACC: 16}
+ECG_SAMPLE_RATE_HZ = 130
+"""The ECG rate pausepoint asks an H10 for (its only ECG rate)."""
 """What the H10 offers: ECG 14 bit, ACC 16 bit."""
 
 SettingValue = int | float
@@ -425,6 +427,36 @@ def parse_data_frame(data: bytes, factor: float | None = None) -> PmdFrame:
     except ValueError:
         name = f"type {type_code}"
     raise PmdError(f"{name} data frames are not decoded (only ECG and ACC)", "unsupported")
+
+
+# ---------------------------------------------------------------- recorded ECG
+
+
+def ecg_series(
+    frames: Sequence[tuple[float, bytes]], rate_hz: float = ECG_SAMPLE_RATE_HZ
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
+    """Recorded ECG frames, each ``(arrival t_s, raw frame)``, as one series (t_s, µV).
+
+    A frame's timestamp is the strap's clock at its LAST sample, and that clock may never have
+    been set (an H10 can say 2019), so it is anchored once: the first frame's last sample at
+    the moment that frame arrived; later samples keep the strap's own spacing, earlier ones in
+    a frame are 1/rate_hz apart. Frames that are not ECG are passed over.
+    """
+    ecg: list[EcgFrame] = []
+    anchor_s = 0.0
+    for t_s, raw in frames:
+        frame = parse_data_frame(raw)
+        if isinstance(frame, EcgFrame):
+            anchor_s = anchor_s if ecg else t_s
+            ecg.append(frame)
+    if not ecg:
+        return np.empty(0), np.empty(0, dtype=np.int32)
+    first_ns = ecg[0].timestamp_ns
+    times = [
+        anchor_s + (frame.timestamp_ns - first_ns) / 1e9 - np.arange(len(frame))[::-1] / rate_hz
+        for frame in ecg
+    ]
+    return np.concatenate(times), np.concatenate([frame.samples_uv for frame in ecg])
 
 
 # ---------------------------------------------------------------- motion
