@@ -37,7 +37,7 @@ from pausepoint.couple.engine import (
 from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
 from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
-from pausepoint.ui.session_model import RecordingShell, StrapSink
+from pausepoint.ui.session_model import RecordingShell, StrapSink, play_paced
 from pausepoint.ui.view_model import (
     BREAK_SO_FAR,
     FLOODED_WHY,
@@ -437,18 +437,12 @@ async def play_couple(
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """Feed a merged couple stream at ``speed`` times its pace (inf: at once)."""
-    from pausepoint.sources.pacing import paced
-
-    session.status.set_link("simulated")
     persons = iter([person for person, _ in stream])
-    try:
-        async for sample in paced([s for _, s in stream], speed, sleep=sleep, clock=clock):
-            session.feed(next(persons), sample)
-            if session.finished:
-                return
-    finally:
-        session.finish()
-        session.status.set_link("ended")
+
+    def feed(sample: Sample) -> None:
+        session.feed(next(persons), sample)
+
+    await play_paced(session, [s for _, s in stream], feed, speed, sleep=sleep, clock=clock)
 
 
 STARTED_TOGETHER = "You started the break together."

@@ -249,6 +249,42 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         self.view.end()
 
 
+class PlayedSession(Protocol):
+    """A live session a simulation plays into: one person's or a couple's."""
+
+    @property
+    def status(self) -> StatusModel: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+    def finish(self) -> None: ...
+
+
+async def play_paced(
+    session: PlayedSession,
+    samples: Sequence[Sample],
+    feed: Callable[[Sample], object],
+    speed: float,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Give ``feed`` the samples at ``speed`` times their pace (inf: at once, yielding to Qt)
+    until they end or the session does; then the session is finished."""
+    from pausepoint.sources.pacing import paced
+
+    session.status.set_link("simulated")
+    try:
+        async for sample in paced(samples, speed, sleep=sleep, clock=clock):
+            feed(sample)
+            if session.finished:
+                return
+    finally:
+        session.finish()
+        session.status.set_link("ended")
+
+
 async def play_simulation(
     session: LiveSession,
     samples: Sequence[Sample],
@@ -258,17 +294,7 @@ async def play_simulation(
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """Feed simulated samples at ``speed`` times their pace (inf: at once, yielding to Qt)."""
-    from pausepoint.sources.pacing import paced
-
-    session.status.set_link("simulated")
-    try:
-        async for sample in paced(samples, speed, sleep=sleep, clock=clock):
-            session.feed(sample)
-            if session.finished:
-                return
-    finally:
-        session.finish()
-        session.status.set_link("ended")
+    await play_paced(session, samples, session.feed, speed, sleep=sleep, clock=clock)
 
 
 def strap_trouble(exc: BaseException, instead: str) -> str:

@@ -48,13 +48,18 @@ GO_TO_CHARS = 24
 GO_TO_POPUP_PX = 820
 
 
-def _page() -> tuple[QWidget, QVBoxLayout]:
+def _page_layout(owner: QWidget) -> QVBoxLayout:
+    """``owner`` made a page: the layout its content goes in, with the page's margins."""
+    owner.setObjectName("page")
     page = QWidget()
     page.setObjectName("page")
     layout = QVBoxLayout(page)
     layout.setContentsMargins(18, 14, 18, 10)
     layout.setSpacing(12)
-    return page, layout
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(page)
+    return layout
 
 
 def scenario_choice(scenarios: dict[str, str], chosen: str) -> QComboBox:
@@ -87,11 +92,7 @@ class StartPage(QWidget):
 
     def __init__(self, scenarios: dict[str, str]) -> None:
         super().__init__()
-        self.setObjectName("page")
-        page, layout = _page()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
+        layout = _page_layout(self)
         layout.addWidget(label("Welcome. Let's get ready.", "title"))
         layout.addWidget(
             label(
@@ -201,11 +202,7 @@ class LivePage(QWidget):
 
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.setObjectName("page")
-        page, layout = _page()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
+        layout = _page_layout(self)
         self.session_view = SessionView(view, clock=clock)
         layout.addWidget(self.session_view, 1)
         self.events = EventsList()
@@ -257,11 +254,7 @@ class SessionsPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setObjectName("page")
-        page, layout = _page()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
+        layout = _page_layout(self)
         layout.addWidget(label("Past sessions", "title"))
         self.message = label("", "muted")
         layout.addWidget(self.message)
@@ -323,14 +316,10 @@ class ReplayPage(QWidget):
 
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.setObjectName("page")
         self._clock = clock
         self._last_tick_s: float | None = None
         self.model: ReplayModel | CoupleReplayModel | None = None
-        page, layout = _page()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
+        layout = _page_layout(self)
         head = QHBoxLayout()
         self.title = QLabel("")
         self.title.setStyleSheet("font-weight: 600;")
