@@ -272,16 +272,14 @@ def simulate_into(
         profile=profile,
     )
     session.status.set_link("simulated")
-    flooded_since_s: float | None = None
+    follower = _PromptFollower()
     for sample in recording.samples:
         if sample.t_s > until_t_s:
             break
         session.feed(sample)
-        if session.view.state is None or session.view.prompt().kind != PromptKind.FLOODED:
-            flooded_since_s = None
-        elif flooded_since_s is None:
-            flooded_since_s = sample.t_s
-        elif sample.t_s - flooded_since_s >= FOLLOW_PROMPT_S:
+        view = session.view
+        flooded = view.state is not None and view.prompt().kind == PromptKind.FLOODED
+        if follower.breaks(flooded, sample.t_s):
             session.start_break()
     return session
 
@@ -307,16 +305,12 @@ def simulate_couple_into(
         profiles=profiles,
     )
     session.status.set_link("simulated")
-    asked_since_s: float | None = None
+    follower = _PromptFollower()
     for person, sample in stream:
         if sample.t_s > until_t_s:
             break
         session.feed(person, sample)
-        if session.view.prompt(0).kind != PromptKind.FLOODED:
-            asked_since_s = None
-        elif asked_since_s is None:
-            asked_since_s = sample.t_s
-        elif sample.t_s - asked_since_s >= FOLLOW_PROMPT_S:
+        if follower.breaks(session.view.prompt(0).kind == PromptKind.FLOODED, sample.t_s):
             session.start_break()
     return session
 
@@ -325,6 +319,24 @@ def _is_couple(scenario: str | None) -> bool:
     from pausepoint.sources.simulated.couples import COUPLE_SCENARIOS
 
     return scenario in COUPLE_SCENARIOS
+
+
+class _PromptFollower:
+    """A simulated person who starts the break once the flooded prompt has been shown for
+    FOLLOW_PROMPT_S, as someone reading it would."""
+
+    def __init__(self) -> None:
+        self._since_s: float | None = None
+
+    def breaks(self, flooded: bool, t_s: float) -> bool:
+        """Whether to start the break now, the prompt being ``flooded`` or not at ``t_s``."""
+        if not flooded:
+            self._since_s = None
+            return False
+        if self._since_s is None:
+            self._since_s = t_s
+            return False
+        return t_s - self._since_s >= FOLLOW_PROMPT_S
 
 
 def _hold_pacers(window: MainWindow) -> None:
