@@ -10,11 +10,21 @@ status 139.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.desktop import (
+    AudioServer,
+    NotificationServer,
+    SessionBus,
+    audio_missing,
+    dbus_missing,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
@@ -80,3 +90,45 @@ def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
         loop.run_until_complete(asyncio.sleep(0))
         asyncio.set_event_loop(None)
         loop.close()
+
+
+@dataclass
+class Desktop:
+    """The test session's own sound server and session bus, or why each is missing."""
+
+    audio: AudioServer | None
+    audio_missing: str | None
+    bus: SessionBus | None
+    bus_missing: str | None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+    """Every test plays into a private null sink and notifies on a private bus, never on a
+    person's speakers or desktop; with neither at hand, sound and notifications go nowhere.
+    Settings are read from and written to a file of the test session's own."""
+    folder = tmp_path_factory.mktemp("desktop")
+    os.environ["PAUSEPOINT_SETTINGS"] = str(folder / "settings.json")
+    why_no_audio = audio_missing()
+    audio = None if why_no_audio else AudioServer(folder / "audio")
+    os.environ["PULSE_SERVER"] = audio.server if audio else f"unix:{folder / 'no-audio'}"
+    why_no_bus = dbus_missing()
+    bus = None if why_no_bus else SessionBus(folder)
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = (
+        bus.address if bus else f"unix:path={folder / 'no-bus'}"
+    )
+    yield Desktop(audio, why_no_audio, bus, why_no_bus)
+    if audio is not None:
+        audio.stop()
+    if bus is not None:
+        bus.stop()
+
+
+@pytest.fixture
+def notifications(desktop: Desktop) -> Iterator[NotificationServer]:
+    """A notification server on the session's bus, for one test."""
+    if desktop.bus is None:
+        pytest.skip(f"notifications are not tested here: {desktop.bus_missing}")
+    server = NotificationServer(desktop.bus.address)
+    yield server
+    server.stop()

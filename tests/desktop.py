@@ -5,14 +5,13 @@ Both are real (Debian's ``pulseaudio`` and ``dbus-daemon``), started per test se
 private folder, so no test plays a sound on a person's speakers or shows on their desktop.
 """
 
-from __future__ import annotations
-
 import asyncio
 import os
 import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +25,7 @@ AUDIBLE = 200
 """Sample magnitude above which a chunk counts as sound (the null sink is exactly 0 at rest)."""
 
 
-def _wait_for(check: callable, timeout_s: float, what: str) -> None:
+def _wait_for(check: Callable[[], bool], timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if check():
@@ -51,7 +50,11 @@ class AudioServer:
         self.runtime_dir = folder / "runtime"
         self.runtime_dir.mkdir(mode=0o700, parents=True)
         self.server = f"unix:{self.runtime_dir / 'pulse' / 'native'}"
-        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(self.runtime_dir), "PULSE_SERVER": self.server}
+        self.env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": str(self.runtime_dir),
+            "PULSE_SERVER": self.server,
+        }
         subprocess.run(
             [
                 "pulseaudio",
@@ -76,7 +79,7 @@ class AudioServer:
         info = subprocess.run(["pactl", "info"], env=self.env, capture_output=True)
         return info.returncode == 0
 
-    def record(self) -> Recording:
+    def record(self) -> "Recording":
         return Recording(self.env)
 
     def stop(self) -> None:
@@ -120,8 +123,8 @@ class Recording:
 
     def stop(self) -> None:
         self._proc.kill()
-        self._proc.wait()
         self._reader.join(timeout=5)
+        self._proc.communicate(timeout=5)
 
     def sounds(self, gap_s: float = 0.3) -> list[tuple[float, np.ndarray]]:
         """Each run of audible chunks (quiet for less than ``gap_s`` inside): its arrival time
@@ -134,7 +137,7 @@ class Recording:
             loud = bool(np.max(np.abs(samples), initial=0) > AUDIBLE)
             if loud and t_s - last_loud_s > gap_s:
                 runs.append((t_s, []))
-            if runs and t_s - last_loud_s <= gap_s or loud:
+            if (runs and t_s - last_loud_s <= gap_s) or loud:
                 runs[-1][1].append(samples)
             if loud:
                 last_loud_s = t_s
@@ -185,7 +188,7 @@ class SessionBus:
 
     def stop(self) -> None:
         self._proc.terminate()
-        self._proc.wait(timeout=5)
+        self._proc.communicate(timeout=5)
 
 
 class NotificationServer:
@@ -219,15 +222,15 @@ class NotificationServer:
                 self._next_id = 0
 
             @method()
-            def Notify(  # noqa: N802 (D-Bus names)
+            def Notify(
                 self,
                 app_name: "s",  # noqa: F821
                 replaces_id: "u",  # noqa: F821
                 app_icon: "s",  # noqa: F821
                 summary: "s",  # noqa: F821
                 body: "s",  # noqa: F821
-                actions: "as",  # noqa: F821
-                hints: "a{sv}",  # noqa: F821
+                actions: "as",  # noqa: F722
+                hints: "a{sv}",  # noqa: F722
                 expire_timeout: "i",  # noqa: F821
             ) -> "u":  # noqa: F821
                 self._next_id += 1
@@ -235,19 +238,19 @@ class NotificationServer:
                 return self._next_id
 
             @method()
-            def GetCapabilities(self) -> "as":  # noqa: F821, N802
+            def GetCapabilities(self) -> "as":  # noqa: F722
                 return ["body", "actions"]
 
             @method()
-            def GetServerInformation(self) -> "ssss":  # noqa: F821, N802
+            def GetServerInformation(self) -> "ssss":  # noqa: F821
                 return ["test-notifications", "pausepoint", "1.0", "1.2"]
 
             @method()
-            def CloseNotification(self, notification_id: "u"):  # noqa: ANN202, F821, N802
+            def CloseNotification(self, notification_id: "u"):  # noqa: F821
                 pass
 
             @signal()
-            def ActionInvoked(self, notification_id: "u", action_key: "s") -> "us":  # noqa: F821, N802
+            def ActionInvoked(self, notification_id: "u", action_key: "s") -> "us":  # noqa: F821
                 return [notification_id, action_key]
 
         self._bus = await MessageBus(bus_address=self.address).connect()
