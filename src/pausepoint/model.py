@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 RR_QUANTUM_MS = 1000.0 / 1024.0
 """One tick of the Heart Rate Measurement RR field (1/1024 s) in ms."""
 
 
-def rr_ms_from_ticks(ticks: int) -> float:
-    """Exact ms for an RR value sent in 1/1024 s (binary fraction, no rounding)."""
+@overload
+def rr_ms_from_ticks(ticks: int) -> float: ...
+@overload
+def rr_ms_from_ticks(ticks: NDArray[np.int64]) -> NDArray[np.floating]: ...
+def rr_ms_from_ticks(ticks: int | NDArray[np.int64]) -> float | NDArray[np.floating]:
+    """Exact ms for an RR value (or an array of them) sent in 1/1024 s (binary fraction, no
+    rounding)."""
     return ticks * 1000.0 / 1024.0
 
 

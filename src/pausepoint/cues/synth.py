@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+from numpy.typing import NDArray
 
 RATE_HZ = 22_050
 PEAK = 0.5
@@ -65,10 +66,12 @@ def _note(note: Note) -> np.ndarray:
     f_end_hz = note.f_hz if note.f_end_hz is None else note.f_end_hz
     f_hz = note.f_hz + (f_end_hz - note.f_hz) * t_s / note.duration_s
     phase = 2.0 * np.pi * np.cumsum(f_hz) / RATE_HZ
-    tone = sum(level * np.sin(k * phase) for k, level in _HARMONICS)
+    tone = np.zeros(n)
+    for k, level in _HARMONICS:
+        tone += level * np.sin(k * phase)
     attack = np.clip(t_s / _ATTACK_S, 0.0, 1.0)
-    fade = np.cos(0.5 * np.pi * t_s / note.duration_s) ** 2
-    return note.level * attack * fade * np.asarray(tone)
+    fade: NDArray[np.float64] = np.cos(0.5 * np.pi * t_s / note.duration_s) ** 2
+    return note.level * attack * fade * tone
 
 
 def synthesize(cue: Cue) -> np.ndarray:

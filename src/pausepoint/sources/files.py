@@ -391,7 +391,7 @@ def _read_npy(path: Path, name: str, data: bytes) -> RrRecording:
             "expected a one-dimensional array of numbers (RR intervals)"
         )
     values = values.astype(np.float64)
-    items = np.arange(1, values.size + 1)
+    items = range(1, values.size + 1)
     if not np.isfinite(values).all():
         i = int(np.flatnonzero(~np.isfinite(values))[0])
         raise BadInput(f"{name} item {i + 1}: {values[i]} is not a number; {_PLAIN_HINT}")
