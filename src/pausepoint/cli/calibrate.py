@@ -388,7 +388,8 @@ async def record_calibration(
     try:
         await record_strap(
             recorder,
-            **target,
+            address=target.get("address"),
+            name=target.get("name"),
             minutes=minutes,
             clock=clock,
             sleep=sleep,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from pausepoint.cli.common import add_profile_option, any_scenario, is_couple_scenario, positive
 from pausepoint.cli.store_access import chosen_profiles
@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from pausepoint.cli.monitor import TextMonitor
     from pausepoint.couple.engine import CoupleEngine
     from pausepoint.pipeline.pipeline import Pipeline
-    from pausepoint.strap.ble import LinkState
+    from pausepoint.strap.ble import BleBackend, LinkState
+
+
+class StrapOptions(TypedDict, total=False):
+    """What the tests hand the straps' sources: a virtual radio and its clock."""
+
+    backend: BleBackend
+    clock: Callable[[], float]
+    sleep: Callable[[float], Awaitable[None]]
 
 
 def register(sub: Subparsers) -> None:
@@ -52,6 +60,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     devices = args.device or []
     if len(devices) > 2:
         raise UserError("--device at most twice: one strap per partner")
+    monitor: TextMonitor | CoupleTextMonitor
     if len(devices) == 2 or is_couple_scenario(args.simulate):
         monitor, work = _couple(args, devices)
     else:
@@ -146,7 +155,10 @@ async def _monitor_couple_simulation(
 
 
 async def monitor_strap(
-    device: str, pipeline: Pipeline, monitor: TextMonitor, **source_options: Any
+    device: str,
+    pipeline: Pipeline,
+    monitor: TextMonitor,
+    **source_options: Unpack[StrapOptions],
 ) -> None:
     """One strap into the pipeline and the monitor; ``source_options`` go to the BleSource
     (the tests' backend, clock and sleep)."""
@@ -155,11 +167,13 @@ async def monitor_strap(
     def on_state(state: LinkState) -> None:
         print(f"Strap: {state}", file=sys.stderr, flush=True)
 
+    target = strap_target(device)
     source = BleSource(
         lambda sample: monitor.feed(pipeline.push(sample)),
         on_state=on_state,
         acc=True,
-        **strap_target(device),
+        address=target.get("address"),
+        name=target.get("name"),
         **source_options,
     )
     try:
@@ -172,7 +186,7 @@ async def monitor_couple_straps(
     devices: Sequence[str],
     engine: CoupleEngine,
     monitor: CoupleTextMonitor,
-    **source_options: Any,
+    **source_options: Unpack[StrapOptions],
 ) -> None:
     """Both straps on one event loop and one clock, into the couple engine;
     ``source_options`` go to run_straps (the tests' backend, clock and sleep)."""

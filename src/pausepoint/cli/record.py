@@ -142,7 +142,8 @@ def _one_person_recording(
 
     work = record_strap(
         recorder,
-        **target,
+        address=target.get("address"),
+        name=target.get("name"),
         minutes=args.minutes,
         on_update=monitor.feed,
         on_state=on_state,

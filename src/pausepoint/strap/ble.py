@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, TypeVarTuple
 
 from bleak import BleakClient, BleakScanner
 from bleak.backends.characteristic import BleakGATTCharacteristic
@@ -50,6 +50,9 @@ from pausepoint.strap import pmd
 from pausepoint.strap.hrm import MalformedPayload, sample_from_notification
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_Args = TypeVarTuple("_Args")
 
 HEART_RATE_SERVICE_UUID = normalize_uuid_16(0x180D)
 HEART_RATE_MEASUREMENT_UUID = normalize_uuid_16(0x2A37)
@@ -98,6 +101,15 @@ async def _start(scanner: BleakScanner) -> None:
         await scanner.start()
     except (OSError, BleakError) as exc:
         raise NoBluetooth(str(exc) or type(exc).__name__) from exc
+
+
+async def _read_text(client: BleakClient, uuid: str) -> str | None:
+    """A Device Information string characteristic, None when the strap has none."""
+    characteristic = client.services.get_characteristic(uuid)
+    if characteristic is None:
+        return None
+    text = bytes(await client.read_gatt_char(characteristic))
+    return text.decode("utf-8", "replace").strip("\0")
 
 
 class StrapNotFound(UserError):
@@ -368,14 +380,12 @@ class BleSource:
             value = await client.read_gatt_char(location)
             if value:
                 info = replace(info, body_location=BODY_SENSOR_LOCATIONS.get(value[0], "other"))
-        for uuid, field_name in (
-            (MANUFACTURER_NAME_UUID, "manufacturer"),
-            (MODEL_NUMBER_UUID, "model"),
-        ):
-            characteristic = services.get_characteristic(uuid)
-            if characteristic is not None:
-                text = bytes(await client.read_gatt_char(characteristic))
-                info = replace(info, **{field_name: text.decode("utf-8", "replace").strip("\0")})
+        manufacturer = await _read_text(client, MANUFACTURER_NAME_UUID)
+        if manufacturer is not None:
+            info = replace(info, manufacturer=manufacturer)
+        model = await _read_text(client, MODEL_NUMBER_UUID)
+        if model is not None:
+            info = replace(info, model=model)
         self._set_info(info)
         if services.get_characteristic(HEART_RATE_MEASUREMENT_UUID) is None:
             raise BleakError(f"{device.address} has no Heart Rate Measurement characteristic")
@@ -404,7 +414,7 @@ class BleSource:
             )
             wanted.append((pmd.MeasurementType.ACC, request))
         try:
-            offered = pmd.parse_features(await client.read_gatt_char(control))
+            offered = pmd.parse_features(bytes(await client.read_gatt_char(control)))
             await client.start_notify(control, self._on_pmd_control)
             await client.start_notify(data, self._on_pmd_data)
             for kind, request in wanted:
@@ -427,11 +437,9 @@ class BleSource:
         self._pmd_answer = asyncio.get_running_loop().create_future()
         await client.write_gatt_char(control, request, response=True)
         answer = self._pmd_answer
-        sleeper = asyncio.ensure_future(self._sleep(self.policy.request_timeout_s))
         try:
-            await asyncio.wait({answer, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            await self._first_of(answer, self._sleep(self.policy.request_timeout_s))
         finally:
-            sleeper.cancel()
             self._pmd_answer = None
         return answer.result() if answer.done() else None
 
@@ -489,7 +497,7 @@ class BleSource:
                 bytes(data).hex(" "),
             )
 
-    def _guarded(self, callback: Callable[..., None], *args: Any) -> None:
+    def _guarded(self, callback: Callable[[*_Args], None], *args: *_Args) -> None:
         """Call a consumer; its error ends run() instead of unwinding into bleak."""
         if self._failure is not None:
             return
@@ -558,20 +566,20 @@ class BleSource:
         return None
 
     @staticmethod
-    async def _first_of(future: asyncio.Future[Any], timeout: Awaitable[None]) -> None:
+    async def _first_of(future: asyncio.Future[_T], timeout: Awaitable[None]) -> None:
         """Wait until ``future`` is done or ``timeout`` (an injected sleep) is over."""
         sleeper = asyncio.ensure_future(timeout)
         try:
-            await asyncio.wait({future, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((future, sleeper), return_when=asyncio.FIRST_COMPLETED)
         finally:
             sleeper.cancel()
 
-    async def _wait(self, awaitable: Awaitable[Any]) -> bool:
+    async def _wait(self, awaitable: Awaitable[_T]) -> bool:
         """Await unless stop() comes first; False when stopped (the awaitable is cancelled)."""
         task = asyncio.ensure_future(awaitable)
         stopper = asyncio.ensure_future(self._stop.wait())
         try:
-            await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((task, stopper), return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopper.cancel()
         if not task.done():
