@@ -75,7 +75,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if len(profiles) == 1:
             raise UserError("with two inputs give --profile twice (A, then B), or not at all")
     config = load_config()
-    people = [_profiled(args, name, config) for name in (profiles or [None] * persons)]
+    names: list[str | None] = [*profiles] if profiles else [None] * persons
+    people = [_profiled(args, name, config) for name in names]
     read = [read_samples(path) for path in args.input]
     if persons == 1:
         ((person_config, baseline),) = people

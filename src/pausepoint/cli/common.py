@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     """The main parser's subparsers: each command module's ``register(sub)`` adds to them."""
 
 
-DB_OPTION = argparse.ArgumentParser(add_help=False)
+DB_OPTION = Parser(add_help=False)
 DB_OPTION.add_argument(
     "--db",
     type=Path,

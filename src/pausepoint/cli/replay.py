@@ -4,9 +4,9 @@ fresh couple engine) again, compared with the events recorded."""
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pausepoint.cli.common import DB_OPTION, PROGRESS_EVERY, positive, session_id, write_json
@@ -37,8 +37,6 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    import asyncio
-
     from pausepoint.cli.couple_monitor import CoupleTextMonitor
     from pausepoint.cli.monitor import TextMonitor
     from pausepoint.config import load_config
@@ -50,88 +48,113 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     config = load_config()
     session: PipelineReplay | CoupleEngineReplay
-    recorded: list[Event] | list[tuple[int, Event]]
+    recorded: list[Event] = []
+    recorded_pairs: list[tuple[int, Event]] = []
     recorded_couple: list[CoupleEvent] = []
     with open_store(args) as store:
         if store.session(args.id).persons == 2:
             session = CoupleEngineReplay(store, args.id, config)
-            recorded = store.person_events(args.id)
+            recorded_pairs = store.person_events(args.id)
             recorded_couple = stored_couple_events(store, args.id)
         else:
             session = PipelineReplay(store, args.id, config)
             recorded = store.events(args.id)
     speed = math.inf if args.max or (args.json and args.speed is None) else args.speed or 1.0
     out = sys.stdout if not args.json else _Discard()
-    monitor: TextMonitor | CoupleTextMonitor
-    monitor = (
-        CoupleTextMonitor(out, config.break_.min_s)
-        if isinstance(session, CoupleEngineReplay)
-        else TextMonitor(out, config.break_.min_s)
-    )
-    updates: list[Any] = []
-
-    def feed(update: Any) -> None:
-        updates.append(update)
-        monitor.feed(update)
-
-    try:
-        if math.isinf(speed):
-            _replay_at_once(session, feed)
+    if isinstance(session, CoupleEngineReplay):
+        couple_monitor = CoupleTextMonitor(out, config.break_.min_s)
+        couple_updates = _replay_couple(session, speed, couple_monitor)
+        if not args.json:
+            print(couple_monitor.text())
         else:
-            asyncio.run(_replay_paced(session, speed, feed))
-    except KeyboardInterrupt:
-        print()
+            write_json(
+                _couple_json(
+                    session.info.id,
+                    couple_updates,
+                    recorded_pairs,
+                    recorded_couple,
+                    couple_monitor.summaries,
+                )
+            )
+        return 0
+    monitor = TextMonitor(out, config.break_.min_s)
+    updates = _replay_one_person(session, speed, monitor)
     if not args.json:
-        print(monitor.summary.text() if isinstance(monitor, TextMonitor) else monitor.text())
-    elif isinstance(monitor, TextMonitor):
-        write_json(_one_person_json(session.info.id, updates, recorded, monitor.summary))
+        print(monitor.summary.text())
     else:
-        write_json(
-            _couple_json(session.info.id, updates, recorded, recorded_couple, monitor.summaries)
-        )
+        write_json(_one_person_json(session.info.id, updates, recorded, monitor.summary))
     return 0
 
 
-def _replay_at_once(
-    session: PipelineReplay | CoupleEngineReplay, feed: Callable[[Any], None]
-) -> None:
-    """As fast as it goes; one person's with a progress bar on a terminal."""
+def _replay_one_person(session: PipelineReplay, speed: float, monitor: TextMonitor) -> list[Update]:
+    """Every update of the replay, each fed to the monitor; at ``speed`` times the pace it
+    was lived, or as fast as it goes (inf) with a progress bar on a terminal."""
+    import asyncio
+
     from pausepoint.cli.progress import Progress
-    from pausepoint.sessions.replay import CoupleEngineReplay
+    from pausepoint.sources.pacing import paced
 
-    if isinstance(session, CoupleEngineReplay):
-        for cu in session.run():
-            feed(cu)
-        return
-    progress = Progress("Replaying", len(session.samples))
-    for i, sample in enumerate(session.samples):
-        feed(session.push(sample))
-        if i % PROGRESS_EVERY == 0:
-            progress.step(i)
-    last = session.finish()
-    if last is not None:
-        feed(last)
-    progress.done()
+    updates: list[Update] = []
+
+    def feed(update: Update) -> None:
+        updates.append(update)
+        monitor.feed(update)
+
+    async def replay_paced() -> None:
+        async for sample in paced(session.samples, speed):
+            feed(session.push(sample))
+        last = session.finish()
+        if last is not None:
+            feed(last)
+
+    try:
+        if math.isinf(speed):
+            progress = Progress("Replaying", len(session.samples))
+            for i, sample in enumerate(session.samples):
+                feed(session.push(sample))
+                if i % PROGRESS_EVERY == 0:
+                    progress.step(i)
+            last = session.finish()
+            if last is not None:
+                feed(last)
+            progress.done()
+        else:
+            asyncio.run(replay_paced())
+    except KeyboardInterrupt:
+        print()
+    return updates
 
 
-async def _replay_paced(
-    session: PipelineReplay | CoupleEngineReplay, speed: float, feed: Callable[[Any], None]
-) -> None:
-    """At ``speed`` times the pace it was lived."""
-    from pausepoint.sessions.replay import CoupleEngineReplay
-    from pausepoint.sources.pacing import paced, paced_stream
+def _replay_couple(
+    session: CoupleEngineReplay, speed: float, monitor: CoupleTextMonitor
+) -> list[CoupleUpdate]:
+    """Every update of the couple replay, each fed to the monitor; at ``speed`` times the
+    pace it was lived, or as fast as it goes (inf)."""
+    import asyncio
 
-    if isinstance(session, CoupleEngineReplay):
+    from pausepoint.sources.pacing import paced_stream
+
+    updates: list[CoupleUpdate] = []
+
+    def feed(cu: CoupleUpdate) -> None:
+        updates.append(cu)
+        monitor.feed(cu)
+
+    async def replay_paced() -> None:
         async for person, sample in paced_stream(session.stream, speed):
             feed(session.push(person, sample))
         for cu in session.finish():
             feed(cu)
-        return
-    async for sample in paced(session.samples, speed):
-        feed(session.push(sample))
-    last = session.finish()
-    if last is not None:
-        feed(last)
+
+    try:
+        if math.isinf(speed):
+            for cu in session.run():
+                feed(cu)
+        else:
+            asyncio.run(replay_paced())
+    except KeyboardInterrupt:
+        print()
+    return updates
 
 
 def _one_person_json(
@@ -184,11 +207,8 @@ def _summary_json(s: Summary) -> dict[str, Any]:
     }
 
 
-class _Discard:
+class _Discard(io.StringIO):
     """A text stream that keeps nothing: the monitor's lines when the answer is JSON."""
 
     def write(self, text: str) -> int:
         return len(text)
-
-    def flush(self) -> None:
-        return None
