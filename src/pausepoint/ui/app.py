@@ -16,7 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pausepoint.errors import BadInput, UserError
 
@@ -53,7 +53,7 @@ class DashboardOptions:
     size: tuple[int, int] = DEFAULT_SIZE
     calibrate: str | None = None
     """Open the calibration wizard: "baseline" or "resonance"."""
-    profiles: tuple[Profile, ...] = ()
+    profiles: tuple[Profile | None, ...] = ()
     """The profile of the person, or of partners A and B (``--profile``); empty: the
     active profile with a strap, none with a simulation."""
 
@@ -96,12 +96,12 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _window(options: DashboardOptions, **kwargs: Any) -> MainWindow:
+def _window(options: DashboardOptions, db: Path | None = None) -> MainWindow:
+    """The window on ``db``, else on the options' database."""
     from pausepoint.config import load_config
     from pausepoint.ui.main_window import MainWindow
 
-    kwargs.setdefault("db", options.db)
-    window = MainWindow(load_config(), **kwargs)
+    window = MainWindow(load_config(), db=options.db if db is None else db)
     window.resize(*options.size)
     return window
 
@@ -182,7 +182,7 @@ def screenshot(options: DashboardOptions) -> Path:
     app = application()
     at_s = math.inf if options.at_s is None else options.at_s
     if options.calibrate is not None:
-        return _calibration_screenshot(app, options, at_s)
+        return _calibration_screenshot(app, options, options.calibrate, at_s, out)
     if options.replay is not None:
         window = _window(options)
         try:
@@ -193,6 +193,7 @@ def screenshot(options: DashboardOptions) -> Path:
             return _save(app, window, out)
         finally:
             asyncio.run(window.shutdown())
+    assert options.simulate is not None  # no --replay: a scenario, as checked above
     with tempfile.TemporaryDirectory() as folder:
         window = _window(options, db=Path(folder) / "screenshot.db")
         try:
@@ -231,22 +232,27 @@ def calibration_source(options: DashboardOptions) -> CalibrationSource | None:
         from pausepoint.strap.target import strap_target
 
         target = strap_target(options.device)
-        return CalibrationSource(**target, label=options.device)
+        return CalibrationSource(
+            address=target.get("address"), name=target.get("name"), label=options.device
+        )
     return None
 
 
-def _calibration_screenshot(app: QCoreApplication, options: DashboardOptions, at_s: float) -> Path:
-    """The wizard at session time ``at_s`` of a simulated calibration (the end: its result,
-    saved in a temporary database)."""
+def _calibration_screenshot(
+    app: QCoreApplication, options: DashboardOptions, kind: str, at_s: float, out: Path
+) -> Path:
+    """The wizard (``kind``: "baseline" or "resonance") at session time ``at_s`` of a
+    simulated calibration (the end: its result, saved in a temporary database), saved
+    to ``out``."""
     from pausepoint.ui.widgets.calibration_page import calibrate_into
 
     with tempfile.TemporaryDirectory() as folder:
         window = _window(options, db=Path(folder) / "screenshot.db")
         try:
-            page = window.show_calibration(options.calibrate, calibration_source(options))
-            page.choose(page.chosen_name() or page.flow.name, options.calibrate)
+            page = window.show_calibration(kind, calibration_source(options))
+            page.choose(page.chosen_name() or page.flow.name, kind)
             calibrate_into(page, until_t_s=at_s)
-            return _save(app, window, options.screenshot)
+            return _save(app, window, out)
         finally:
             asyncio.run(window.shutdown())
 

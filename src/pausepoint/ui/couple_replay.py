@@ -198,7 +198,6 @@ class CoupleReplayView(QWidget):
         column.setSpacing(10)
         page = CouplePage(model.view, clock, replay=True)
         self.couple_page = page
-        page.layout().setContentsMargins(0, 0, 0, 0)
         column.addWidget(page, 1)
         self.linkage = LinkageBand(model)
         self.linkage.plot.jump.connect(self.jump.emit)

@@ -53,7 +53,7 @@ class CouplePage(QWidget):
         self.view = view
         self._drawn_revision = -1
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(18, 12, 18, 12)
+        outer.setContentsMargins(*((0, 0, 0, 0) if replay else (18, 12, 18, 12)))
         outer.setSpacing(8)
         head_row = QWidget()
         head_row.setVisible(not replay)

@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         self.calibrate_button.setToolTip(due or "Measure your own calm level and breathing pace")
 
     def show_now(self) -> None:
-        page = self.start_page
+        page: QWidget = self.start_page
         if isinstance(self.session, CoupleLiveSession):
             page = self.couple_page
         elif self.session is not None:
@@ -502,7 +502,11 @@ class MainWindow(QMainWindow):
             clock=self._strap_clock,
             sleep=self._sleep,
         )
-        task.add_done_callback(lambda _task, s=session: self._straps_ended(s))
+
+        def ended(_task: asyncio.Future[None]) -> None:
+            self._straps_ended(session)
+
+        task.add_done_callback(ended)
         return task
 
     def _straps_ended(self, session: LiveSession | CoupleLiveSession) -> None:

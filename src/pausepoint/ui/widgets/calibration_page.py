@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -269,7 +270,7 @@ class CalibrationPage(QWidget):
         self.pacer = PacerWidget()
         self.pacer.setObjectName("calibrationPacer")
         self.pacer.setStyleSheet("QFrame#calibrationPacer { border: none; }")
-        for widget in (self.pacer.rate, self.pacer.ratio, self.pacer.findChild(QPushButton)):
+        for widget in (self.pacer.rate, self.pacer.ratio, self.pacer.hide_button):
             widget.setVisible(False)
         self.pacing = QWidget()
         pacing_layout = QHBoxLayout(self.pacing)
@@ -285,8 +286,8 @@ class CalibrationPage(QWidget):
         rest_layout.addWidget(self.rest_count)
         rest_layout.addWidget(self.rest_next)
         rest_layout.addStretch(1)
-        for widget in (self.ring, self.pacing, self.rest):
-            self.visual.addWidget(widget)
+        for visual_page in (self.ring, self.pacing, self.rest):
+            self.visual.addWidget(visual_page)
         visual_layout.addWidget(self.visual, 1)
         row.addWidget(visual, 3)
         side, side_layout = _card()
@@ -331,6 +332,7 @@ class CalibrationPage(QWidget):
 
     def _build_result(self) -> QWidget:
         page, layout = _step_page()
+        self.result_layout = layout
         self.result_title = label("", "title")
         layout.addWidget(self.result_title)
         card, body = _card()
@@ -704,7 +706,7 @@ class CalibrationPage(QWidget):
         )
         self.chart.set_bars(outcome.bars, outcome.chosen_rate_bpm)
         self.chart.setVisible(show_chart)
-        self.result_step.layout().setStretchFactor(self.result_card, 1 if show_chart else 0)
+        self.result_layout.setStretchFactor(self.result_card, 1 if show_chart else 0)
         self.result_spacer.setVisible(not show_chart)
         self.repeat_button.setVisible(not outcome.accepted)
         self.next_button.setVisible(outcome.accepted and outcome.kind == Kind.BASELINE)
@@ -734,15 +736,15 @@ def _figure(value: str, unit: str, caption: str) -> QVBoxLayout:
     return column
 
 
-def _clear(layout: QHBoxLayout) -> None:
+def _clear(layout: QLayout) -> None:
     """Remove every item (and its widgets) from a layout."""
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
-            item.layout().deleteLater()
+    while (item := layout.takeAt(0)) is not None:
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widget.deleteLater()
+        elif inner is not None:
+            _clear(inner)
+            inner.deleteLater()
 
 
 def _log_failure(future: asyncio.Future[None]) -> None:

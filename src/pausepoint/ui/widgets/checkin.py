@@ -86,7 +86,8 @@ class CheckInCard(QFrame):
     def shown_buttons(self) -> list[QPushButton]:
         """The buttons on show, left to right."""
         row = self._buttons_row
-        widgets = [row.itemAt(i).widget() for i in range(row.count())]
+        items = (row.itemAt(i) for i in range(row.count()))
+        widgets = [item.widget() for item in items if item is not None]
         return [w for w in widgets if isinstance(w, QPushButton) and w.isVisibleTo(self)]
 
     def set_prompt(self, prompt: Prompt) -> None:

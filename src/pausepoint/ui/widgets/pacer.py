@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -97,6 +97,7 @@ class PacerWidget(QFrame):
         hide.setObjectName("hidePacer")
         hide.clicked.connect(self.closed.emit)
         head.addWidget(hide)
+        self.hide_button = hide
         layout.addLayout(head)
         self.breath = _Breath()
         body = QHBoxLayout()
@@ -183,12 +184,12 @@ class PacerWidget(QFrame):
         if self.feedback.text() != text:
             self.feedback.setText(text)
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self._origin_s = None
         self.tick()
         self._timer.start()
         super().showEvent(event)
 
-    def hideEvent(self, event: object) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
         super().hideEvent(event)

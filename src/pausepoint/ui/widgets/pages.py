@@ -392,8 +392,7 @@ class ReplayPage(QWidget):
             self.couple = None
         self.events.forget()
         self.go_to.clear()
-        couple = isinstance(model, CoupleReplayModel)
-        if couple:
+        if isinstance(model, CoupleReplayModel):
             self.couple = CoupleReplayView(model, self._clock)
             self.couple.jump.connect(self.seek)
             self.center.addWidget(self.couple)
@@ -405,7 +404,7 @@ class ReplayPage(QWidget):
         else:
             self.events.set_entries(model.entries(), follow=False)
             self.center.setCurrentWidget(self.session_view)
-        self.go_to.setVisible(couple)
+        self.go_to.setVisible(self.couple is not None)
         self.speed.setCurrentIndex(SPEEDS.index(model.speed))
         self.sync()
 
