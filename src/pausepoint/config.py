@@ -8,9 +8,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
 
 from pausepoint.errors import BadInput
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Section = TypeVar("_Section", bound="DataclassInstance")
 
 # The package carries its data files (the top-level calibration/ and hardware/ are their home).
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -176,7 +181,7 @@ def _attr(section: str) -> str:
     return "break_" if section == "break" else section
 
 
-def _build(cls: type, values: dict[str, Any], section: str) -> Any:
+def _build(cls: type[_Section], values: dict[str, Any], section: str) -> _Section:
     names = {f.name: f for f in fields(cls)}
     unknown = set(values) - set(names)
     missing = set(names) - set(values)

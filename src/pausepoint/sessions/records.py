@@ -202,9 +202,30 @@ SESSION_COLUMNS = (
     "settings, duration_s, beats, flooded_s, peak_hr_bpm, persons, strap_name_b, "
     "strap_address_b, profile_b"
 )
+SessionColumns = tuple[
+    int,  # id
+    str,  # started_utc
+    str | None,  # ended_utc
+    str,  # source
+    str,  # status
+    str | None,  # note
+    str | None,  # strap_name
+    str | None,  # strap_address
+    str | None,  # profile
+    str,  # settings (JSON)
+    float,  # duration_s
+    int,  # beats
+    float,  # flooded_s
+    float | None,  # peak_hr_bpm
+    int,  # persons
+    str | None,  # strap_name_b
+    str | None,  # strap_address_b
+    str | None,  # profile_b
+]
+"""A session's row as SQLite reads the columns of SESSION_COLUMNS."""
 
 
-def session_info_from_row(row: tuple[Any, ...]) -> SessionInfo:
+def session_info_from_row(row: SessionColumns) -> SessionInfo:
     """A session's row (the columns of SESSION_COLUMNS) as read by SQLite."""
     (
         sid,
