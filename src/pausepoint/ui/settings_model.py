@@ -11,6 +11,7 @@ import logging
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from pausepoint.cues.plan import DEFAULT_VOLUME, CueChoice
 from pausepoint.errors import UserError
@@ -79,7 +80,7 @@ def load_settings(path: Path) -> Loaded:
 def _settings_from(stored: dict[str, object]) -> Settings:
     """Known keys of the right type; anything else (an older or newer version's) is left out."""
     defaults = Settings()
-    chosen: dict[str, object] = {}
+    chosen: dict[str, Any] = {}  # each field's own type: a bool or a volume
     for f in fields(Settings):
         value = stored.get(f.name)
         default = getattr(defaults, f.name)
