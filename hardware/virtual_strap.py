@@ -6,9 +6,10 @@ Level (0x2A19, read and notify), Device Information (manufacturer, model) and, o
 Polar's PMD service. It plays a sequence of HeartSamples at their own pace times ``speed``,
 and can be told to drop the link and to come back later.
 
-Time runs on a ``ScaledClock``: session seconds that pass ``speed`` times faster than the
-event loop's. Give the same clock to the code under test, and a 3-minute session plays in
-seconds while backoff delays, gaps and timestamps all stay in session units.
+Time runs on a clock of session seconds (hardware/virtual_clock.py). Give the same clock to
+the code under test: with a ``VirtualClock`` a beat is stamped on arrival with the session
+time it was sent at, a 3-minute session plays in seconds, and backoff delays, gaps and
+timestamps all stay in session units.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bumble.device import Connection, Device
 
 from hardware import pmd_strap
 from hardware.bumble_backend import VirtualRadio
+from hardware.virtual_clock import StrapClock
 from pausepoint.model import HeartSample
 from pausepoint.strap import pmd
 from pausepoint.strap.hrm import encode_heart_rate
@@ -46,28 +48,6 @@ PMD_SAMPLES_PER_FRAME = {pmd.MeasurementType.ECG: 73, pmd.MeasurementType.ACC: 3
 PMD_SAMPLE_BYTES = {pmd.MeasurementType.ECG: 3, pmd.MeasurementType.ACC: 6}
 STRAP_EPOCH_NS = 28 * 10**9
 """Where an H10 with an unset clock starts counting (2000-01-01 + 28 s)."""
-
-
-class ScaledClock:
-    """Session time that runs ``speed`` times faster than the event loop's clock."""
-
-    def __init__(self, speed: float = 1.0) -> None:
-        if speed <= 0:
-            raise ValueError(f"speed must be positive, got {speed}")
-        self.speed = speed
-        self._origin_s: float | None = None
-
-    def now(self) -> float:
-        loop_s = asyncio.get_running_loop().time()
-        if self._origin_s is None:
-            self._origin_s = loop_s
-        return (loop_s - self._origin_s) * self.speed
-
-    async def sleep(self, duration_s: float) -> None:
-        await asyncio.sleep(max(0.0, duration_s) / self.speed)
-
-    async def sleep_until(self, t_s: float) -> None:
-        await self.sleep(t_s - self.now())
 
 
 @dataclass
@@ -112,7 +92,7 @@ class VirtualStrap:
     def __init__(
         self,
         radio: VirtualRadio,
-        clock: ScaledClock,
+        clock: StrapClock,
         *,
         name: str = "Polar H10 7E3A1B2C",
         address: str = "F0:5A:1B:2C:3D:4E",

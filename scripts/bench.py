@@ -195,7 +195,8 @@ def bench_ble_latency() -> None:
 
     sys.path.insert(0, str(ROOT))
     from hardware.bumble_backend import VirtualRadio
-    from hardware.virtual_strap import ScaledClock, VirtualStrap
+    from hardware.virtual_clock import ScaledClock
+    from hardware.virtual_strap import VirtualStrap
 
     from pausepoint.config import load_config
     from pausepoint.model import HeartSample

@@ -267,7 +267,8 @@ STRAP_SEED = 3
 
 def test_baseline_from_a_strap_is_recorded_and_saved(qtbot, qloop, config, db) -> None:
     from hardware.bumble_backend import VirtualRadio
-    from hardware.virtual_strap import ScaledClock, VirtualStrap
+    from hardware.virtual_clock import ScaledClock
+    from hardware.virtual_strap import VirtualStrap
 
     from pausepoint.ui.main_window import MainWindow
 

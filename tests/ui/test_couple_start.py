@@ -270,7 +270,7 @@ def test_ending_before_the_first_beat_stays_where_the_person_went(qtbot, qloop, 
     """End pressed while the straps are still being looked for (a radio with no strap on
     it): the session simply ends; the form does not come back saying none was found."""
     from hardware.bumble_backend import VirtualRadio
-    from hardware.virtual_strap import ScaledClock
+    from hardware.virtual_clock import ScaledClock
 
     from pausepoint.ui.main_window import MainWindow
 
