@@ -1,8 +1,9 @@
 """End-to-end rig: the real bleak client, over a bumble backend, against the virtual strap.
 
 Each test is a coroutine run with ``asyncio.run`` inside a sync test (no pytest-asyncio).
-Session time runs on a ``ScaledClock`` shared by the strap and the source, so minutes of
-strap time pass in seconds while every timestamp, backoff and gap is in session seconds.
+Session time runs on a ``VirtualClock`` shared by the strap and the source: minutes of strap
+time pass in seconds, every timestamp, backoff and gap is in session seconds, and a beat is
+stamped with the session time it was sent at, however busy the machine.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from hardware.bumble_backend import VirtualRadio  # noqa: E402
-from hardware.virtual_strap import ScaledClock, VirtualStrap  # noqa: E402
+from hardware.virtual_clock import VirtualClock  # noqa: E402
+from hardware.virtual_strap import VirtualStrap  # noqa: E402
 
 from pausepoint.model import Event, EventKind, HeartSample, MotionSample, Sample  # noqa: E402
 from pausepoint.strap.ble import BleSource, ConnectedStrap, LinkState  # noqa: E402
@@ -33,7 +35,7 @@ class Rig:
 
     def __init__(self, radio: VirtualRadio, speed: float) -> None:
         self.radio = radio
-        self.clock = ScaledClock(speed)
+        self.clock = VirtualClock(speed)
         self.backend = radio.backend()
         self.straps: list[VirtualStrap] = []
         self.samples: list[Sample] = []

@@ -1,10 +1,11 @@
 """The dashboard's couple path end to end: the real window offscreen, its couple check-in
 form, two virtual straps on one emulated radio, real bleak, the SQLite store.
 
-Session time runs on the straps' ScaledClock, shared with the window's sources, so a minute
-and a half of two people's heartbeats passes in a few seconds. The two partners rest at
-clearly different heart rates (about 55 and 79 bpm); each partner's profile holds the calm
-level measured on their own earlier minutes, as a calibration would.
+Session time runs on the straps' VirtualClock, shared with the window's sources, so a minute
+and a half of two people's heartbeats passes in a few seconds, and a stall of the window
+(its first spectral estimate loads scipy) never reads as beats lost. The two partners rest
+at clearly different heart rates (about 55 and 79 bpm); each partner's profile holds the
+calm level measured on their own earlier minutes, as a calibration would.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.interpolate  # noqa: F401  (see below)
 from hardware.bumble_backend import VirtualRadio
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
@@ -36,9 +36,6 @@ from pausepoint.ui.couple_start import NO_PROFILE
 from .conftest import Rig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# The pipeline imports scipy.interpolate at its first spectral estimate: a stall of a few
-# tenths of a second, seconds of scaled strap time, that would bunch the notifications
-# into a gap. It is imported above, before any clock is scaled.
 
 CONFIG = load_config()
 SPEED = 10.0
