@@ -177,3 +177,9 @@ def peak_text(peak_hr_bpm: float | None) -> str:
 def write_json(obj: object) -> None:
     json.dump(obj, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
+
+
+def add_quiet_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--quiet", action="store_true", help="no sound at all for this run (no cue, no bell)"
+    )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TextIO
 
-from pausepoint.cli.monitor import TextMonitor
+from pausepoint.cli.monitor import BELL, TextMonitor
 from pausepoint.couple.engine import (
     PARTNERS,
     CoupleEvent,
@@ -22,7 +22,8 @@ from pausepoint.words import clock_text, event_words
 
 class CoupleTextMonitor:
     """Two status lines a second of session time, one per partner prefixed by name; each
-    partner's events and the couple's as they happen, the pause naming ``break_min_s``."""
+    partner's events and the couple's as they happen, the pause naming ``break_min_s``;
+    with ``bell`` the terminal rings once for the shared pause, not once per partner."""
 
     def __init__(
         self,
@@ -30,8 +31,10 @@ class CoupleTextMonitor:
         break_min_s: float,
         names: Sequence[str] = PARTNERS,
         every_s: float = 1.0,
+        bell: bool = False,
     ) -> None:
         self._out = out
+        self._bell = bell
         self._break_min_s = break_min_s
         self._names = tuple(names)
         self._every_s = every_s
@@ -57,6 +60,8 @@ class CoupleTextMonitor:
             self.couple_events.append(couple_event)
             text = couple_event_text(couple_event, self._break_min_s, self._names)
             self._out.write(f"{clock_text(couple_event.t_s)}  ** {text}\n")
+            if self._bell and couple_event.kind == CoupleEventKind.SHARED_PAUSE_START:
+                self._out.write(BELL)
         if self._next_line_s is None or cu.t_s >= self._next_line_s:
             self._next_line_s = (cu.t_s // self._every_s + 1) * self._every_s
             for q, latest in enumerate(self._latest):

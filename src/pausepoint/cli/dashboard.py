@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pausepoint.cli.common import (
     add_profile_option,
+    add_quiet_option,
     any_scenario,
     is_couple_scenario,
     positive,
@@ -64,6 +65,7 @@ def register(sub: Subparsers) -> None:
         help="whose calibration judges the session (default: the active profile with a "
         "strap); twice for a couple (A, then B), with --device twice or a couple-* scenario",
     )
+    add_quiet_option(p)
     p.add_argument(
         "--calibrate",
         choices=("baseline", "resonance"),
@@ -136,6 +138,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         at_s=args.at,
         calibrate=args.calibrate,
         profiles=profiles,
+        quiet=args.quiet,
     )
     if args.screenshot is not None:
         out = screenshot(options)

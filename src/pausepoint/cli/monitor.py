@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from pausepoint.model import State, Update
+from pausepoint.model import EventKind, State, Update
 from pausepoint.pipeline.summary import Summary
 from pausepoint.words import STATE_WORDS, clock_text, event_words
+
+BELL = "\a"
+"""The terminal's own bell: heard by someone looking at their partner, not the screen."""
 
 
 def _num(value: float | None, width: int) -> str:
@@ -15,10 +18,14 @@ def _num(value: float | None, width: int) -> str:
 
 class TextMonitor:
     """Prints to ``out``; fed every Update, it keeps its own pace of one line a second. Its
-    flooding words name ``break_min_s``, the configured break minimum."""
+    flooding words name ``break_min_s``, the configured break minimum; with ``bell`` the
+    terminal rings once when flooding is noticed."""
 
-    def __init__(self, out: TextIO, break_min_s: float, every_s: float = 1.0) -> None:
+    def __init__(
+        self, out: TextIO, break_min_s: float, every_s: float = 1.0, bell: bool = False
+    ) -> None:
         self._out = out
+        self._bell = bell
         self._break_min_s = break_min_s
         self._every_s = every_s
         self._next_line_s: float | None = None
@@ -34,6 +41,8 @@ class TextMonitor:
         for event in update.events:
             words = event_words(event.kind, self._break_min_s)
             self._out.write(f"{clock_text(event.t_s)}  * {words}\n")
+            if self._bell and event.kind == EventKind.FLOODING_START:
+                self._out.write(BELL)
         if self._next_line_s is None or update.t_s >= self._next_line_s:
             self._next_line_s = (update.t_s // self._every_s + 1) * self._every_s
             self._out.write(self.line(update) + "\n")

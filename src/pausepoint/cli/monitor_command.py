@@ -11,7 +11,13 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from pausepoint.cli.common import add_profile_option, any_scenario, is_couple_scenario, positive
+from pausepoint.cli.common import (
+    add_profile_option,
+    add_quiet_option,
+    any_scenario,
+    is_couple_scenario,
+    positive,
+)
 from pausepoint.cli.store_access import chosen_profiles
 from pausepoint.errors import UserError
 from pausepoint.strap.target import strap_target
@@ -49,6 +55,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--minutes", type=positive)
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     add_profile_option(p)
+    add_quiet_option(p)
     p.set_defaults(func=cmd_monitor)
 
 
@@ -84,7 +91,7 @@ def _one_person(
     (profile,) = chosen_profiles(args, 1)
     config = load_config()
     pipeline = PipelineSettings.for_profile(profile, auto_break=True).build(config)
-    monitor = TextMonitor(sys.stdout, config.break_.min_s)
+    monitor = TextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
     scenario = args.simulate
     device = devices[0] if devices else None
     if scenario is None and device is None:
@@ -106,7 +113,7 @@ def _couple(
 
     config = load_config()
     engine = CoupleSettings.for_profiles(chosen_profiles(args, 2)).build(config)
-    monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s)
+    monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
     if devices:
         return monitor, monitor_couple_straps(devices, engine, monitor)
     return monitor, _monitor_couple_simulation(args, engine, monitor)

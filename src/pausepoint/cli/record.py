@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pausepoint.cli.common import (
     DB_OPTION,
     add_profile_option,
+    add_quiet_option,
     any_scenario,
     is_couple_scenario,
     positive,
@@ -53,6 +54,7 @@ def register(sub: Subparsers) -> None:
         help="with a Polar strap, also keep its raw ECG (about 1.6 MB an hour)",
     )
     p.add_argument("--note", help="a few words to find the session by")
+    add_quiet_option(p)
     add_profile_option(p)
     p.set_defaults(func=cmd_record)
 
@@ -77,10 +79,10 @@ def cmd_record(args: argparse.Namespace) -> int:
     recorder: Recorder | CoupleRecorder
     with open_store(args, write=True) as store:
         if couple:
-            monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s)
+            monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
             recorder, work = _couple_recording(store, config, args, profiles, monitor)
         else:
-            monitor = TextMonitor(sys.stdout, config.break_.min_s)
+            monitor = TextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
             recorder, work = _one_person_recording(store, config, args, profiles[0], monitor)
         print(
             f"Recording {'couple session' if couple else 'session'} {recorder.session_id} "

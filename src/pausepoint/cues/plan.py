@@ -41,6 +41,10 @@ class CueChoice:
     breathing_tones: bool = False
     quiet: bool = False
 
+    @property
+    def wants_sound(self) -> bool:
+        return any(self.allows(cue) for cue in Cue)
+
     def allows(self, cue: Cue) -> bool:
         if self.quiet:
             return False

@@ -53,6 +53,8 @@ class DashboardOptions:
     size: tuple[int, int] = DEFAULT_SIZE
     calibrate: str | None = None
     """Open the calibration wizard: "baseline" or "resonance"."""
+    quiet: bool = False
+    """No sound at all for this run (``--quiet``)."""
     profiles: tuple[Profile | None, ...] = ()
     """The profile of the person, or of partners A and B (``--profile``); empty: the
     active profile with a strap, none with a simulation."""
@@ -101,7 +103,7 @@ def _window(options: DashboardOptions, db: Path | None = None) -> MainWindow:
     from pausepoint.config import load_config
     from pausepoint.ui.main_window import MainWindow
 
-    window = MainWindow(load_config(), db=options.db if db is None else db)
+    window = MainWindow(load_config(), db=options.db if db is None else db, quiet=options.quiet)
     window.resize(*options.size)
     return window
 

@@ -42,6 +42,7 @@ from pausepoint.ui.couple_model import (
 )
 from pausepoint.ui.couple_start import CoupleChoice, CoupleStartPage
 from pausepoint.ui.couple_view import CouplePage
+from pausepoint.ui.cue_shell import CueShell
 from pausepoint.ui.dashboard_model import (
     LOOKING,
     LiveRun,
@@ -93,9 +94,11 @@ class MainWindow(QMainWindow):
         strap_clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         ask_path: AskPath = ask_save_path,
+        quiet: bool = False,
     ) -> None:
         """``backend``: bleak backend classes (tests: an emulated radio); ``strap_clock`` and
-        ``sleep``: session time and waits for sources; ``clock``: wall time for animation."""
+        ``sleep``: session time and waits for sources; ``clock``: wall time for animation;
+        ``quiet``: no sound at all for this run."""
         super().__init__()
         self.config = config
         self.backend = backend
@@ -109,6 +112,10 @@ class MainWindow(QMainWindow):
         self.replay: ReplayModel | CoupleReplayModel | None = None
         self.status = StatusModel()
         self._status_drawn = -1
+        self._notes: list[str] = []
+        """Quiet sentences the status line keeps (sound unavailable, settings not read)."""
+        self._message: str | None = None
+        self.cues = CueShell(quiet, self.bring_forward, self._note, self)
         self.setWindowTitle("pausepoint")
         self.setStyleSheet(theme.STYLESHEET)
         self.live_view = SessionViewModel(config)
@@ -307,6 +314,7 @@ class MainWindow(QMainWindow):
         self.calibration_page.cancel()
         self._leave_session()
         self.status = StatusModel(source_label=label)
+        self.cues.new_session()
         store = self.store()
         self.live_page.events.forget()
         pacer = self.live_page.session_view.pacer
@@ -324,8 +332,7 @@ class MainWindow(QMainWindow):
             profile=profile,
         )
         self.run.session = session
-        if store is None:
-            self.status.set_message(f"Not recording: {self.database.failed}")
+        self._show_notes(None if store is not None else f"Not recording: {self.database.failed}")
         self.live_page.set_ended(False)
         self.pages.setCurrentWidget(self.live_page)
         self.render_frame(force=True)
@@ -371,6 +378,7 @@ class MainWindow(QMainWindow):
         self.calibration_page.cancel()
         self._leave_session()
         self.status = StatusModel(source_label=label)
+        self.cues.new_session()
         store = self.store()
         self.couple_view.names = partner_names(
             tuple(None if p is None else p.name for p in profiles)
@@ -388,8 +396,7 @@ class MainWindow(QMainWindow):
             profiles=profiles,
         )
         self.run.session = session
-        if store is None:
-            self.status.set_message(f"Not recording: {self.database.failed}")
+        self._show_notes(None if store is not None else f"Not recording: {self.database.failed}")
         self.couple_page.set_ended(False)
         self.couple_page.marked.setText("")
         self.pages.setCurrentWidget(self.couple_page)
@@ -555,6 +562,7 @@ class MainWindow(QMainWindow):
     def start_break(self) -> None:
         if self.run.live and self.session is not None:
             self.session.start_break()
+            self.cues.break_started()
             self.render_frame(force=True)
 
     def add_marker(self, text: str) -> None:
@@ -581,6 +589,7 @@ class MainWindow(QMainWindow):
         self.replay_page.pause()
         await self.calibration_page.stop()
         await self.run.stop()
+        await self.cues.close()
         if self.scan_task is not None and not self.scan_task.done():
             self.scan_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -656,10 +665,27 @@ class MainWindow(QMainWindow):
     def _tell(self, text: str) -> None:
         QMessageBox.information(self, "pausepoint", text)
 
+    def _note(self, text: str) -> None:
+        self._notes.append(text)
+        self._show_notes(self._message)
+
+    def _show_notes(self, message: str | None) -> None:
+        """The session's own message (not recording...), then the quiet notes."""
+        self._message = message
+        self.status.set_message(" ".join(filter(None, [message, *self._notes])) or None)
+
+    def bring_forward(self) -> None:
+        """A notification was clicked: the window comes to the front."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     # ------------------------------------------------------------------ drawing
 
     def render_frame(self, force: bool = False) -> None:
-        """One frame: the visible session view and the status line, if they changed."""
+        """One frame: the visible session view and the status line, if they changed; the
+        moments that must reach the person go out whichever page is showing."""
+        self._cue()
         if self.pages.currentWidget() is self.live_page:
             if self.live_page.session_view.refresh(force=force):
                 self.live_page.events.set_entries(self.live_view.entries)
@@ -673,6 +699,17 @@ class MainWindow(QMainWindow):
                 self.couple_page.set_ended(ended)
         if force or self.status.revision != self._status_drawn:
             self._draw_status()
+
+    def _cue(self) -> None:
+        session = self.session
+        if session is None or session.finished:
+            return
+        if isinstance(session, CoupleLiveSession):
+            view = self.couple_view
+            prompts = [view.prompt(person) for person in range(len(view.names))]
+        else:
+            prompts = [self.live_view.prompt()]
+        self.cues.see(prompts, session.view.t_s, self.isActiveWindow())
 
     def _draw_status(self) -> None:
         status = self.status

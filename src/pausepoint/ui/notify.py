@@ -8,6 +8,7 @@ and the glance view still carry the moment.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,7 +29,8 @@ class Notifier:
 
     def send(self, title: str, message: str) -> None:
         """Sends on the running loop and returns at once; the window never waits on it."""
-        task = asyncio.ensure_future(self._send(title, message))
+        loop = asyncio.get_event_loop_policy().get_event_loop()  # the app's qasync loop
+        task = loop.create_task(self._send(title, message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -43,6 +45,12 @@ class Notifier:
             log.warning("a desktop notification could not be sent", exc_info=True)
 
     async def close(self) -> None:
-        """Lets notifications in flight finish, so nothing is left running on the loop."""
+        """Lets notifications in flight finish and hangs up the session bus, so nothing is
+        left open on the loop (the library keeps its D-Bus connection and has no close)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=2.0)
+        bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
+        if bus is not None:
+            bus.disconnect()
+            with contextlib.suppress(Exception):
+                await bus.wait_for_disconnect()

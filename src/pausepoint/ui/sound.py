@@ -63,10 +63,12 @@ class SoundPlayer(QObject):
         return effect
 
     def preload(self) -> None:
-        """Load the cues a session may need before it needs them."""
-        if self.available:
-            for cue in Cue:
-                self._effect(cue)
+        """Load the cues before they are needed (or say now that none can sound)."""
+        if not self.available:
+            self._unavailable()
+            return
+        for cue in Cue:
+            self._effect(cue)
 
     def _check(self, effect: QSoundEffect) -> None:
         if effect.status() == QSoundEffect.Status.Error:

@@ -1,0 +1,60 @@
+"""What the window does with a moment: plays its sound and, while the window is behind other
+windows, sends its words as a desktop notification. The settings choose what sounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject
+
+from pausepoint.cues.plan import CuePlan
+from pausepoint.ui.cue_model import CueWatcher
+from pausepoint.ui.notify import Notifier
+from pausepoint.ui.settings_model import Settings, load_settings, settings_path
+from pausepoint.ui.sound import SoundPlayer
+from pausepoint.ui.view_model import Prompt
+
+
+def notice_text(prompt: Prompt) -> str:
+    """The card's words for a notification: what to do, and what to say when there is."""
+    return prompt.body if prompt.say is None else f"{prompt.body} {prompt.say}"
+
+
+class CueShell(QObject):
+    def __init__(
+        self,
+        quiet: bool,
+        bring_forward: Callable[[], None],
+        note: Callable[[str], None],
+        parent: QObject,
+    ) -> None:
+        """``note``: where a quiet sentence goes (settings not read, sound unavailable)."""
+        super().__init__(parent)
+        loaded = load_settings(settings_path())
+        if loaded.problem is not None:
+            note(loaded.problem)
+        self.settings: Settings = loaded.settings
+        self.quiet = quiet
+        self.sound = SoundPlayer(note, self.settings.volume, self)
+        self.notifier = Notifier(bring_forward)
+        self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(quiet)))
+        if self.watcher.plan.choice.wants_sound:
+            self.sound.preload()
+
+    def new_session(self) -> None:
+        self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(self.quiet)))
+
+    def break_started(self) -> None:
+        self.watcher.break_started()
+
+    def see(self, prompts: Sequence[Prompt], t_s: float, in_front: bool) -> None:
+        """The session's cards now: sound what newly happened, notify if nobody is looking."""
+        for reached in self.watcher.see([p.kind for p in prompts], t_s):
+            for cue in reached.cues:
+                self.sound.play(cue)
+            if reached.notify and self.settings.notifications and not in_front:
+                prompt = prompts[reached.person]
+                self.notifier.send(prompt.title, notice_text(prompt))
+
+    async def close(self) -> None:
+        await self.notifier.close()

@@ -1,0 +1,215 @@
+"""The cue reaches a person who is not looking: the real window, offscreen, plays the pause
+sound into a real audio server and sends its words to a real notification server.
+
+The sound server is the test session's private PulseAudio null sink (tests/conftest.py); its
+monitor is recorded as it plays, each chunk stamped on arrival. A simulated argument runs at
+high speed through the window's own path (``start_simulation``), and the moment the flooding
+event leaves the pipeline is compared with the moment the sound reaches the sink.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from tests.desktop import Recording, dominant_hz
+
+from pausepoint.config import Config
+from pausepoint.cues.synth import NOTES, Cue
+from pausepoint.model import EventKind, Update
+from pausepoint.ui.sound import UNAVAILABLE
+
+pytestmark = pytest.mark.slow
+
+SPEED = 60.0
+SEED = 0
+HEARD_WITHIN_S = 1.0
+
+
+@pytest.fixture
+def sink(desktop) -> Iterator[Recording]:
+    if desktop.audio is None:
+        pytest.skip(f"sound is not tested here: {desktop.audio_missing}")
+    recording = desktop.audio.record()
+    yield recording
+    recording.stop()
+
+
+def make_window(qtbot, config: Config, db: Path, **options: object):
+    from pausepoint.ui.main_window import MainWindow
+
+    win = MainWindow(config, db=db, **options)
+    qtbot.addWidget(win)
+    win.resize(1280, 820)
+    win.show()
+    return win
+
+
+def close(window, qloop) -> None:
+    qloop.run_until_complete(window.shutdown())
+    window.close()
+
+
+def flood_clock(window) -> Callable[[], float | None]:
+    """Stamps (monotonic) the update that carries the flooding event as the window gets it."""
+    stamped: list[float] = []
+    view_feed = window.live_view.feed
+
+    def feed(update: Update) -> None:
+        if any(e.kind == EventKind.FLOODING_START for e in update.events) and not stamped:
+            stamped.append(time.monotonic())
+        view_feed(update)
+
+    window.live_view.feed = feed
+    return lambda: stamped[0] if stamped else None
+
+
+async def until(condition: Callable[[], bool], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout_s} s")
+        await asyncio.sleep(0.02)
+
+
+def run_argument_to_flooding(window, qloop, after_s: float = 2.0) -> float:
+    """Plays `argument` until flooding is noticed, then ``after_s`` more wall seconds."""
+    flooded_at = flood_clock(window)
+    task = window.start_simulation("argument", seed=SEED, speed=SPEED)
+    qloop.run_until_complete(until(lambda: flooded_at() is not None, timeout_s=120.0))
+    flood_s = flooded_at()
+    assert flood_s is not None
+    qloop.run_until_complete(asyncio.sleep(after_s))
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        qloop.run_until_complete(task)
+    return flood_s
+
+
+def test_the_pause_sound_plays_within_a_second_of_flooding(
+    qtbot, qloop, config: Config, db: Path, sink: Recording
+) -> None:
+    window = make_window(qtbot, config, db)
+    flood_s = run_argument_to_flooding(window, qloop)
+    close(window, qloop)
+    heard = [(t_s, samples) for t_s, samples in sink.sounds() if t_s >= flood_s - 0.05]
+    assert heard, "nothing reached the sound card after flooding was noticed"
+    first_s, samples = heard[0]
+    assert first_s - flood_s <= HEARD_WITHIN_S
+    first, second = NOTES[Cue.PAUSE]
+    rate_hz = 44_100
+    opening = samples[: int(0.3 * rate_hz)]
+    closing = samples[int((second.start_s + 0.2) * rate_hz) : int((second.start_s + 0.6) * rate_hz)]
+    assert dominant_hz(opening) == pytest.approx(first.f_hz, abs=8.0)
+    assert dominant_hz(closing) == pytest.approx(second.f_hz, abs=8.0)
+    assert len(heard) == 1  # once, not per update and not yet repeated
+
+
+def test_quiet_plays_nothing(qtbot, qloop, config: Config, db: Path, sink: Recording) -> None:
+    window = make_window(qtbot, config, db, quiet=True)
+    flood_s = run_argument_to_flooding(window, qloop)
+    close(window, qloop)
+    assert [t_s for t_s, _ in sink.sounds() if t_s >= flood_s - 0.05] == []
+
+
+def test_a_muted_pause_sound_plays_nothing(
+    qtbot, qloop, config: Config, db: Path, sink: Recording
+) -> None:
+    Path(os.environ["PAUSEPOINT_SETTINGS"]).write_text(json.dumps({"pause_sound": False}))
+    try:
+        window = make_window(qtbot, config, db)
+        flood_s = run_argument_to_flooding(window, qloop)
+        close(window, qloop)
+    finally:
+        Path(os.environ["PAUSEPOINT_SETTINGS"]).unlink()
+    assert [t_s for t_s, _ in sink.sounds() if t_s >= flood_s - 0.05] == []
+
+
+def test_the_flooding_notice_arrives_with_its_words_only_when_the_window_is_behind(
+    qtbot, qloop, config: Config, db: Path, notifications
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    window = make_window(qtbot, config, db, quiet=True)
+    window.activateWindow()
+    run_argument_to_flooding(window, qloop, after_s=0.5)
+    assert notifications.received == []  # in front: the window itself says it
+
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    run_argument_to_flooding(window, qloop, after_s=1.0)
+    close(window, qloop)
+    (notice,) = notifications.received
+    assert notice.app_name == "pausepoint"
+    assert notice.summary == "Time to pause."
+    assert "I need a 20-minute break" in notice.body
+
+
+def test_clicking_the_notice_brings_the_window_forward(
+    qtbot, qloop, config: Config, db: Path, notifications
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    window = make_window(qtbot, config, db, quiet=True)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    run_argument_to_flooding(window, qloop, after_s=1.0)
+    assert len(notifications.received) == 1
+    notifications.click(1)
+    qloop.run_until_complete(until(window.isActiveWindow, timeout_s=5.0))
+    close(window, qloop)
+
+
+DRIVER = """
+import asyncio, sys
+from PySide6.QtWidgets import QApplication
+import qasync
+from pausepoint.config import load_config
+from pausepoint.ui.main_window import MainWindow
+
+app = QApplication([])
+loop = qasync.QEventLoop(app)
+asyncio.set_event_loop(loop)
+window = MainWindow(load_config(), db=sys.argv[1])
+window.show()
+task = window.start_simulation("argument", seed=0, speed=float("inf"), minutes=25.0)
+loop.run_until_complete(task)
+window.render_frame(force=True)
+print(window.status_message.text())
+print(window.live_view.state)
+loop.run_until_complete(window.shutdown())
+"""
+
+
+def test_with_no_audio_server_the_session_runs_and_says_so_once(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PULSE_SERVER": f"unix:{tmp_path / 'nothing-here'}",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(tmp_path / "s.db")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    message, state = done.stdout.strip().splitlines()[-2:]
+    assert message == UNAVAILABLE
+    assert state != "calibrating"  # the session went on and was judged
