@@ -78,3 +78,19 @@ def test_unknown_or_mistyped_keys_are_left_out(tmp_path: Path) -> None:
     loaded = load_settings(path)
     assert loaded.problem is None
     assert loaded.settings == Settings(volume=1.0, ready_sound=False)
+
+
+def test_the_text_monitor_rings_the_bell_once_on_flooding_unless_quiet() -> None:
+    import io
+
+    from pausepoint.cli.monitor import BELL, TextMonitor
+    from pausepoint.model import Event, EventKind, State, Update
+
+    flooding = Update(50.0, State.FLOODED, events=(Event(50.0, EventKind.FLOODING_START),))
+    calm = Update(49.0, State.CALM)
+    for bell, rings in ((True, 1), (False, 0)):
+        out = io.StringIO()
+        monitor = TextMonitor(out, 1200.0, bell=bell)
+        for update in (calm, flooding, Update(51.0, State.FLOODED)):
+            monitor.feed(update)
+        assert out.getvalue().count(BELL) == rings
