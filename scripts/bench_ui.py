@@ -10,6 +10,12 @@ Each figure is measured in a fresh subprocess running the real window offscreen
 - ``frame_render(frames)``: one frame = the window's 10 Hz redraw (view models to plots and
   labels) and a synchronous repaint of the whole window. Target: median 8 ms.
 - ``startup(runs)``: from starting the interpreter to the window's first paint. Target: 2 s.
+- ``cue_latency(runs)``: from the flooding event leaving the pipeline to the first audible
+  chunk of the pause sound at the sound card, live at 1x (the window's own frame timer and
+  Qt Multimedia), measured at a private PulseAudio null sink's monitor. Target: median 300 ms.
+
+Every child plays into a private null sink when PulseAudio is installed (never into the
+speakers of the machine), with its own settings file.
 """
 
 from __future__ import annotations
@@ -24,12 +30,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.desktop import AudioServer, Recording, audio_missing  # noqa: E402
+
 PREFILL_S = 600.0
+CUE_LEAD_S = 20.0
+"""The cue bench feeds the session at once up to this long before flooding, then at 1x."""
 Figures = dict[str, tuple[float, str]]
+_CHILD_ENV: dict[str, str] = {}
 
 
 def _child(mode: str, *args: str, timeout_s: float = 600.0) -> dict[str, Any]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **_CHILD_ENV}
     result = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", mode, *args],
         capture_output=True,
@@ -74,8 +88,37 @@ def couple_replay_open() -> Figures:
     return {"ui_couple_replay_open_45min_median": (out["median_s"], "s")}
 
 
+def cue_latency(runs: int = 5) -> Figures:
+    if "PULSE_SERVER" not in _CHILD_ENV:
+        print(f"ui_cue_latency: skipped ({audio_missing()})")
+        return {}
+    out = _child("cue", str(runs), timeout_s=120.0 * runs)
+    return {
+        "ui_cue_flood_to_sound_median": (out["median_ms"], "ms"),
+        "ui_cue_flood_to_sound_max": (out["max_ms"], "ms"),
+    }
+
+
 def all_figures(cpu_seconds: float = 60.0) -> Figures:
-    return {**startup(), **frame_render(), **couple_replay_open(), **cpu_live(cpu_seconds)}
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        audio = None if audio_missing() else AudioServer(Path(folder) / "audio")
+        _CHILD_ENV["PAUSEPOINT_SETTINGS"] = str(Path(folder) / "settings.json")
+        if audio is not None:
+            _CHILD_ENV["PULSE_SERVER"] = audio.server
+        try:
+            return {
+                **startup(),
+                **frame_render(),
+                **couple_replay_open(),
+                **cpu_live(cpu_seconds),
+                **cue_latency(),
+            }
+        finally:
+            _CHILD_ENV.clear()
+            if audio is not None:
+                audio.stop()
 
 
 # --- children -----------------------------------------------------------------------------
@@ -114,7 +157,7 @@ def _child_cpu(seconds: float, db: Path) -> dict[str, float]:
     asyncio.set_event_loop(loop)
     frames = 0
     view = window.live_page.session_view
-    render = view.render
+    render = view.refresh
 
     def counted(force: bool = False) -> bool:
         nonlocal frames
@@ -122,7 +165,7 @@ def _child_cpu(seconds: float, db: Path) -> dict[str, float]:
         frames += drawn
         return drawn
 
-    view.render = counted
+    view.refresh = counted
 
     async def measure() -> dict[str, float]:
         nonlocal frames
@@ -205,6 +248,83 @@ def _child_couple_replay(db: Path, runs: int = 3) -> dict[str, float]:
     return {"median_s": statistics.median(times_s)}
 
 
+def _first_flood_t_s(samples: list[Any]) -> float:
+    from pausepoint.config import load_config
+    from pausepoint.model import EventKind
+    from pausepoint.pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(load_config(), spectral=False)
+    for sample in samples:
+        for event in pipeline.push(sample).events:
+            if event.kind == EventKind.FLOODING_START:
+                return event.t_s
+    raise SystemExit("the simulated argument did not flood")
+
+
+def _cue_run(window: Any, loop: Any, recording: Recording, seed: int) -> float | None:
+    """One session of the simulated argument: the ms from flooding to sound, None unheard."""
+    import asyncio
+
+    from pausepoint.model import EventKind, Update
+    from pausepoint.sources.simulated.scenarios import simulate
+    from pausepoint.ui.session_model import play_simulation
+
+    samples = simulate("argument", seed=seed).samples
+    flood_t_s = _first_flood_t_s(samples)
+    session = window.begin_live(source="simulated:argument", label="Simulated strap")
+    rest = []
+    for sample in samples:
+        if sample.t_s < flood_t_s - CUE_LEAD_S:
+            session.feed(sample)
+        else:
+            rest.append(sample)
+    window.render_frame(force=True)
+    flooded_at: list[float] = []
+    view_feed = window.live_view.feed
+
+    def stamp(update: Update) -> None:
+        if not flooded_at and any(e.kind == EventKind.FLOODING_START for e in update.events):
+            flooded_at.append(time.monotonic())
+        view_feed(update)
+
+    async def until_heard() -> None:
+        task = asyncio.ensure_future(play_simulation(session, rest, 1.0))
+        while not flooded_at or time.monotonic() < flooded_at[0] + 2.0:
+            await asyncio.sleep(0.05)
+        task.cancel()
+
+    window.live_view.feed = stamp
+    loop.run_until_complete(until_heard())
+    window.live_view.feed = view_feed
+    window.end_session()
+    heard = [t_s for t_s, _ in recording.sounds() if t_s >= flooded_at[0] - 0.05]
+    return (heard[0] - flooded_at[0]) * 1000.0 if heard else None
+
+
+def _child_cue(runs: int, db: Path) -> dict[str, float]:
+    """Each run: a new live session fed at once up to CUE_LEAD_S before flooding, then at
+    1x on the qasync loop; the sink's monitor is recorded as it plays."""
+    import asyncio
+
+    import qasync
+
+    from pausepoint.ui.app import DashboardOptions, _window, application
+
+    app = application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = _window(DashboardOptions(), db=db)
+    window.show()
+    recording = Recording(dict(os.environ))
+    heard_ms = [_cue_run(window, loop, recording, seed) for seed in range(runs)]
+    recording.stop()
+    loop.run_until_complete(window.shutdown())
+    latencies_ms = [ms for ms in heard_ms if ms is not None]
+    if len(latencies_ms) < runs:
+        raise SystemExit(f"the pause sound was heard in {len(latencies_ms)} of {runs} runs")
+    return {"median_ms": statistics.median(latencies_ms), "max_ms": max(latencies_ms)}
+
+
 def _run_child(mode: str, args: list[str]) -> None:
     import tempfile
 
@@ -218,6 +338,8 @@ def _run_child(mode: str, args: list[str]) -> None:
             out = _child_startup(db)
         elif mode == "couple-replay":
             out = _child_couple_replay(db)
+        elif mode == "cue":
+            out = _child_cue(int(args[0]), db)
         else:
             raise SystemExit(f"unknown child mode {mode!r}")
     print(json.dumps(out))
