@@ -130,7 +130,7 @@ def _window_with_session(db: Path, until_t_s: float) -> tuple[Any, Any, Any]:
     from pausepoint.ui.app import DashboardOptions, _window, application
 
     app = application()
-    window = _window(DashboardOptions(), db=db)
+    window = _window(DashboardOptions(), db=db, live=True)
     window.show()
     samples = simulate("argument", seed=0).samples
     session = window.begin_live(source="simulated:argument", label="Simulated strap (argument)")
@@ -207,7 +207,7 @@ def _child_startup(db: Path) -> dict[str, float]:
     from pausepoint.ui.app import DashboardOptions, _window, application
 
     app = application()
-    window = _window(DashboardOptions())
+    window = _window(DashboardOptions(), live=True)
     painted: list[float] = []
 
     class FirstPaint(QObject):
@@ -236,7 +236,7 @@ def _child_couple_replay(db: Path, runs: int = 3) -> dict[str, float]:
         capture_output=True,
     )
     app = application()
-    window = _window(DashboardOptions(), db=db)
+    window = _window(DashboardOptions(), db=db, live=True)
     window.show()
     times_s = []
     for _ in range(runs):
@@ -313,7 +313,7 @@ def _child_cue(runs: int, db: Path) -> dict[str, float]:
     app = application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = _window(DashboardOptions(), db=db)
+    window = _window(DashboardOptions(), db=db, live=True)
     window.show()
     recording = Recording(dict(os.environ))
     heard_ms = [_cue_run(window, loop, recording, seed) for seed in range(runs)]

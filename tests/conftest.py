@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -92,6 +93,9 @@ def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
         loop.close()
 
 
+QUIET_SETTINGS = '{"pause_sound": false, "ready_sound": false, "notifications": false}'
+
+
 @dataclass
 class Desktop:
     """The test session's own sound server and session bus, or why each is missing."""
@@ -106,9 +110,12 @@ class Desktop:
 def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
     """Every test plays into a private null sink and notifies on a private bus, never on a
     person's speakers or desktop; with neither at hand, sound and notifications go nowhere.
-    Settings are read from and written to a file of the test session's own."""
+    Settings are read from a file of the test session's own: silent and without
+    notifications, except where a test of the cues asks for the defaults (``cue_settings``)."""
     folder = tmp_path_factory.mktemp("desktop")
-    os.environ["PAUSEPOINT_SETTINGS"] = str(folder / "settings.json")
+    settings = folder / "settings.json"
+    settings.write_text(QUIET_SETTINGS)
+    os.environ["PAUSEPOINT_SETTINGS"] = str(settings)
     why_no_audio = audio_missing()
     audio = None if why_no_audio else AudioServer(folder / "audio")
     os.environ["PULSE_SERVER"] = audio.server if audio else f"unix:{folder / 'no-audio'}"
@@ -122,6 +129,15 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
         audio.stop()
     if bus is not None:
         bus.stop()
+
+
+@pytest.fixture
+def cue_settings(desktop: Desktop) -> Iterator[Path]:
+    """The settings file holds the defaults (sounds and notifications on) for one test."""
+    path = Path(os.environ["PAUSEPOINT_SETTINGS"])
+    path.write_text("{}")
+    yield path
+    path.write_text(QUIET_SETTINGS)
 
 
 @pytest.fixture

@@ -262,8 +262,12 @@ class NotificationServer:
     def click(self, notification_id: int, action_key: str = "default") -> None:
         self._loop.call_soon_threadsafe(self._service.ActionInvoked, notification_id, action_key)
 
+    async def _hang_up(self) -> None:
+        self._bus.disconnect()
+        await self._bus.wait_for_disconnect()
+
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._bus.disconnect)
+        asyncio.run_coroutine_threadsafe(self._hang_up(), self._loop).result(timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()

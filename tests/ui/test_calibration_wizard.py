@@ -267,7 +267,7 @@ STRAP_SEED = 3
 
 def test_baseline_from_a_strap_is_recorded_and_saved(qtbot, qloop, config, db) -> None:
     from hardware.bumble_backend import VirtualRadio
-    from hardware.virtual_clock import ScaledClock
+    from hardware.virtual_clock import VirtualClock
     from hardware.virtual_strap import VirtualStrap
 
     from pausepoint.ui.main_window import MainWindow
@@ -280,7 +280,7 @@ def test_baseline_from_a_strap_is_recorded_and_saved(qtbot, qloop, config, db) -
 
     async def main() -> tuple[MainWindow, list[str]]:
         radio = VirtualRadio()
-        clock = ScaledClock(STRAP_SPEED)
+        clock = VirtualClock(STRAP_SPEED)
         strap = VirtualStrap(radio, clock, pmd_kinds=())
         await strap.start()
         window = MainWindow(

@@ -270,12 +270,12 @@ def test_ending_before_the_first_beat_stays_where_the_person_went(qtbot, qloop, 
     """End pressed while the straps are still being looked for (a radio with no strap on
     it): the session simply ends; the form does not come back saying none was found."""
     from hardware.bumble_backend import VirtualRadio
-    from hardware.virtual_clock import ScaledClock
+    from hardware.virtual_clock import VirtualClock
 
     from pausepoint.ui.main_window import MainWindow
 
     async def main() -> None:
-        radio, clock = VirtualRadio(), ScaledClock(1.0)
+        radio, clock = VirtualRadio(), VirtualClock(1.0)
         window = MainWindow(
             config, db=db, backend=radio.backend(), strap_clock=clock.now, sleep=clock.sleep
         )

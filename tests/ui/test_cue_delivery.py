@@ -95,7 +95,7 @@ def run_argument_to_flooding(window, qloop, after_s: float = 2.0) -> float:
 
 
 def test_the_pause_sound_plays_within_a_second_of_flooding(
-    qtbot, qloop, config: Config, db: Path, sink: Recording
+    qtbot, qloop, config: Config, db: Path, sink: Recording, cue_settings: Path
 ) -> None:
     window = make_window(qtbot, config, db)
     flood_s = run_argument_to_flooding(window, qloop)
@@ -113,7 +113,9 @@ def test_the_pause_sound_plays_within_a_second_of_flooding(
     assert len(heard) == 1  # once, not per update and not yet repeated
 
 
-def test_quiet_plays_nothing(qtbot, qloop, config: Config, db: Path, sink: Recording) -> None:
+def test_quiet_plays_nothing(
+    qtbot, qloop, config: Config, db: Path, sink: Recording, cue_settings: Path
+) -> None:
     window = make_window(qtbot, config, db, quiet=True)
     flood_s = run_argument_to_flooding(window, qloop)
     close(window, qloop)
@@ -121,20 +123,17 @@ def test_quiet_plays_nothing(qtbot, qloop, config: Config, db: Path, sink: Recor
 
 
 def test_a_muted_pause_sound_plays_nothing(
-    qtbot, qloop, config: Config, db: Path, sink: Recording
+    qtbot, qloop, config: Config, db: Path, sink: Recording, cue_settings: Path
 ) -> None:
-    Path(os.environ["PAUSEPOINT_SETTINGS"]).write_text(json.dumps({"pause_sound": False}))
-    try:
-        window = make_window(qtbot, config, db)
-        flood_s = run_argument_to_flooding(window, qloop)
-        close(window, qloop)
-    finally:
-        Path(os.environ["PAUSEPOINT_SETTINGS"]).unlink()
+    cue_settings.write_text(json.dumps({"pause_sound": False}))
+    window = make_window(qtbot, config, db)
+    flood_s = run_argument_to_flooding(window, qloop)
+    close(window, qloop)
     assert [t_s for t_s, _ in sink.sounds() if t_s >= flood_s - 0.05] == []
 
 
 def test_the_flooding_notice_arrives_with_its_words_only_when_the_window_is_behind(
-    qtbot, qloop, config: Config, db: Path, notifications
+    qtbot, qloop, config: Config, db: Path, notifications, cue_settings: Path
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
@@ -157,7 +156,7 @@ def test_the_flooding_notice_arrives_with_its_words_only_when_the_window_is_behi
 
 
 def test_clicking_the_notice_brings_the_window_forward(
-    qtbot, qloop, config: Config, db: Path, notifications
+    qtbot, qloop, config: Config, db: Path, notifications, cue_settings: Path
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
@@ -184,7 +183,7 @@ from pausepoint.ui.main_window import MainWindow
 app = QApplication([])
 loop = qasync.QEventLoop(app)
 asyncio.set_event_loop(loop)
-window = MainWindow(load_config(), db=sys.argv[1])
+window = MainWindow(load_config(), db=sys.argv[1])  # the defaults: sound wanted
 window.show()
 task = window.start_simulation("argument", seed=0, speed=float("inf"), minutes=25.0)
 loop.run_until_complete(task)
@@ -200,6 +199,7 @@ def test_with_no_audio_server_the_session_runs_and_says_so_once(tmp_path: Path) 
         **os.environ,
         "PULSE_SERVER": f"unix:{tmp_path / 'nothing-here'}",
         "QT_QPA_PLATFORM": "offscreen",
+        "PAUSEPOINT_SETTINGS": str(tmp_path / "settings.json"),
     }
     done = subprocess.run(
         [sys.executable, "-c", DRIVER, str(tmp_path / "s.db")],

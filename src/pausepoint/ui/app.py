@@ -98,12 +98,18 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _window(options: DashboardOptions, db: Path | None = None) -> MainWindow:
-    """The window on ``db``, else on the options' database."""
+def _window(options: DashboardOptions, db: Path | None = None, live: bool = False) -> MainWindow:
+    """The window on ``db``, else on the options' database; only a ``live`` one (not a
+    screenshot's) makes sounds and notifications."""
     from pausepoint.config import load_config
     from pausepoint.ui.main_window import MainWindow
 
-    window = MainWindow(load_config(), db=options.db if db is None else db, quiet=options.quiet)
+    window = MainWindow(
+        load_config(),
+        db=options.db if db is None else db,
+        quiet=options.quiet or not live,
+        notify=live,
+    )
     window.resize(*options.size)
     return window
 
@@ -119,7 +125,7 @@ def run(options: DashboardOptions) -> int:
         allow_sta()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = _window(options)
+    window = _window(options, live=True)
     if options.replay is not None and window.open_replay(options.replay) is None:
         raise UserError(window.sessions_page.message.text())
 

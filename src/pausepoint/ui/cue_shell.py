@@ -24,6 +24,7 @@ class CueShell(QObject):
     def __init__(
         self,
         quiet: bool,
+        notify: bool,
         bring_forward: Callable[[], None],
         note: Callable[[str], None],
         parent: QObject,
@@ -35,6 +36,7 @@ class CueShell(QObject):
             note(loaded.problem)
         self.settings: Settings = loaded.settings
         self.quiet = quiet
+        self.notify = notify and self.settings.notifications
         self.sound = SoundPlayer(note, self.settings.volume, self)
         self.notifier = Notifier(bring_forward)
         self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(quiet)))
@@ -52,7 +54,7 @@ class CueShell(QObject):
         for reached in self.watcher.see([p.kind for p in prompts], t_s):
             for cue in reached.cues:
                 self.sound.play(cue)
-            if reached.notify and self.settings.notifications and not in_front:
+            if reached.notify and self.notify and not in_front:
                 prompt = prompts[reached.person]
                 self.notifier.send(prompt.title, notice_text(prompt))
 

@@ -95,10 +95,12 @@ class MainWindow(QMainWindow):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         ask_path: AskPath = ask_save_path,
         quiet: bool = False,
+        notify: bool = True,
     ) -> None:
         """``backend``: bleak backend classes (tests: an emulated radio); ``strap_clock`` and
         ``sleep``: session time and waits for sources; ``clock``: wall time for animation;
-        ``quiet``: no sound at all for this run."""
+        ``quiet``: no sound at all for this run; ``notify``: desktop notifications while
+        the window is behind others (a screenshot's window neither sounds nor notifies)."""
         super().__init__()
         self.config = config
         self.backend = backend
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
         self._notes: list[str] = []
         """Quiet sentences the status line keeps (sound unavailable, settings not read)."""
         self._message: str | None = None
-        self.cues = CueShell(quiet, self.bring_forward, self._note, self)
+        self.cues = CueShell(quiet, notify, self.bring_forward, self._note, self)
         self.setWindowTitle("pausepoint")
         self.setStyleSheet(theme.STYLESHEET)
         self.live_view = SessionViewModel(config)

@@ -28,8 +28,13 @@ class Notifier:
         self._notifier: DesktopNotifier | None = None
 
     def send(self, title: str, message: str) -> None:
-        """Sends on the running loop and returns at once; the window never waits on it."""
-        loop = asyncio.get_event_loop_policy().get_event_loop()  # the app's qasync loop
+        """Sends on the running loop and returns at once; the window never waits on it.
+        With no loop running (a window drawn for a picture) there is nothing to send on."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            log.info("no event loop: notification %r not sent", title)
+            return
         task = loop.create_task(self._send(title, message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
