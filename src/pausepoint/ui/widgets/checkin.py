@@ -17,7 +17,7 @@ from pausepoint.ui.view_model import ACTION_LABELS, Action, Prompt
 from pausepoint.ui.widgets.common import label
 
 
-def _label(name: str | None = None, wrap: bool = True) -> QLabel:
+def _card_text(name: str | None = None, wrap: bool = True) -> QLabel:
     """A card's text: the shared label, not selectable (a click goes to the card)."""
     text = label("", name)
     text.setWordWrap(wrap)
@@ -51,16 +51,16 @@ class CheckInCard(QFrame):
         layout.setContentsMargins(22, 14, 22, 14)
         layout.setSpacing(6)
         head = QHBoxLayout()
-        self.title = _label("title")
+        self.title = _card_text("title")
         head.addWidget(self.title, 1)
-        self.timer = _label("timer", wrap=False)
-        self.timer_caption = _label("muted", wrap=False)
+        self.timer = _card_text("timer", wrap=False)
+        self.timer_caption = _card_text("muted", wrap=False)
         head.addWidget(self.timer, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.timer_caption, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(head)
-        self.body = _label()
-        self.say = _label("say")
-        self.tips = _label()
+        self.body = _card_text()
+        self.say = _card_text("say")
+        self.tips = _card_text()
         layout.addWidget(self.body)
         layout.addWidget(self.say)
         layout.addWidget(self.tips)
