@@ -50,6 +50,45 @@ def pacer_phase(
     return EXHALE, (into_breath - inhale_fraction) / (1.0 - inhale_fraction)
 
 
+def phase_count(
+    t_s: float,
+    rate_bpm: float = DEFAULT_RATE_BPM,
+    inhale_fraction: float = DEFAULT_INHALE_FRACTION,
+) -> int:
+    """How many phases have begun by ``t_s`` (the first breath in, at 0, is phase 1)."""
+    breath_s = 60.0 / rate_bpm
+    breaths, _rest_s = divmod(t_s, breath_s)
+    phase, _fraction = pacer_phase(t_s, rate_bpm, inhale_fraction)
+    return 2 * int(breaths) + (1 if phase == INHALE else 2)
+
+
+class PhaseTurns:
+    """Which phase just began, seen frame by frame: for a tone at the start of each breath in
+    and each breath out. A late frame still gives its turn once; a frame that skipped whole
+    phases gives only the phase now under way, never a burst of stale tones."""
+
+    def __init__(self) -> None:
+        self._seen: int | None = None
+
+    def reset(self) -> None:
+        """The pacer (re)starts: its first frame is the start of a breath in."""
+        self._seen = None
+
+    def see(
+        self,
+        t_s: float,
+        rate_bpm: float = DEFAULT_RATE_BPM,
+        inhale_fraction: float = DEFAULT_INHALE_FRACTION,
+    ) -> str | None:
+        """INHALE or EXHALE if that phase began since the last frame, else None. Time that
+        went back (the pacer restarted at a new rate) is a new start."""
+        count = phase_count(t_s, rate_bpm, inhale_fraction)
+        seen, self._seen = self._seen, count
+        if count == seen:
+            return None
+        return INHALE if count % 2 == 1 else EXHALE
+
+
 def lung_fill(
     t_s: float,
     rate_bpm: float = DEFAULT_RATE_BPM,
