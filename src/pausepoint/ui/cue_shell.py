@@ -7,7 +7,9 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject
 
+from pausepoint.calibration.breathing import INHALE
 from pausepoint.cues.plan import CuePlan
+from pausepoint.cues.synth import Cue
 from pausepoint.ui.cue_model import CueWatcher
 from pausepoint.ui.notify import Notifier
 from pausepoint.ui.settings_model import Settings, load_settings, settings_path
@@ -36,12 +38,29 @@ class CueShell(QObject):
             note(loaded.problem)
         self.settings: Settings = loaded.settings
         self.quiet = quiet
+        self._may_notify = notify
         self.notify = notify and self.settings.notifications
         self.sound = SoundPlayer(note, self.settings.volume, self)
         self.notifier = Notifier(bring_forward)
         self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(quiet)))
         if self.watcher.plan.choice.wants_sound:
             self.sound.preload()
+
+    def apply(self, settings: Settings) -> None:
+        """New settings take effect at once; the session's cue plan keeps its place
+        (a pause cue already sounded does not sound again), and --quiet still holds."""
+        self.settings = settings
+        self.sound.set_volume(settings.volume)
+        self.watcher.plan.choice = settings.cue_choice(self.quiet)
+        self.notify = self._may_notify and settings.notifications
+        if self.watcher.plan.choice.wants_sound:
+            self.sound.preload()
+
+    def breathe(self, phase: str) -> None:
+        """A breath in or out began on the pacer: its soft tone, if the person wants tones."""
+        cue = Cue.BREATHE_IN if phase == INHALE else Cue.BREATHE_OUT
+        if self.watcher.plan.choice.allows(cue):
+            self.sound.play(cue)
 
     def new_session(self) -> None:
         self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(self.quiet)))

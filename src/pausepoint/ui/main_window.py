@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.live_page.marker_requested.connect(self.add_marker)
         self.live_page.end_requested.connect(self.end_session)
         self.live_page.new_requested.connect(self.show_start)
+        self.live_page.session_view.pacer.phase_started.connect(self.cues.breathe)
         self.couple_page.break_requested.connect(self.start_break)
         self.couple_page.marker_requested.connect(self.add_marker)
         self.couple_page.end_requested.connect(self.end_session)

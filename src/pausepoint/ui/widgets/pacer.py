@@ -28,6 +28,7 @@ from pausepoint.calibration.breathing import (
     DEFAULT_RATE_BPM,
     INHALE,
     INHALE_FRACTIONS,
+    PhaseTurns,
     following,
     lung_fill,
     pacer_phase,
@@ -73,9 +74,11 @@ class _Breath(QWidget):
 
 
 class PacerWidget(QFrame):
-    """Breathe with the circle; ``closed`` when the person hides it."""
+    """Breathe with the circle; ``closed`` when the person hides it; ``phase_started``
+    (INHALE or EXHALE) as each breath in and out begins while it is shown, for a tone."""
 
     closed = Signal()
+    phase_started = Signal(str)
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
@@ -83,6 +86,7 @@ class PacerWidget(QFrame):
         self._clock = clock
         self._origin_s: float | None = None
         self._held_t_s: float | None = None
+        self._turns = PhaseTurns()
         self.rate_bpm = DEFAULT_RATE_BPM
         self.inhale_fraction = DEFAULT_INHALE_FRACTION
         layout = QVBoxLayout(self)
@@ -177,6 +181,10 @@ class PacerWidget(QFrame):
             self.phase.setText(text)
         self.breath.fill = lung_fill(t_s, self.rate_bpm, self.inhale_fraction)
         self.breath.update()
+        if self.isVisible() and self._held_t_s is None:
+            turn = self._turns.see(t_s, self.rate_bpm, self.inhale_fraction)
+            if turn is not None:
+                self.phase_started.emit(turn)
 
     def set_feedback(self, coherence: float | None, resp_rate_bpm: float | None) -> None:
         result = following(coherence, resp_rate_bpm, self.rate_bpm)
@@ -186,6 +194,7 @@ class PacerWidget(QFrame):
 
     def showEvent(self, event: QShowEvent) -> None:
         self._origin_s = None
+        self._turns.reset()
         self.tick()
         self._timer.start()
         super().showEvent(event)
