@@ -16,6 +16,25 @@ STATE_WORDS = {
     State.SIGNAL_POOR: "no clear signal - check the strap",
 }
 
+GLANCE_WORDS = {
+    "waiting": "Waiting for the strap",
+    "calibrating": "Learning your calm",
+    "calm": "Calm",
+    "checking": "Checking",
+    "good_moment": "Good moment",
+    "not_yet": "Not settled yet",
+    "rising": "Slow your breath",
+    "flooded": "Time to pause",
+    "break": "On a break",
+    "settling": "Still settling",
+    "coming_down": "Coming down",
+    "ready": "Ready",
+    "signal_poor": "No clear signal",
+}
+"""The glance view's words, by check-in prompt kind: a few words, read from across a table."""
+GLANCE_SETTLED = "Settled"
+"""The glance word for a partner whose body has settled while the other still settles."""
+
 
 def break_minutes_text(min_s: float) -> str:
     """A break minimum as a span of time: "20 minutes"."""

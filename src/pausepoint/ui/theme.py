@@ -47,6 +47,17 @@ STATE_COLOURS = {
     State.SIGNAL_POOR: MUTED,
 }
 
+GLANCE_TONES = {
+    "calm": (BLUE, "white", BLUE),
+    "rising": (ORANGE, INK, ORANGE),
+    "pause": (DEEP, "white", ORANGE),
+    "break": (BLUISH_GREEN, "white", BLUISH_GREEN),
+    "ready": (BLUISH_GREEN, "white", BLUISH_GREEN),
+    "quiet": (MUTED, "white", MUTED),
+}
+"""The glance view's (ground, words, edge) by tone, read from across a table: the states'
+own colours; the pause as its prompt looks, deep with an orange edge."""
+
 FONT_FAMILY = "DejaVu Sans, Noto Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
 BASE_PT = 11
 BIG_NUMBER_PT = 30
