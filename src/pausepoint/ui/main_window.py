@@ -53,9 +53,11 @@ from pausepoint.ui.dashboard_model import (
 )
 from pausepoint.ui.replay_model import ReplayModel
 from pausepoint.ui.session_model import TRIGGERED, LiveSession, play_simulation
+from pausepoint.ui.settings_model import settings_path
 from pausepoint.ui.view_model import SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
+from pausepoint.ui.widgets.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -204,6 +206,8 @@ class MainWindow(QMainWindow):
         self.live_page.marker_requested.connect(self.add_marker)
         self.live_page.end_requested.connect(self.end_session)
         self.live_page.new_requested.connect(self.show_start)
+        self.live_page.settings_requested.connect(self.open_settings)
+        self.start_page.settings_requested.connect(self.open_settings)
         self.live_page.session_view.pacer.phase_started.connect(self.cues.breathe)
         self.couple_page.break_requested.connect(self.start_break)
         self.couple_page.marker_requested.connect(self.add_marker)
@@ -255,6 +259,19 @@ class MainWindow(QMainWindow):
     def show_start(self) -> None:
         self.pages.setCurrentWidget(self.start_page)
         self._remind_calibration()
+
+    def open_settings(self) -> SettingsDialog:
+        """The settings, over the window; OK applies them at once to this run."""
+        dialog = SettingsDialog(self.cues.settings, settings_path(), self)
+        dialog.accepted.connect(lambda: self._settings_chosen(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _settings_chosen(self, dialog: SettingsDialog) -> None:
+        self.cues.apply(dialog.chosen())
+        if dialog.problem is not None:
+            self._note(dialog.problem)
 
     def show_calibration(
         self, kind: str | None = None, source: CalibrationSource | None = None

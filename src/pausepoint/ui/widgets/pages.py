@@ -89,6 +89,7 @@ class StartPage(QWidget):
     simulate_requested = Signal(str, float)
     sessions_requested = Signal()
     couple_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, scenarios: dict[str, str]) -> None:
         super().__init__()
@@ -151,7 +152,14 @@ class StartPage(QWidget):
         layout.addWidget(sim)
         history = QPushButton("See past sessions")
         history.clicked.connect(self.sessions_requested.emit)
-        layout.addWidget(history, 0, Qt.AlignmentFlag.AlignLeft)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setAccessibleName("Settings: sounds and notifications")
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        row = QHBoxLayout()
+        row.addWidget(history)
+        row.addWidget(self.settings_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
         self.set_found([])
 
@@ -199,6 +207,7 @@ class LivePage(QWidget):
     marker_requested = Signal(str)
     end_requested = Signal()
     new_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
@@ -225,6 +234,10 @@ class LivePage(QWidget):
         row.addWidget(self.marked)
         self.end_button = QPushButton("End session")
         self.end_button.clicked.connect(self.end_requested.emit)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setAccessibleName("Settings: sounds and notifications")
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        row.addWidget(self.settings_button)
         row.addWidget(self.end_button)
         self.new_button = _primary("New session")
         self.new_button.clicked.connect(self.new_requested.emit)
