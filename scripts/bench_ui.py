@@ -89,8 +89,9 @@ def couple_replay_open() -> Figures:
 
 
 def cue_latency(runs: int = 5) -> Figures:
-    if "PULSE_SERVER" not in _CHILD_ENV:
-        print(f"ui_cue_latency: skipped ({audio_missing()})")
+    why = audio_missing()
+    if why is not None:
+        print(f"ui_cue_latency: skipped ({why})")
         return {}
     out = _child("cue", str(runs), timeout_s=120.0 * runs)
     return {
@@ -105,8 +106,11 @@ def all_figures(cpu_seconds: float = 60.0) -> Figures:
     with tempfile.TemporaryDirectory() as folder:
         audio = None if audio_missing() else AudioServer(Path(folder) / "audio")
         _CHILD_ENV["PAUSEPOINT_SETTINGS"] = str(Path(folder) / "settings.json")
-        if audio is not None:
-            _CHILD_ENV["PULSE_SERVER"] = audio.server
+        # Never the machine's speakers or desktop: a private sink, else no sound server,
+        # and no session bus.
+        nowhere = Path(folder) / "nowhere"
+        _CHILD_ENV["PULSE_SERVER"] = audio.server if audio else f"unix:{nowhere}"
+        _CHILD_ENV["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={nowhere}"
         try:
             return {
                 **startup(),
@@ -289,14 +293,18 @@ def _cue_run(window: Any, loop: Any, recording: Recording, seed: int) -> float |
 
     async def until_heard() -> None:
         task = asyncio.ensure_future(play_simulation(session, rest, 1.0))
-        while not flooded_at or time.monotonic() < flooded_at[0] + 2.0:
+        give_up_s = time.monotonic() + 2.0 * CUE_LEAD_S + 30.0
+        while time.monotonic() < (flooded_at[0] + 2.0 if flooded_at else give_up_s):
             await asyncio.sleep(0.05)
         task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
     window.live_view.feed = stamp
     loop.run_until_complete(until_heard())
     window.live_view.feed = view_feed
     window.end_session()
+    if not flooded_at:
+        return None
     heard = [t_s for t_s, _ in recording.sounds() if t_s >= flooded_at[0] - 0.05]
     return (heard[0] - flooded_at[0]) * 1000.0 if heard else None
 

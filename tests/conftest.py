@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,10 +118,20 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
     settings.write_text(QUIET_SETTINGS)
     os.environ["PAUSEPOINT_SETTINGS"] = str(settings)
     why_no_audio = audio_missing()
-    audio = None if why_no_audio else AudioServer(folder / "audio")
+    audio = None
+    if why_no_audio is None:
+        try:
+            audio = AudioServer(folder / "audio")
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            why_no_audio = f"the audio server did not start: {exc}"
     os.environ["PULSE_SERVER"] = audio.server if audio else f"unix:{folder / 'no-audio'}"
     why_no_bus = dbus_missing()
-    bus = None if why_no_bus else SessionBus(folder)
+    bus = None
+    if why_no_bus is None:
+        try:
+            bus = SessionBus(folder)
+        except RuntimeError as exc:
+            why_no_bus = str(exc)
     os.environ["DBUS_SESSION_BUS_ADDRESS"] = (
         bus.address if bus else f"unix:path={folder / 'no-bus'}"
     )

@@ -69,8 +69,13 @@ class AudioServer:
             check=True,
             capture_output=True,
         )
-        _wait_for(self._answers, 10.0, "the audio server")
-        subprocess.run(["pactl", "set-default-sink", SINK], env=self.env, check=True)
+        self._keep_awake: subprocess.Popen[bytes] | None = None
+        try:
+            _wait_for(self._answers, 10.0, "the audio server")
+            subprocess.run(["pactl", "set-default-sink", SINK], env=self.env, check=True)
+        except (RuntimeError, subprocess.CalledProcessError):
+            self.stop()
+            raise
         self._keep_awake = subprocess.Popen(
             ["pacat", "-p", "--raw", "/dev/zero"], env=self.env, stdin=subprocess.DEVNULL
         )
@@ -83,8 +88,9 @@ class AudioServer:
         return Recording(self.env)
 
     def stop(self) -> None:
-        self._keep_awake.kill()
-        self._keep_awake.wait()
+        if self._keep_awake is not None:
+            self._keep_awake.kill()
+            self._keep_awake.wait()
         subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True)
 
 
@@ -185,6 +191,9 @@ class SessionBus:
         )
         assert self._proc.stdout is not None
         self.address = self._proc.stdout.readline().strip()
+        if not self.address:
+            self.stop()
+            raise RuntimeError("the session bus did not start")
 
     def stop(self) -> None:
         self._proc.terminate()

@@ -36,11 +36,23 @@ def test_starting_the_break_stops_the_repeat_and_ready_sounds_once() -> None:
     assert watcher.see([K.CALM], 1400.0) == []
 
 
-def test_a_couple_hears_one_pause_whoever_floods() -> None:
+def test_a_couple_hears_and_is_notified_once_for_the_shared_pause_and_for_ready() -> None:
     watcher = CueWatcher(CuePlan())
     reached = watcher.see([K.FLOODED, K.FLOODED], 30.0)
     assert [r.cues for r in reached] == [(Cue.PAUSE,), ()]
-    assert [r.person for r in reached] == [0, 1]
+    assert [r.notify for r in reached] == [True, False]
+    watcher.break_started()
+    reached = watcher.see([K.READY, K.READY], 1300.0)
+    assert [(r.cues, r.notify) for r in reached] == [((Cue.READY,), True), ((), False)]
+
+
+def test_a_prompt_gone_by_itself_is_not_repeated_and_a_new_flood_sounds() -> None:
+    watcher = CueWatcher(CuePlan())
+    watcher.see([K.FLOODED], 10.0)
+    assert watcher.see([K.COMING_DOWN], 40.0) == []
+    assert watcher.see([K.COMING_DOWN], 10.0 + PAUSE_REPEAT_S) == []
+    (again,) = watcher.see([K.FLOODED], 200.0)
+    assert (again.cues, again.notify) == ((Cue.PAUSE,), True)
 
 
 def test_muted_pause_still_notifies_the_moment() -> None:

@@ -85,12 +85,10 @@ def test_one_sound_for_a_couple_whoever_floods_second() -> None:
     assert plan.moment(Moment.FLOODING, 25.0) == []
 
 
-def test_ready_and_time_up_sound_once_each_per_break() -> None:
+def test_ready_sounds_once_per_break() -> None:
     plan = CuePlan()
     plan.moment(Moment.FLOODING, 0.0)
     plan.new_break()
-    assert plan.moment(Moment.TIME_UP, 1200.0) == [Cue.READY]
-    assert plan.moment(Moment.TIME_UP, 1201.0) == []
     assert plan.moment(Moment.READY, 1300.0) == [Cue.READY]
     assert plan.moment(Moment.READY, 1301.0) == []
     plan.new_break()

@@ -183,3 +183,8 @@ def add_quiet_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--quiet", action="store_true", help="no sound at all for this run (no cue, no bell)"
     )
+
+
+def rings(args: argparse.Namespace) -> bool:
+    """The terminal bell on flooding: at a terminal, unless ``--quiet`` (never into a file)."""
+    return not args.quiet and sys.stdout.isatty()

@@ -17,6 +17,7 @@ from pausepoint.cli.common import (
     any_scenario,
     is_couple_scenario,
     positive,
+    rings,
 )
 from pausepoint.cli.store_access import chosen_profiles
 from pausepoint.errors import UserError
@@ -91,7 +92,7 @@ def _one_person(
     (profile,) = chosen_profiles(args, 1)
     config = load_config()
     pipeline = PipelineSettings.for_profile(profile, auto_break=True).build(config)
-    monitor = TextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
+    monitor = TextMonitor(sys.stdout, config.break_.min_s, bell=rings(args))
     scenario = args.simulate
     device = devices[0] if devices else None
     if scenario is None and device is None:
@@ -113,7 +114,7 @@ def _couple(
 
     config = load_config()
     engine = CoupleSettings.for_profiles(chosen_profiles(args, 2)).build(config)
-    monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
+    monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s, bell=rings(args))
     if devices:
         return monitor, monitor_couple_straps(devices, engine, monitor)
     return monitor, _monitor_couple_simulation(args, engine, monitor)

@@ -15,6 +15,7 @@ from pausepoint.cli.common import (
     any_scenario,
     is_couple_scenario,
     positive,
+    rings,
 )
 from pausepoint.cli.store_access import chosen_profiles, open_store
 from pausepoint.errors import UserError
@@ -79,10 +80,10 @@ def cmd_record(args: argparse.Namespace) -> int:
     recorder: Recorder | CoupleRecorder
     with open_store(args, write=True) as store:
         if couple:
-            monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
+            monitor = CoupleTextMonitor(sys.stdout, config.break_.min_s, bell=rings(args))
             recorder, work = _couple_recording(store, config, args, profiles, monitor)
         else:
-            monitor = TextMonitor(sys.stdout, config.break_.min_s, bell=not args.quiet)
+            monitor = TextMonitor(sys.stdout, config.break_.min_s, bell=rings(args))
             recorder, work = _one_person_recording(store, config, args, profiles[0], monitor)
         print(
             f"Recording {'couple session' if couple else 'session'} {recorder.session_id} "

@@ -27,8 +27,6 @@ class Moment(StrEnum):
     """Arousal is rising: the gentle nudge to slow the breath."""
     READY = "ready"
     """The body has settled after the minimum break."""
-    TIME_UP = "time_up"
-    """The time agreed at the start of the break has come."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ class CuePlan:
         self._prompt_t_s: float | None = None
         """When the pause prompt went up, while nobody has answered it."""
         self._repeated = False
-        self._ready_said: set[Moment] = set()
+        self._ready_said = False
         self._last_nudge_t_s: float | None = None
 
     def moment(self, moment: Moment, t_s: float) -> list[Cue]:
@@ -70,7 +68,7 @@ class CuePlan:
                 return []  # the prompt is already up: one sound, whoever floods next
             self._prompt_t_s = t_s
             self._repeated = False
-            self._ready_said.clear()
+            self._ready_said = False
             return self._allowed(Cue.PAUSE)
         if moment == Moment.RISING:
             last = self._last_nudge_t_s
@@ -78,19 +76,19 @@ class CuePlan:
                 return []
             self._last_nudge_t_s = t_s
             return self._allowed(Cue.SLOW_BREATH)
-        if moment in self._ready_said:
+        if self._ready_said:
             return []
-        self._ready_said.add(moment)
+        self._ready_said = True
         return self._allowed(Cue.READY)
 
     def acknowledge(self) -> None:
-        """Start break, or the prompt dismissed: no second pause cue."""
+        """The prompt was answered (Start break) or went by itself: no second pause cue."""
         self._prompt_t_s = None
 
     def new_break(self) -> None:
-        """A break began: its ready and time-up cues may sound once each."""
+        """A break began: its ready cue may sound once."""
         self.acknowledge()
-        self._ready_said.clear()
+        self._ready_said = False
 
     def tick(self, t_s: float) -> list[Cue]:
         if self._prompt_t_s is None or self._repeated or t_s - self._prompt_t_s < PAUSE_REPEAT_S:

@@ -37,7 +37,7 @@ from pausepoint.couple.engine import (
 from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
 from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
-from pausepoint.ui.session_model import RecordingShell, StrapSink, play_paced
+from pausepoint.ui.session_model import RecordingShell, StrapHandlers, play_paced
 from pausepoint.ui.view_model import (
     BREAK_SO_FAR,
     FLOODED_WHY,
@@ -360,7 +360,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
         if self.recorder is not None:
             self.recorder.set_strap(person, info.name, info.address)
 
-    def strap_sinks(self) -> list[StrapSink]:
+    def strap_sinks(self) -> list[StrapHandlers]:
         """Where each partner's strap goes; the status line gives each partner's link."""
         links = ["scanning"] * len(PARTNERS)
 
@@ -368,7 +368,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
             links[person] = str(state)
             self.status.set_link(partner_links_text(self.view.names, links))
 
-        def sink(person: int) -> StrapSink:
+        def sink(person: int) -> StrapHandlers:
             def feed(sample: Sample) -> None:
                 self.feed(person, sample)
 
@@ -381,7 +381,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
             def on_state(state: LinkState) -> None:
                 link(person, state)
 
-            return StrapSink(feed, on_event, on_info, on_state)
+            return StrapHandlers(feed, on_event, on_info, on_state)
 
         self.status.set_link(partner_links_text(self.view.names, links))
         return [sink(person) for person in range(len(PARTNERS))]

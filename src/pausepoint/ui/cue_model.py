@@ -20,23 +20,19 @@ _MOMENT_OF = {
     PromptKind.RISING: Moment.RISING,
     PromptKind.READY: Moment.READY,
 }
-NOTIFIED = (Moment.FLOODING, Moment.READY, Moment.TIME_UP)
+NOTIFIED = (Moment.FLOODING, Moment.READY)
 """Moments worth a desktop notification; the nudge is too slight for one."""
 
 
 @dataclass(frozen=True)
 class Reached:
-    """A moment, who it is about (the person's lane), and the cues it sounds now."""
+    """A moment, who it is about (the person's lane), the cues it sounds now, and whether
+    it goes out as a notification (once for a couple, not again for the repeated cue)."""
 
     moment: Moment
     person: int
     cues: tuple[Cue, ...]
-    repeat: bool = False
-    """The pause cue once more, a minute unanswered: a sound, not another notification."""
-
-    @property
-    def notify(self) -> bool:
-        return self.moment in NOTIFIED and not self.repeat
+    notify: bool
 
 
 class CueWatcher:
@@ -48,20 +44,21 @@ class CueWatcher:
         """The cards' kinds now, at session time ``t_s``: what newly happened, and its cues."""
         if len(self._kinds) != len(kinds):
             self._kinds = [None] * len(kinds)
+        if PromptKind.FLOODED in self._kinds and PromptKind.FLOODED not in kinds:
+            self.plan.acknowledge()  # the pause prompt went by itself: nothing to repeat
         reached: list[Reached] = []
         for person, kind in enumerate(kinds):
             moment = _MOMENT_OF.get(kind)
             if moment is not None and self._kinds[person] != kind:
-                reached.append(Reached(moment, person, tuple(self.plan.moment(moment, t_s))))
+                cues = tuple(self.plan.moment(moment, t_s))
+                told = any(r.moment == moment for r in reached)
+                reached.append(Reached(moment, person, cues, moment in NOTIFIED and not told))
             self._kinds[person] = kind
         repeat = self.plan.tick(t_s)
         if repeat:
-            reached.append(Reached(Moment.FLOODING, 0, tuple(repeat), repeat=True))
+            reached.append(Reached(Moment.FLOODING, 0, tuple(repeat), notify=False))
         return reached
 
     def break_started(self) -> None:
         """The prompt was answered: no second pause cue; this break's ready may sound."""
         self.plan.new_break()
-
-    def dismissed(self) -> None:
-        self.plan.acknowledge()

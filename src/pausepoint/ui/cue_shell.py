@@ -12,7 +12,7 @@ from pausepoint.cues.plan import CuePlan
 from pausepoint.cues.synth import Cue
 from pausepoint.ui.cue_model import CueWatcher
 from pausepoint.ui.notify import Notifier
-from pausepoint.ui.settings_model import Settings, load_settings, settings_path
+from pausepoint.ui.settings_model import Loaded, Settings, load_settings, settings_path
 from pausepoint.ui.sound import SoundPlayer
 from pausepoint.ui.view_model import Prompt
 
@@ -33,7 +33,8 @@ class CueShell(QObject):
     ) -> None:
         """``note``: where a quiet sentence goes (settings not read, sound unavailable)."""
         super().__init__(parent)
-        loaded = load_settings(settings_path())
+        # A window that can neither sound nor notify (a screenshot's) reads no settings.
+        loaded = load_settings(settings_path()) if notify or not quiet else Loaded(Settings())
         if loaded.problem is not None:
             note(loaded.problem)
         self.settings: Settings = loaded.settings
@@ -43,8 +44,7 @@ class CueShell(QObject):
         self.sound = SoundPlayer(note, self.settings.volume, self)
         self.notifier = Notifier(bring_forward)
         self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(quiet)))
-        if self.watcher.plan.choice.wants_sound:
-            self.sound.preload()
+        self._preload()
 
     def apply(self, settings: Settings) -> None:
         """New settings take effect at once; the session's cue plan keeps its place
@@ -53,14 +53,18 @@ class CueShell(QObject):
         self.sound.set_volume(settings.volume)
         self.watcher.plan.choice = settings.cue_choice(self.quiet)
         self.notify = self._may_notify and settings.notifications
-        if self.watcher.plan.choice.wants_sound:
-            self.sound.preload()
+        self._preload()
 
     def breathe(self, phase: str) -> None:
         """A breath in or out began on the pacer: its soft tone, if the person wants tones."""
         cue = Cue.BREATHE_IN if phase == INHALE else Cue.BREATHE_OUT
         if self.watcher.plan.choice.allows(cue):
             self.sound.play(cue)
+
+    def _preload(self) -> None:
+        choice = self.watcher.plan.choice
+        if choice.wants_sound:
+            self.sound.preload(cue for cue in Cue if choice.allows(cue))
 
     def new_session(self) -> None:
         self.watcher = CueWatcher(CuePlan(self.settings.cue_choice(self.quiet)))

@@ -53,7 +53,10 @@ class Notifier:
         """Lets notifications in flight finish and hangs up the session bus, so nothing is
         left open on the loop (the library keeps its D-Bus connection and has no close)."""
         if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=2.0)
+            _, late = await asyncio.wait(set(self._tasks), timeout=2.0)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
         if bus is not None:
             bus.disconnect()

@@ -217,7 +217,7 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         if self.recorder is not None:
             self.recorder.set_strap(info.name, info.address)
 
-    def strap_sinks(self) -> list[StrapSink]:
+    def strap_sinks(self) -> list[StrapHandlers]:
         """Where the one strap's notifications go (the status line says it is looked for)."""
         self.status.set_link("scanning")
 
@@ -225,7 +225,7 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
             self.feed(sample)
 
         return [
-            StrapSink(
+            StrapHandlers(
                 feed,
                 self.add_source_event,
                 self.set_strap,
@@ -309,7 +309,7 @@ def strap_trouble(exc: BaseException, instead: str) -> str:
 
 
 @dataclass(frozen=True)
-class StrapSink:
+class StrapHandlers:
     """Where one strap's notifications go in a live session (one per partner for a couple)."""
 
     feed: Callable[[Sample], None]
@@ -324,7 +324,7 @@ class StrapSession(Protocol):
     @property
     def status(self) -> StatusModel: ...
 
-    def strap_sinks(self) -> list[StrapSink]: ...
+    def strap_sinks(self) -> list[StrapHandlers]: ...
 
     def finish(self) -> None: ...
 

@@ -7,7 +7,7 @@ told once, in one quiet sentence, that sound is unavailable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
@@ -32,8 +32,15 @@ class SoundPlayer(QObject):
         self._on_unavailable = on_unavailable
         self._said = False
         self._effects: dict[Cue, QSoundEffect] = {}
-        self._volume = volume
-        self.available = bool(QMediaDevices.audioOutputs())
+        self._volume = min(1.0, max(0.0, volume))
+        self._available: bool | None = None
+
+    @property
+    def available(self) -> bool:
+        """Asked of Qt Multimedia only when a sound is wanted (a quiet run never starts it)."""
+        if self._available is None:
+            self._available = bool(QMediaDevices.audioOutputs())
+        return self._available
 
     def set_volume(self, volume: float) -> None:
         self._volume = min(1.0, max(0.0, volume))
@@ -46,7 +53,7 @@ class SoundPlayer(QObject):
             return
         effect = self._effect(cue)
         if effect.status() == QSoundEffect.Status.Error:
-            self.available = False
+            self._available = False
             self._unavailable()
             return
         effect.play()
@@ -62,17 +69,17 @@ class SoundPlayer(QObject):
             self._effects[cue] = effect
         return effect
 
-    def preload(self) -> None:
-        """Load the cues before they are needed (or say now that none can sound)."""
+    def preload(self, cues: Iterable[Cue]) -> None:
+        """Load these cues before they are needed (or say now that none can sound)."""
         if not self.available:
             self._unavailable()
             return
-        for cue in Cue:
+        for cue in cues:
             self._effect(cue)
 
     def _check(self, effect: QSoundEffect) -> None:
         if effect.status() == QSoundEffect.Status.Error:
-            self.available = False
+            self._available = False
             self._unavailable()
 
     def _unavailable(self) -> None:
