@@ -17,7 +17,7 @@ STATE_WORDS = {
 }
 
 GLANCE_WORDS = {
-    "waiting": "Waiting for the strap",
+    "waiting": "Waiting",
     "calibrating": "Learning your calm",
     "calm": "Calm",
     "checking": "Checking",

@@ -14,7 +14,7 @@ from pausepoint.words import GLANCE_WORDS
 
 K = PromptKind
 EXPECTED = {
-    K.WAITING: ("Waiting for the strap", Tone.QUIET),
+    K.WAITING: ("Waiting", Tone.QUIET),
     K.CALIBRATING: ("Learning your calm", Tone.QUIET),
     K.CALM: ("Calm", Tone.CALM),
     K.CHECKING: ("Checking", Tone.CALM),
@@ -74,8 +74,8 @@ def couple() -> CoupleViewModel:
 
 def test_a_couple_glances_by_name_at_their_own_prompts(couple: CoupleViewModel) -> None:
     assert [(g.name, g.word) for g in couple_glance(couple)] == [
-        ("Sam", "Waiting for the strap"),
-        ("Alex", "Waiting for the strap"),
+        ("Sam", "Waiting"),
+        ("Alex", "Waiting"),
     ]
     couple.state = CoupleState.PAUSE
     couple.pause_start_s = 0.0

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel
 from pausepoint.ui.session_model import TRIGGERED
+from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
 
 LINKAGE_CAPTION = "Heart rates together (exploratory, not a verdict on your relationship)"
@@ -38,6 +39,7 @@ class CouplePage(QWidget):
     marker_requested = Signal(str)
     end_requested = Signal()
     new_requested = Signal()
+    glance_requested = Signal()
 
     def __init__(
         self,
@@ -109,6 +111,10 @@ class CouplePage(QWidget):
         self.marked = QLabel("")
         self.marked.setObjectName("muted")
         row.addWidget(self.marked, 1)
+        self.glance_button = QPushButton("Glance")
+        self.glance_button.setToolTip(GLANCE_TIP)
+        self.glance_button.clicked.connect(self.glance_requested.emit)
+        row.addWidget(self.glance_button)
         self.end_button = QPushButton("End session")
         self.end_button.clicked.connect(self.end_requested.emit)
         row.addWidget(self.end_button)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -51,11 +51,13 @@ from pausepoint.ui.dashboard_model import (
     look_for_straps,
     replay_report,
 )
+from pausepoint.ui.glance_model import couple_glance, glance_of, pause_up
 from pausepoint.ui.replay_model import ReplayModel
 from pausepoint.ui.session_model import TRIGGERED, LiveSession, play_simulation
 from pausepoint.ui.settings_model import settings_path
-from pausepoint.ui.view_model import SessionViewModel, StatusModel
+from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
+from pausepoint.ui.widgets.glance import GlancePage
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
 from pausepoint.ui.widgets.settings_dialog import SettingsDialog
 
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.now_button)
         bar_layout.addWidget(self.history_button)
         layout.addWidget(bar)
+        self.top_bar = bar
         self.pages = QStackedWidget()
         self.start_page = StartPage(SCENARIOS)
         self.live_page = LivePage(self.live_view, self._clock)
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
         self.couple_start.start_requested.connect(self.start_couple)
         self.couple_start.back_requested.connect(self.show_start)
         self.couple_start.rescan_requested.connect(lambda: self.scan_straps(show=False))
+        self._build_glance()
         self.live_page.session_view.break_requested.connect(self.start_break)
         self.live_page.marker_requested.connect(self.add_marker)
         self.live_page.end_requested.connect(self.end_session)
@@ -233,6 +237,19 @@ class MainWindow(QMainWindow):
         self.status_message.setWordWrap(True)
         bar.addWidget(self.status_message, 2)
         self._draw_status()
+
+    def _build_glance(self) -> None:
+        """The glance page, its buttons and keys: G from a live page, Esc and Space on it."""
+        self.glance_page = GlancePage()
+        self.pages.addWidget(self.glance_page)
+        self._glance_from: QWidget = self.live_page
+        self.live_page.glance_requested.connect(self.show_glance)
+        self.couple_page.glance_requested.connect(self.show_glance)
+        self._glance_key = QShortcut(QKeySequence("G"), self, self.show_glance)
+        self._leave_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.leave_glance)
+        self._space_key = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._glance_break)
+        self.pages.currentChanged.connect(self._page_changed)
+        self._page_changed()
 
     # ------------------------------------------------------------------ what runs
 
@@ -302,6 +319,42 @@ class MainWindow(QMainWindow):
             page = self.live_page
         self.pages.setCurrentWidget(page)
         self.render_frame(force=True)
+
+    def show_glance(self, full_screen: bool = True) -> None:
+        """The session as one large word per person, full screen (``full_screen`` False:
+        in the window as it is, for a screenshot)."""
+        page = self.pages.currentWidget()
+        if page is not self.live_page and page is not self.couple_page:
+            return
+        self._glance_from = self.couple_page if page is self.couple_page else self.live_page
+        self.pages.setCurrentWidget(self.glance_page)
+        if full_screen:
+            self.showFullScreen()
+        self.render_frame(force=True)
+
+    def leave_glance(self) -> None:
+        if self.pages.currentWidget() is self.glance_page:
+            self.pages.setCurrentWidget(self._glance_from)
+            self.render_frame(force=True)
+
+    def _glance_break(self) -> None:
+        """Space on the glance page: the break starts, only while the pause prompt is up."""
+        if self.pages.currentWidget() is self.glance_page and pause_up(self._prompts()):
+            self.start_break()
+
+    def _page_changed(self) -> None:
+        """Each key works only where it means something (a letter or Space elsewhere is
+        typing or a button's); the glance has the screen to itself, and leaving it leaves
+        full screen."""
+        page = self.pages.currentWidget()
+        glance = page is self.glance_page
+        self._glance_key.setEnabled(page in (self.live_page, self.couple_page))
+        self._leave_key.setEnabled(glance)
+        self._space_key.setEnabled(glance)
+        self.top_bar.setVisible(not glance)
+        self.statusBar().setVisible(not glance)
+        if not glance and self.isFullScreen():
+            self.showNormal()
 
     def show_sessions(self) -> None:
         self.replay_page.pause()
@@ -712,6 +765,8 @@ class MainWindow(QMainWindow):
             ended = self.session is None or self.session.finished
             if self.live_page.new_button.isVisibleTo(self.live_page) != ended:
                 self.live_page.set_ended(ended)
+        elif self.pages.currentWidget() is self.glance_page:
+            self._draw_glance()
         elif self.pages.currentWidget() is self.couple_page:
             self.couple_page.refresh(force=force)
             ended = self.session is None or self.session.finished
@@ -724,12 +779,22 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None or session.finished:
             return
-        if isinstance(session, CoupleLiveSession):
+        self.cues.see(self._prompts(), session.view.t_s, self.isActiveWindow())
+
+    def _prompts(self) -> list[Prompt]:
+        """The check-in card of each person in the session (none without one)."""
+        if isinstance(self.session, CoupleLiveSession):
             view = self.couple_view
-            prompts = [view.prompt(person) for person in range(len(view.names))]
+            return [view.prompt(person) for person in range(len(view.names))]
+        if self.session is None:
+            return []
+        return [self.live_view.prompt()]
+
+    def _draw_glance(self) -> None:
+        if isinstance(self.session, CoupleLiveSession):
+            self.glance_page.show_model(couple_glance(self.couple_view))
         else:
-            prompts = [self.live_view.prompt()]
-        self.cues.see(prompts, session.view.t_s, self.isActiveWindow())
+            self.glance_page.show_model([glance_of(self.live_view.prompt())])
 
     def _draw_status(self) -> None:
         status = self.status

@@ -34,6 +34,7 @@ from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.common import card, label
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
+from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
 from pausepoint.words import clock_text
 
@@ -208,6 +209,7 @@ class LivePage(QWidget):
     end_requested = Signal()
     new_requested = Signal()
     settings_requested = Signal()
+    glance_requested = Signal()
 
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
@@ -232,6 +234,10 @@ class LivePage(QWidget):
         row.addWidget(self.save_note)
         self.marked = label("", "muted")
         row.addWidget(self.marked)
+        self.glance_button = QPushButton("Glance")
+        self.glance_button.setToolTip(GLANCE_TIP)
+        self.glance_button.clicked.connect(self.glance_requested.emit)
+        row.addWidget(self.glance_button)
         self.end_button = QPushButton("End session")
         self.end_button.clicked.connect(self.end_requested.emit)
         self.settings_button = QPushButton("Settings…")
