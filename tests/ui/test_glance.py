@@ -150,3 +150,28 @@ def test_every_word_fits_its_column(qtbot, window, names) -> None:
                 assert 0 < needed_px <= label.contentsRect().width(), (word, label.text())
             assert column.word.font().pixelSize() >= 40 * 2 // len(names)  # across a table
 
+
+def test_screenshot_of_the_glance_at_the_flooded_moment(qapp, tmp_path, capsys) -> None:
+    from PySide6.QtGui import QColor, QImage
+    from tests.ui.test_app import parse
+
+    from pausepoint.ui import theme
+
+    out = tmp_path / "glance.png"
+    args = parse(["--db", str(tmp_path / "x.db"), "dashboard", "--simulate", "argument",
+                  "--screenshot", str(out), "--at", "550", "--glance"])  # fmt: skip
+    assert args.func(args) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 820)
+    assert image.pixelColor(640, 120) == QColor(theme.DEEP)  # the pause's ground, not red
+
+
+@pytest.mark.parametrize("argv", [["--replay", "1"], ["--calibrate", "baseline"]])
+def test_glance_is_for_a_session_as_it_happens(argv, qapp) -> None:
+    from tests.ui.test_app import parse
+
+    from pausepoint.errors import UserError
+
+    args = parse(["dashboard", *argv, "--glance"])
+    with pytest.raises(UserError, match="--glance shows a session as it happens"):
+        args.func(args)

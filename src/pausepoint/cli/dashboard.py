@@ -74,6 +74,12 @@ def register(sub: Subparsers) -> None:
         "(resonance needs --simulate resonance)",
     )
     p.add_argument(
+        "--glance",
+        action="store_true",
+        help="open the session in the glance view: one large word per person, full screen, "
+        "readable from across a table (G opens it, Esc leaves it); with --screenshot, a still",
+    )
+    p.add_argument(
         "--screenshot",
         type=Path,
         metavar="FILE.png",
@@ -98,6 +104,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise BadInput("--at is the time of a --screenshot; add --screenshot FILE.png")
     if args.simulate is None and args.speed != 1.0:
         raise BadInput("--speed is for --simulate; a strap or a replay has its own pace")
+    if args.glance and (args.calibrate is not None or args.replay is not None):
+        raise BadInput("--glance shows a session as it happens: not with --calibrate or --replay")
     if args.calibrate is not None and args.replay is not None:
         raise BadInput("--calibrate measures now: use it with --device or --simulate, not --replay")
     if args.calibrate == "resonance" and args.simulate not in (None, "resonance"):
@@ -139,6 +147,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         calibrate=args.calibrate,
         profiles=profiles,
         quiet=args.quiet,
+        glance=args.glance,
     )
     if args.screenshot is not None:
         out = screenshot(options)

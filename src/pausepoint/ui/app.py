@@ -55,6 +55,8 @@ class DashboardOptions:
     """Open the calibration wizard: "baseline" or "resonance"."""
     quiet: bool = False
     """No sound at all for this run (``--quiet``)."""
+    glance: bool = False
+    """Open the session in the glance view (``--glance``): full screen, or in a screenshot."""
     profiles: tuple[Profile | None, ...] = ()
     """The profile of the person, or of partners A and B (``--profile``); empty: the
     active profile with a strap, none with a simulation."""
@@ -161,6 +163,8 @@ def run(options: DashboardOptions) -> int:
             window.connect_strap(**strap_target(options.device), profile=options.profile())
         elif options.replay is None:
             window.start_default()
+        if options.glance:
+            window.show_glance()
         await closed.wait()
         await window.shutdown()
 
@@ -223,6 +227,8 @@ def screenshot(options: DashboardOptions) -> Path:
                     until_t_s=at_s,
                     profile=options.profile(),
                 )
+            if options.glance:
+                window.show_glance(full_screen=False)
             _hold_pacers(window)
             return _save(app, window, out)
         finally:
