@@ -120,7 +120,6 @@ class MainWindow(QMainWindow):
         self._status_drawn = -1
         self._notes: list[str] = []
         """Quiet sentences the status line keeps (sound unavailable, settings not read)."""
-        self._message: str | None = None
         self.cues = CueShell(quiet, notify, self.bring_forward, self._note, self)
         self.setWindowTitle("pausepoint")
         self.setStyleSheet(theme.STYLESHEET)
@@ -211,8 +210,8 @@ class MainWindow(QMainWindow):
         self.live_page.end_requested.connect(self.end_session)
         self.live_page.new_requested.connect(self.show_start)
         self.live_page.settings_requested.connect(self.open_settings)
-        self.start_page.settings_requested.connect(self.open_settings)
         self.live_page.session_view.pacer.phase_started.connect(self.cues.breathe)
+        self.start_page.settings_requested.connect(self.open_settings)
         self.couple_page.break_requested.connect(self.start_break)
         self.couple_page.marker_requested.connect(self.add_marker)
         self.couple_page.end_requested.connect(self.end_session)
@@ -405,7 +404,9 @@ class MainWindow(QMainWindow):
             profile=profile,
         )
         self.run.session = session
-        self._show_notes(None if store is not None else f"Not recording: {self.database.failed}")
+        if store is None:
+            self.status.set_message(f"Not recording: {self.database.failed}")
+        self._show_notes()
         self.live_page.set_ended(False)
         self.pages.setCurrentWidget(self.live_page)
         self.render_frame(force=True)
@@ -469,7 +470,9 @@ class MainWindow(QMainWindow):
             profiles=profiles,
         )
         self.run.session = session
-        self._show_notes(None if store is not None else f"Not recording: {self.database.failed}")
+        if store is None:
+            self.status.set_message(f"Not recording: {self.database.failed}")
+        self._show_notes()
         self.couple_page.set_ended(False)
         self.couple_page.marked.setText("")
         self.pages.setCurrentWidget(self.couple_page)
@@ -740,12 +743,15 @@ class MainWindow(QMainWindow):
 
     def _note(self, text: str) -> None:
         self._notes.append(text)
-        self._show_notes(self._message)
+        self._show_notes()
 
-    def _show_notes(self, message: str | None) -> None:
-        """The session's own message (not recording...), then the quiet notes."""
-        self._message = message
-        self.status.set_message(" ".join(filter(None, [message, *self._notes])) or None)
+    def _show_notes(self) -> None:
+        """The status line's own message as it is now (not recording...), then each quiet
+        note that it does not say yet."""
+        message = self.status.message or ""
+        missing = [note for note in self._notes if note not in message]
+        if missing:
+            self.status.set_message(" ".join(filter(None, [message, *missing])))
 
     def bring_forward(self) -> None:
         """A notification was clicked: the window comes to the front."""
