@@ -10,7 +10,6 @@ event leaves the pipeline is compared with the moment the sound reaches the sink
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import subprocess
@@ -18,9 +17,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from tests.desktop import Recording, dominant_hz
+
+if TYPE_CHECKING:
+    from pausepoint.ui.main_window import MainWindow
 
 from pausepoint.config import Config
 from pausepoint.cues.synth import NOTES, Cue
@@ -43,19 +46,36 @@ def sink(desktop) -> Iterator[Recording]:
     recording.stop()
 
 
-def make_window(qtbot, config: Config, db: Path, **options: object):
+@pytest.fixture
+def make_window(qtbot, qloop, config: Config, db: Path) -> Iterator[Callable[..., MainWindow]]:
+    """Opens dashboard windows; any a test leaves open (a failure) is shut down after it, so
+    nothing it started (playback, a bus connection) outlives the test."""
     from pausepoint.ui.main_window import MainWindow
 
-    win = MainWindow(config, db=db, **options)
-    qtbot.addWidget(win)
-    win.resize(1280, 820)
-    win.show()
-    return win
+    opened: list[MainWindow] = []
+
+    def make(**options: bool) -> MainWindow:
+        win = MainWindow(config, db=db, **options)
+        qtbot.addWidget(win)
+        win.resize(1280, 820)
+        win.show()
+        opened.append(win)
+        OPEN.add(win)
+        return win
+
+    yield make
+    for win in opened:
+        if win in OPEN:
+            close(win, qloop)
+
+
+OPEN: set[object] = set()
 
 
 def close(window, qloop) -> None:
     qloop.run_until_complete(window.shutdown())
     window.close()
+    OPEN.discard(window)
 
 
 def flood_clock(window) -> Callable[[], float | None]:
@@ -81,23 +101,27 @@ async def until(condition: Callable[[], bool], timeout_s: float) -> None:
 
 
 def run_argument_to_flooding(window, qloop, after_s: float = 2.0) -> float:
-    """Plays `argument` until flooding is noticed, then ``after_s`` more wall seconds."""
+    """Plays `argument` until flooding is noticed, then ``after_s`` more wall seconds, all in
+    one run of the loop (playback never steps outside it)."""
     flooded_at = flood_clock(window)
-    task = window.start_simulation("argument", seed=SEED, speed=SPEED)
-    qloop.run_until_complete(until(lambda: flooded_at() is not None, timeout_s=120.0))
-    flood_s = flooded_at()
-    assert flood_s is not None
-    qloop.run_until_complete(asyncio.sleep(after_s))
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        qloop.run_until_complete(task)
-    return flood_s
+
+    async def play() -> float:
+        task = window.start_simulation("argument", seed=SEED, speed=SPEED)
+        await until(lambda: flooded_at() is not None, timeout_s=120.0)
+        await asyncio.sleep(after_s)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        flood_s = flooded_at()
+        assert flood_s is not None
+        return flood_s
+
+    return qloop.run_until_complete(play())
 
 
 def test_the_pause_sound_plays_within_a_second_of_flooding(
-    qtbot, qloop, config: Config, db: Path, sink: Recording, cue_settings: Path
+    qtbot, qloop, make_window, sink: Recording, cue_settings: Path
 ) -> None:
-    window = make_window(qtbot, config, db)
+    window = make_window()
     flood_s = run_argument_to_flooding(window, qloop)
     close(window, qloop)
     heard = [(t_s, samples) for t_s, samples in sink.sounds() if t_s >= flood_s - 0.05]
@@ -114,30 +138,30 @@ def test_the_pause_sound_plays_within_a_second_of_flooding(
 
 
 def test_quiet_plays_nothing(
-    qtbot, qloop, config: Config, db: Path, sink: Recording, cue_settings: Path
+    qtbot, qloop, make_window, sink: Recording, cue_settings: Path
 ) -> None:
-    window = make_window(qtbot, config, db, quiet=True)
+    window = make_window(quiet=True)
     flood_s = run_argument_to_flooding(window, qloop)
     close(window, qloop)
     assert [t_s for t_s, _ in sink.sounds() if t_s >= flood_s - 0.05] == []
 
 
 def test_a_muted_pause_sound_plays_nothing(
-    qtbot, qloop, config: Config, db: Path, sink: Recording, cue_settings: Path
+    qtbot, qloop, make_window, sink: Recording, cue_settings: Path
 ) -> None:
     cue_settings.write_text(json.dumps({"pause_sound": False}))
-    window = make_window(qtbot, config, db)
+    window = make_window()
     flood_s = run_argument_to_flooding(window, qloop)
     close(window, qloop)
     assert [t_s for t_s, _ in sink.sounds() if t_s >= flood_s - 0.05] == []
 
 
 def test_the_flooding_notice_arrives_with_its_words_only_when_the_window_is_behind(
-    qtbot, qloop, config: Config, db: Path, notifications, cue_settings: Path
+    qtbot, qloop, make_window, notifications, cue_settings: Path
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
-    window = make_window(qtbot, config, db, quiet=True)
+    window = make_window(quiet=True)
     window.activateWindow()
     run_argument_to_flooding(window, qloop, after_s=0.5)
     assert notifications.received == []  # in front: the window itself says it
@@ -156,11 +180,11 @@ def test_the_flooding_notice_arrives_with_its_words_only_when_the_window_is_behi
 
 
 def test_clicking_the_notice_brings_the_window_forward(
-    qtbot, qloop, config: Config, db: Path, notifications, cue_settings: Path
+    qtbot, qloop, make_window, notifications, cue_settings: Path
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
-    window = make_window(qtbot, config, db, quiet=True)
+    window = make_window(quiet=True)
     other = QWidget()
     qtbot.addWidget(other)
     other.show()
