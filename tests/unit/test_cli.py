@@ -194,3 +194,51 @@ def test_ctrl_c_ends_the_monitor_cleanly_with_a_summary():
 )
 def test_short_clock_text_keeps_the_hour_once_there_is_one(t_s: float, text: str) -> None:
     assert short_clock_text(t_s) == text
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    import argparse
+
+    from pausepoint.cli.main import build_parser
+
+    silent = []
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{command} {name}")
+            elif not action.help:
+                silent.append(f"{command} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "pausepoint")
+    assert silent == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "display", "expected"),
+    [
+        (["--simulate", "argument"], False, ["monitor", "--simulate", "argument"]),
+        (["--simulate", "argument"], True, ["dashboard", "--simulate", "argument"]),
+        (["--db", "x.db", "--replay", "1"], False, ["--db", "x.db", "dashboard", "--replay", "1"]),
+        (["--db=x.db"], False, ["--db=x.db", "monitor"]),
+        ([], True, ["dashboard"]),
+        (["sessions", "--json"], True, ["sessions", "--json"]),
+        (["--version"], True, ["--version"]),
+    ],
+)
+def test_options_without_a_command_go_to_the_dashboard_or_the_monitor(
+    monkeypatch, argv: list[str], display: bool, expected: list[str]
+) -> None:
+    """The README's `pausepoint [dashboard] [--simulate ...]`: the command may be left out."""
+    from pausepoint.cli.main import with_command
+
+    monkeypatch.setattr("pausepoint.ui.app.has_display", lambda: display)
+    assert with_command(argv) == expected
+
+
+def test_pausepoint_with_options_alone_runs(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    done = cli("--db", str(tmp_path / "s.db"), "--simulate", "argument", "--screenshot", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 10_000

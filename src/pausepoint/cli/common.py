@@ -188,3 +188,9 @@ def add_quiet_option(p: argparse.ArgumentParser) -> None:
 def rings(args: argparse.Namespace) -> bool:
     """The terminal bell on flooding: at a terminal, unless ``--quiet`` (never into a file)."""
     return not args.quiet and sys.stdout.isatty()
+
+
+def add_session_id(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "id", type=session_id, metavar="ID", help="a recorded session (`pausepoint sessions`)"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from pausepoint.cli.common import DB_OPTION, confirmed, date_text, session_id
+from pausepoint.cli.common import DB_OPTION, add_session_id, confirmed, date_text
 from pausepoint.cli.store_access import open_store
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "delete", parents=[DB_OPTION], help="delete a session and everything recorded in it"
     )
-    p.add_argument("id", type=session_id, metavar="ID")
+    add_session_id(p)
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_delete)
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pausepoint.cli.common import DB_OPTION, check_person, person_index, session_id
+from pausepoint.cli.common import DB_OPTION, add_session_id, check_person, person_index
 from pausepoint.cli.store_access import open_store
 from pausepoint.errors import UserError
 from pausepoint.model import MotionSample
@@ -27,8 +27,13 @@ def register(sub: Subparsers) -> None:
         parents=[DB_OPTION],
         help="write a session as pausepoint CSV, Kubios text, JSON, or its recorded ECG",
     )
-    p.add_argument("id", type=session_id, metavar="ID")
-    p.add_argument("--format", choices=("csv", "kubios", "json", "ecg"), required=True)
+    add_session_id(p)
+    p.add_argument(
+        "--format",
+        choices=("csv", "kubios", "json", "ecg"),
+        required=True,
+        help="pausepoint CSV, Kubios RR text, JSON, or the recorded ECG as CSV",
+    )
     p.add_argument(
         "--person",
         type=person_index,

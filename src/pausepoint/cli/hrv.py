@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 def register(sub: Subparsers) -> None:
     p = sub.add_parser("hrv", help="whole-recording HRV table of an RR file")
-    p.add_argument("input", type=Path, metavar="INPUT")
+    p.add_argument("input", type=Path, metavar="INPUT", help="an RR file (docs/file-formats.md)")
     p.add_argument("--no-correction", action="store_true", help="use RR as recorded")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_hrv)
 
 

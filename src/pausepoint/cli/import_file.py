@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def register(sub: Subparsers) -> None:
     p = sub.add_parser("import", parents=[DB_OPTION], help="make a session of an RR file")
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=Path, metavar="FILE", help="an RR file (docs/file-formats.md)")
     p.add_argument("--note", help="a few words to find the session by")
     p.set_defaults(func=cmd_import)
 

@@ -67,16 +67,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+WINDOW_OPTIONS = ("--replay", "--screenshot", "--at", "--calibrate", "--glance")
+"""Options only the dashboard takes: given without a command, they mean the dashboard."""
+
+
+def with_command(argv: Sequence[str]) -> list[str]:
+    """``pausepoint [--db PATH] [OPTIONS]`` with no command is the dashboard where a window
+    can open (or an option asks for one), else the text monitor, with those options."""
+    start = 0
+    while start < len(argv) and (argv[start] == "--db" or argv[start].startswith("--db=")):
+        start += 2 if argv[start] == "--db" else 1
+    rest = list(argv[start:])
+    if rest and (not rest[0].startswith("-") or rest[0] in ("-h", "--help", "--version")):
+        return list(argv)
+    from pausepoint.ui.app import has_display
+
+    wants_window = any(a.split("=")[0] in WINDOW_OPTIONS for a in rest)
+    command = "dashboard" if wants_window or has_display() else "monitor"
+    return [*argv[:start], command, *rest]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        from pausepoint.ui.app import has_display
-
-        command = "dashboard" if has_display() else "monitor"
-        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), command])
-        func = args.func
+    args = parser.parse_args(with_command(sys.argv[1:] if argv is None else argv))
+    func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
     except UserError as exc:

@@ -52,8 +52,8 @@ def register(sub: Subparsers) -> None:
         action="append",
         help="a strap's address or name; twice for a couple (A, then B)",
     )
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--minutes", type=positive)
+    p.add_argument("--seed", type=int, default=0, help="simulated person (with --simulate)")
+    p.add_argument("--minutes", type=positive, help="simulated length (with --simulate)")
     p.add_argument("--speed", type=positive, default=1.0, help="simulation speed, e.g. 10")
     add_profile_option(p)
     add_quiet_option(p)

@@ -9,7 +9,13 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
-from pausepoint.cli.common import DB_OPTION, PROGRESS_EVERY, positive, session_id, write_json
+from pausepoint.cli.common import (
+    DB_OPTION,
+    PROGRESS_EVERY,
+    add_session_id,
+    positive,
+    write_json,
+)
 from pausepoint.cli.store_access import open_store
 
 if TYPE_CHECKING:
@@ -28,7 +34,7 @@ def register(sub: Subparsers) -> None:
         parents=[DB_OPTION],
         help="feed a session's raw samples through the pipeline again",
     )
-    p.add_argument("id", type=session_id, metavar="ID")
+    add_session_id(p)
     pace = p.add_mutually_exclusive_group()
     pace.add_argument("--speed", type=positive, help="times real time (default 1)")
     pace.add_argument("--max", action="store_true", help="as fast as possible")

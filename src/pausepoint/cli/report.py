@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pausepoint.cli.common import DB_OPTION, check_person, person_index, session_id
+from pausepoint.cli.common import DB_OPTION, add_session_id, check_person, person_index
 from pausepoint.cli.store_access import open_store
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "report", parents=[DB_OPTION], help="a one-page report of a session, to keep or share"
     )
-    p.add_argument("id", type=session_id, metavar="ID")
+    add_session_id(p)
     p.add_argument("--out", type=Path, metavar="FILE", required=True, help=".html, .png or .pdf")
     p.add_argument(
         "--person",

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def register(sub: Subparsers) -> None:
     p = sub.add_parser("scan", help="list heart-rate straps nearby")
     p.add_argument("--timeout", type=positive, default=5.0, metavar="S", help="seconds to listen")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_scan)
 
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pausepoint.cli.common import DB_OPTION, date_text, peak_text, session_id, write_json
+from pausepoint.cli.common import (
+    DB_OPTION,
+    add_session_id,
+    date_text,
+    peak_text,
+    write_json,
+)
 from pausepoint.cli.store_access import open_store
 
 if TYPE_CHECKING:
@@ -22,7 +28,7 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "show", parents=[DB_OPTION], help="one session: its summary, events and markers"
     )
-    p.add_argument("id", type=session_id, metavar="ID")
+    add_session_id(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_show)
 

@@ -16,9 +16,14 @@ if TYPE_CHECKING:
 
 def register(sub: Subparsers) -> None:
     p = sub.add_parser("simulate", help="write a simulated recording and its ground truth")
-    p.add_argument("scenario", type=any_scenario, metavar="SCENARIO")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--minutes", type=positive)
+    p.add_argument(
+        "scenario",
+        type=any_scenario,
+        metavar="SCENARIO",
+        help="what to simulate (docs/scenarios.md)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="which simulated person (default 0)")
+    p.add_argument("--minutes", type=positive, help="length (default: the scenario's own)")
     p.add_argument(
         "--out",
         type=Path,

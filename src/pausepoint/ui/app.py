@@ -68,8 +68,13 @@ class DashboardOptions:
         return self.profile(0), self.profile(1)
 
 
-QUIET_QT_WARNINGS = ("This plugin does not support",)
-"""Qt's offscreen platform warns about window features it lacks; nothing a person can act on."""
+QUIET_QT_WARNINGS = (
+    "This plugin does not support",
+    "Couldn't load pipewire",
+    "Couldn't resolve pipewire",
+)
+"""Qt's offscreen platform warns about window features it lacks, and Qt Multimedia about a
+sound system it tries before PulseAudio; nothing a person can act on."""
 
 
 def _qt_message(kind: object, context: object, message: str) -> None:
