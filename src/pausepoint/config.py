@@ -139,6 +139,8 @@ class BreakConfig:
     ready_hr_margin_bpm: float
     ready_rmssd_sd: float
     ready_sustain_s: float
+    extend_s: float
+    longest_s: float
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def test_break_words_follow_the_configured_minimum(config: Config) -> None:
     checkin.feed(Update(t_s=160.0, state=State.BREAK))
     prompt = checkin.prompt()
     assert "at least 10 minutes to clear" in prompt.body
-    assert prompt.timer_caption == "left of the 10-minute minimum"
+    assert "You agreed to come back in 10 minutes." in prompt.body  # the minimum, by default
+    assert (prompt.timer_text, prompt.timer_caption) == ("09:00", "left of your break")
     flooding = event_entry(Event(100.0, EventKind.FLOODING_START), ten.break_.min_s)
     assert "a 10-minute break" in flooding.text

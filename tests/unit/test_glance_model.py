@@ -26,6 +26,7 @@ EXPECTED = {
     K.SETTLING: ("Still settling", Tone.BREAK),
     K.COMING_DOWN: ("Coming down", Tone.BREAK),
     K.READY: ("Ready", Tone.READY),
+    K.TIME_UP: ("Ready", Tone.READY),
     K.SIGNAL_POOR: ("No clear signal", Tone.QUIET),
 }
 

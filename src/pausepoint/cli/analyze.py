@@ -171,7 +171,7 @@ def _print_analysis(r: dict[str, Any], unit_note: str, break_min_s: float) -> No
     print(f"Time flooded: {s['flooded_s'] / 60:.1f} min; peak arousal {s['peak_arousal']}")
     for e in r["events"]:
         if e["kind"] != EventKind.GAP:
-            print(f"  {clock_text(e['t_s'])}  {event_words(EventKind(e['kind']), break_min_s)}")
+            print(f"  {clock_text(e['t_s'])}  {event_words(EventKind(e['kind']), break_min_s, e)}")
     gaps = sum(e["kind"] == EventKind.GAP for e in r["events"])
     if gaps:
         print(f"  {gaps} gap{'s' * (gaps != 1)} where beats were not received")
@@ -191,7 +191,7 @@ def _print_couple_analysis(r: dict[str, Any], break_min_s: float) -> None:
             f"flooded {s['flooded_s'] / 60:.1f} min, peak arousal {s['peak_arousal']}"
         )
         timeline += [
-            (e["t_s"], f"{name}: {event_words(EventKind(e['kind']), break_min_s)}")
+            (e["t_s"], f"{name}: {event_words(EventKind(e['kind']), break_min_s, e)}")
             for e in partner["events"]
             if e["kind"] != EventKind.GAP
         ]

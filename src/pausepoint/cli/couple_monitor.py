@@ -54,7 +54,7 @@ class CoupleTextMonitor:
         self._shown[p] = shown_state(cu)
         self._latest[p] = cu
         for event in cu.update.events:
-            words = event_words(event.kind, self._break_min_s)
+            words = event_words(event.kind, self._break_min_s, event.detail)
             self._out.write(f"{clock_text(event.t_s)}  * {self._names[p]}: {words}\n")
         for couple_event in cu.couple_events:
             self.couple_events.append(couple_event)

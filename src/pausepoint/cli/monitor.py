@@ -39,7 +39,7 @@ class TextMonitor:
         self._last_t_s = update.t_s
         self._state = update.state
         for event in update.events:
-            words = event_words(event.kind, self._break_min_s)
+            words = event_words(event.kind, self._break_min_s, event.detail)
             self._out.write(f"{clock_text(event.t_s)}  * {words}\n")
             if self._bell and event.kind == EventKind.FLOODING_START:
                 self._out.write(BELL)

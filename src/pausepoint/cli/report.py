@@ -49,7 +49,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             return 0
         person = args.person or 0
         updates = list(replayed_updates(store, args.id, config, person))
-    data = ReportInput.of_session(info, updates, markers, args.person)
+        events = store.events(args.id, origin="source", person=person)
+    data = ReportInput.of_session(info, updates, markers, args.person, events)
     render_report(data, args.out, Progress("Report", RENDER_STEPS), config=config)
     print(f"Report of session {info.id} -> {args.out}")
     return 0

@@ -76,7 +76,7 @@ def _one_person(store: Store, info: SessionInfo, break_min_s: float) -> Shown:
         heading.append(f"Strap: {' '.join(p for p in (info.strap_name, info.strap_address) if p)}")
     if info.note:
         heading.append(f"Note: {info.note}")
-    timeline = [(e.t_s, event_words(e.kind, break_min_s)) for e in events]
+    timeline = [(e.t_s, event_words(e.kind, break_min_s, e.detail)) for e in events]
     timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
     timeline += [(a.t_s, f"You started a {a.kind}.") for a in actions]
     return obj, heading, timeline
@@ -130,7 +130,9 @@ def _couple(store: Store, info: SessionInfo, break_min_s: float) -> Shown:
             heading.append(f"{name}: {strap or 'strap not named'}{profile}")
     if info.note:
         heading.append(f"Note: {info.note}")
-    timeline = [(e.t_s, f"{PARTNERS[p]}: {event_words(e.kind, break_min_s)}") for p, e in events]
+    timeline = [
+        (e.t_s, f"{PARTNERS[p]}: {event_words(e.kind, break_min_s, e.detail)}") for p, e in events
+    ]
     timeline += [(e.t_s, couple_event_text(e, break_min_s)) for e in couple_events]
     timeline += [(m.t_s, f"Marker: {m.text}") for m in markers]
     timeline += [(a.t_s, "You started a shared pause.") for a in actions if a.person is None]

@@ -27,6 +27,9 @@ class Moment(StrEnum):
     """Arousal is rising: the gentle nudge to slow the breath."""
     READY = "ready"
     """The body has settled after the minimum break."""
+    TIME_UP = "time_up"
+    """The agreed time has come (settled or not): the ready sound, once for each time
+    agreed (asking for more time agrees a new one)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class CuePlan:
                 return []
             self._last_nudge_t_s = t_s
             return self._allowed(Cue.SLOW_BREATH)
+        if moment == Moment.TIME_UP:
+            return self._allowed(Cue.READY)
         if self._ready_said:
             return []
         self._ready_said = True

@@ -72,8 +72,9 @@ class FloodingDetector:
         self._settled = _Timer()
         self._signal_back = _Timer()
 
-    def start_break(self, t_s: float) -> list[Event]:
-        """The person has chosen to pause (the UI's Start break, or --auto-break)."""
+    def start_break(self, t_s: float, agreed_s: float | None = None) -> list[Event]:
+        """The person has chosen to pause (the UI's Start break, or --auto-break), for
+        ``agreed_s`` when they said how long (kept in the event; the body is judged alike)."""
         if self._break_start_s is not None:
             return []
         self._break_start_s = t_s
@@ -81,7 +82,8 @@ class FloodingDetector:
         if self.state != State.SIGNAL_POOR:
             self.state = State.BREAK
         self._judged = State.BREAK
-        return [Event(t_s, EventKind.BREAK_START)]
+        detail = {} if agreed_s is None else {"agreed_s": round(agreed_s, 1)}
+        return [Event(t_s, EventKind.BREAK_START, detail)]
 
     def step(self, j: Judgement) -> list[Event]:
         if not j.signal_ok:

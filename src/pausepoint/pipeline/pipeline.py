@@ -58,9 +58,10 @@ class Pipeline:
     def state(self) -> State:
         return self._detector.state
 
-    def start_break(self, t_s: float) -> None:
-        """The person chose to pause; the event comes out with the next update."""
-        self._pending += self._detector.start_break(t_s)
+    def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
+        """The person chose to pause (for ``agreed_s``); the event comes out with the next
+        update."""
+        self._pending += self._detector.start_break(t_s, agreed_s)
 
     def push(self, sample: Sample) -> Update:
         events, self._pending = self._pending, []

@@ -19,7 +19,7 @@ from pausepoint.couple.engine import (
     shown_state,
     updates_linkage,
 )
-from pausepoint.model import Update
+from pausepoint.model import Event, Update
 
 if TYPE_CHECKING:
     from pausepoint.config import Config
@@ -38,6 +38,9 @@ class ReportInput:
     markers: Sequence[tuple[float, str]] = ()
     """(t_s, text): the person's markers and notes during the session."""
     note: str = ""
+    events: Sequence[Event] = ()
+    """The events recorded beside the pipeline's (the strap's; more time asked for, the
+    agreed time come)."""
 
     @classmethod
     def of_session(
@@ -46,6 +49,7 @@ class ReportInput:
         updates: Sequence[Update],
         markers: Sequence[tuple[float, str]] = (),
         person: int | None = None,
+        events: Sequence[Event] = (),
     ) -> ReportInput:
         """The report of a stored session (of one partner of a couple's, with ``person``)."""
         strap_name = info.strap_name_b if person else info.strap_name
@@ -55,6 +59,7 @@ class ReportInput:
             updates=updates,
             markers=markers,
             note=info.note or "",
+            events=events,
         )
 
 

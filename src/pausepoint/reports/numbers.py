@@ -13,7 +13,7 @@ import numpy as np
 
 from pausepoint.couple.engine import CoupleEvent, CoupleEventKind
 from pausepoint.errors import BadInput
-from pausepoint.model import Beat, EventKind, State, Update
+from pausepoint.model import Beat, Event, EventKind, State, Update
 from pausepoint.reports.inputs import CoupleReportInput, ReportInput
 
 MIN_PART_BEATS = 60
@@ -32,6 +32,13 @@ class BreakNumbers(TypedDict):
     ready_s: float | None
     settle_s: float | None
     flooding_eased_s: float | None
+    agreed_s: float | None
+    """How long the person agreed to be away, with the more time they asked for."""
+    more_time: int
+    """How often they asked for more time."""
+    time_up: str | None
+    """When the agreed time came: "settled", "settling", "unknown" (no pulse); None: not
+    during the session."""
 
 
 class PartHrv(TypedDict):
@@ -107,7 +114,7 @@ def summarise(data: ReportInput | CoupleReportInput) -> Report:
     """The numbers of one person's report or a couple's, beside what they came from."""
     if isinstance(data, CoupleReportInput):
         return CoupleReport(data, couple_summary(data))
-    return PersonReport(data, session_summary(data.updates))
+    return PersonReport(data, session_summary(data.updates, data.events))
 
 
 def spans(updates: Sequence[Update], states: Sequence[State]) -> list[tuple[float, float]]:
@@ -125,15 +132,32 @@ def spans(updates: Sequence[Update], states: Sequence[State]) -> list[tuple[floa
     return found
 
 
-def _breaks(updates: Sequence[Update]) -> list[BreakNumbers]:
-    """Each break from its start to the moment the body had settled (READY), if it did."""
-    events = [e for u in updates for e in u.events]
+def _breaks(updates: Sequence[Update], outside: Sequence[Event] = ()) -> list[BreakNumbers]:
+    """Each break from its start to the moment the body had settled (READY), if it did;
+    with the time agreed, as ``outside`` events (the person's) tell it."""
+    events = sorted([e for u in updates for e in u.events] + list(outside), key=lambda e: e.t_s)
     breaks: list[BreakNumbers] = []
     for e in events:
+        agreed_s = e.detail.get("agreed_s")
         if e.kind == EventKind.BREAK_START:
             breaks.append(
-                {"start_s": e.t_s, "ready_s": None, "settle_s": None, "flooding_eased_s": None}
+                {
+                    "start_s": e.t_s,
+                    "ready_s": None,
+                    "settle_s": None,
+                    "flooding_eased_s": None,
+                    "agreed_s": agreed_s,
+                    "more_time": 0,
+                    "time_up": None,
+                }
             )
+        elif breaks and e.kind == EventKind.BREAK_EXTENDED:
+            breaks[-1]["agreed_s"] = agreed_s
+            breaks[-1]["more_time"] += 1
+        elif breaks and e.kind == EventKind.BREAK_DUE:
+            settled = e.detail.get("settled")
+            came = "unknown" if settled is None else "settled" if settled else "settling"
+            breaks[-1]["time_up"] = came
         elif breaks and breaks[-1]["ready_s"] is None:
             start_s = breaks[-1]["start_s"]
             if e.kind == EventKind.READY:
@@ -189,8 +213,9 @@ def _origin_s(updates: Sequence[Update]) -> float:
     return 0.0 if 0.0 <= first_s < 60.0 else first_s
 
 
-def session_summary(updates: Sequence[Update]) -> SessionSummary:
-    """One person's numbers.
+def session_summary(updates: Sequence[Update], outside: Sequence[Event] = ()) -> SessionSummary:
+    """One person's numbers (``outside``: the events recorded beside the pipeline's: more
+    time asked for, the agreed time come).
 
     Flooded time is time in the FLOODED state, as the live monitor showed it; a break
     that starts during flooding ends that state (what the body did next is in "breaks":
@@ -221,7 +246,7 @@ def session_summary(updates: Sequence[Update]) -> SessionSummary:
         "signal_poor_s": sum(b - a for a, b in spans(updates, (State.SIGNAL_POOR,))),
         "peak_hr_bpm": max(hr_values) if hr_values else None,
         "peak_arousal": max(arousals) if arousals else None,
-        "breaks": _breaks(updates),
+        "breaks": _breaks(updates, outside),
         "hrv": {
             "calm": _part_hrv(beats, _in_spans(beat_t_s, calm)),
             "flooded": _part_hrv(beats, _in_spans(beat_t_s, flooded)),

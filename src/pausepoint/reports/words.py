@@ -71,6 +71,13 @@ def meta_line(source: str, duration_s: float) -> str:
     return f"Source: {source}   ·   Length: {duration_text(duration_s)}"
 
 
+TIME_UP_WORDS = {
+    "settled": "When that time came, your body had settled.",
+    "settling": "When that time came, your body was still settling.",
+    "unknown": "When that time came, the strap was out of reach.",
+}
+
+
 def summary_sentences(summary: SessionSummary, break_min_s: float) -> list[str]:
     """A few calm, plain sentences about the session, in the order things happened."""
     words: list[str] = []
@@ -104,6 +111,12 @@ def summary_sentences(summary: SessionSummary, break_min_s: float) -> list[str]:
     for i, brk in enumerate(breaks):
         which = "a break" if len(breaks) == 1 else f"break {i + 1}"
         sentence = f"You took {which} {_minutes_in(brk['start_s'], summary['start_s'])} in."
+        if brk["agreed_s"] is not None:
+            sentence += f" You agreed to be back in {break_minutes_text(brk['agreed_s'])}"
+            more = brk["more_time"]
+            sentence += f", asking for more time {_times_words(more)}." if more else "."
+        if brk["time_up"] is not None:
+            sentence += " " + TIME_UP_WORDS[brk["time_up"]]
         if brk["flooding_eased_s"] is not None:
             sentence += (
                 f" Your heart rate came down out of the flooded range "

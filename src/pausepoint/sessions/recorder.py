@@ -137,16 +137,18 @@ class Recorder(_SessionRecording):
         self._writer.flush_if_due()
         return update
 
-    def start_break(self, t_s: float) -> None:
-        """The user chose to pause: recorded first, so a replay pauses at the same point."""
-        self._writer.add_action(t_s, BREAK)
-        self.pipeline.start_break(t_s)
+    def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
+        """The user chose to pause (for ``agreed_s``): recorded first, so a replay pauses at
+        the same point."""
+        self._writer.add_action(t_s, BREAK, None if agreed_s is None else {"agreed_s": agreed_s})
+        self.pipeline.start_break(t_s, agreed_s)
 
     def add_marker(self, t_s: float, text: str) -> None:
         self._writer.add_marker(t_s, text)
 
     def add_source_event(self, event: Event) -> None:
-        """An event from the source, not the pipeline (strap lost, reconnected)."""
+        """An event from outside the pipeline: the strap's (lost, reconnected) or the
+        person's (more time asked for, the agreed time come)."""
         self._writer.add_events([event], origin="source")
 
     def add_pmd_frame(self, t_s: float, kind: str, raw: bytes) -> None:
@@ -243,9 +245,11 @@ class CoupleRecorder(_SessionRecording):
         self._writer.flush_if_due()
         return cu
 
-    def start_pause(self, t_s: float) -> None:
-        """The couple chose to pause: recorded first, so a replay pauses at the same point."""
-        self._writer.add_action(t_s, PAUSE, person=None)
+    def start_pause(self, t_s: float, agreed_s: float | None = None) -> None:
+        """The couple chose to pause (for ``agreed_s``): recorded first, so a replay pauses
+        at the same point."""
+        detail = None if agreed_s is None else {"agreed_s": agreed_s}
+        self._writer.add_action(t_s, PAUSE, detail, person=None)
         self.engine.start_pause(t_s)
 
     def add_marker(self, t_s: float, text: str) -> None:

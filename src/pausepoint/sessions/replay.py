@@ -49,7 +49,8 @@ class PipelineReplay:
             action = self._actions.popleft()
             if action.kind != BREAK:
                 raise ValueError(f"session {self.info.id}: unknown action {action.kind!r}")
-            self.pipeline.start_break(action.t_s)
+            agreed_s = action.detail.get("agreed_s")
+            self.pipeline.start_break(action.t_s, agreed_s)
 
 
 class CoupleEngineReplay:

@@ -36,27 +36,29 @@ from pausepoint.couple.engine import (
 )
 from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
+from pausepoint.ui.break_model import AgreedBreak
 from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
 from pausepoint.ui.session_model import RecordingShell, StrapHandlers, play_paced
 from pausepoint.ui.view_model import (
     BREAK_SO_FAR,
+    COME_BACK_SETTLING,
+    COME_BACK_UNKNOWN,
     FLOODED_WHY,
     GO_BACK_TIPS,
-    STILL_SETTLING,
+    OUT_OF_REACH,
     Action,
     Prompt,
     PromptKind,
     SessionViewModel,
     StatusModel,
     TimelineEntry,
-    break_left_caption,
-    break_over_title,
     event_entry,
     hormones_text,
     marker_entry,
+    more_time_label,
     partner_links_text,
 )
-from pausepoint.words import break_length_text, short_clock_text
+from pausepoint.words import BREAK_WORDS, break_due_words, break_length_text, short_clock_text
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -94,6 +96,7 @@ class CoupleViewModel:
         self.names = tuple(names)
         self.lanes = tuple(LaneViewModel(configs[p], self, p) for p in range(len(PARTNERS)))
         self.break_min_s = configs[0].break_.min_s
+        self.extend_s = configs[0].break_.extend_s
         self.reset()
 
     def reset(self) -> None:
@@ -103,6 +106,8 @@ class CoupleViewModel:
         self.flooded = (False, False)
         self.ready = [False, False]
         self.pause_start_s: float | None = None
+        self.agreed: AgreedBreak | None = None
+        """The time the couple agreed to come back, from the pause's start."""
         self.paused_by: str | None = None
         self.break_taken = False
         """Start break pressed for this pause (or the pause was theirs from the start)."""
@@ -145,14 +150,41 @@ class CoupleViewModel:
             self.break_taken = self.paused_by is None
             self.ready = [False, False]
 
-    def start_break(self, t_s: float) -> None:
-        """Start break for both was pressed: both lanes show the shared break at once."""
+    def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
+        """Start break for both was pressed (for ``agreed_s``, from the pause's start): both
+        lanes show the shared break at once."""
         self.break_taken = True
         if self.pause_start_s is None or self.state != CoupleState.PAUSE:
             self.pause_start_s = t_s
+        self.agreed = AgreedBreak(self.pause_start_s, agreed_s or self.break_min_s)
         for lane in self.lanes:
-            lane.start_break(self.pause_start_s)
+            lane.start_break(self.pause_start_s, self.agreed.agreed_s)
         self.revision += 1
+
+    def more_time(self, t_s: float) -> Event | None:
+        """ "We need more time": the event that says so, for both partners (None without a
+        break); it takes effect through ``add_event``."""
+        return self.lanes[0].checkin.more_time(t_s)
+
+    def add_event(self, person: int, event: Event) -> None:
+        """An event from outside the engine, one partner's (a strap lost or back, the agreed
+        time come for them) or both's (more time asked for, added to each)."""
+        self.lanes[person].add_event(event)
+        agreed_s = event.detail.get("agreed_s")
+        if event.kind == EventKind.BREAK_EXTENDED and self.agreed is not None and agreed_s:
+            self.agreed.agreed_s = float(agreed_s)
+        entry = event_entry(event, self.break_min_s)
+        self.entries.append(replace(entry, text=f"{self.names[person]}: {entry.text}"))
+        self.revision += 1
+
+    def tick(self, now_t_s: float) -> None:
+        for lane in self.lanes:
+            lane.tick(now_t_s)
+        self.revision += 1
+
+    def take_told(self) -> list[tuple[int, Event]]:
+        """Each partner's time-up since last asked: whether their body had settled."""
+        return [(p, event) for p, lane in enumerate(self.lanes) for event in lane.take_told()]
 
     def add_marker(self, t_s: float, text: str) -> None:
         for lane in self.lanes:
@@ -224,42 +256,57 @@ class CoupleViewModel:
 
     def _on_break(self, person: int) -> Prompt:
         assert self.pause_start_s is not None
-        elapsed_s = max(0.0, self.t_s - self.pause_start_s)
-        left_s = max(0.0, self.break_min_s - elapsed_s)
+        agreed = self.agreed or AgreedBreak(self.pause_start_s, self.break_min_s)
+        lane = self.lanes[person]
+        now_t_s = self.t_s
+        elapsed_s = max(0.0, now_t_s - self.pause_start_s)
+        left_s = max(0.0, agreed.due_t_s - now_t_s)
         other = self.names[1 - person]
+        back_at = lane.checkin.back_at_text(agreed)
+        away = lane.checkin.pulse_lost
+        tips = (OUT_OF_REACH, *BREAK_WORDS) if away else BREAK_WORDS
+        more = {Action.MORE_TIME: more_time_label(self.extend_s)}
         if left_s > 0.0:
             return Prompt(
                 PromptKind.BREAK,
                 "You are both on a break.",
-                f"One timer for you both: {hormones_text(self.break_min_s)}",
-                tips=BREAK_TIPS,
+                f"You agreed to come back {back_at}. One timer for you both: "
+                f"{hormones_text(self.break_min_s)}",
+                tips=tips,
                 timer_text=short_clock_text(math.ceil(left_s)),
-                timer_caption=break_left_caption(self.break_min_s),
-                progress=elapsed_s / self.break_min_s,
+                timer_caption="left of your break",
+                progress=elapsed_s / agreed.agreed_s,
+                actions=(Action.MORE_TIME,),
+                action_labels=more,
                 pacer=True,
             )
         timer_text = short_clock_text(elapsed_s)
         settled = self.ready[person] and not self.flooded[person]
         if settled:
-            title = "Your body has settled."
-            body = (
+            return Prompt(
+                PromptKind.TIME_UP,
+                "Your body has settled.",
                 f"{other} is still settling. There is no rush: rest a little longer, "
-                "and come back together when you both are."
+                "and come back together when you both are.",
+                tips=BREAK_TIPS,
+                timer_text=timer_text,
+                timer_caption=BREAK_SO_FAR,
+                progress=1.0,
             )
-        else:
-            title = break_over_title(self.break_min_s)
-            body = STILL_SETTLING
-            if other not in self.still_settling():
-                body += f" {other} has settled and will wait for you."
+        body = COME_BACK_UNKNOWN if away else COME_BACK_SETTLING
+        if other not in self.still_settling():
+            body += f" {other} has settled and will wait for you."
         return Prompt(
             PromptKind.SETTLING,
-            title,
+            break_due_words(None if away else False),
             body,
-            tips=BREAK_TIPS,
+            tips=tips[:1] if away else BREAK_TIPS,
             timer_text=timer_text,
             timer_caption=BREAK_SO_FAR,
             progress=1.0,
-            pacer=not settled,
+            actions=(Action.MORE_TIME,),
+            action_labels=more,
+            pacer=True,
         )
 
 
@@ -341,20 +388,43 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
         self.beats[cu.person].extend(cu.update.beats)
         self.view.feed(cu)
         self.status.feed(cu.update, self.config.signal)
+        self._record_told()
 
-    def start_break(self) -> None:
-        """Start break for both: the couple's own pause, recorded as theirs."""
+    def start_break(self, agreed_s: float | None = None) -> None:
+        """Start break for both (for ``agreed_s``): the couple's own pause, recorded as
+        theirs."""
         t_s = self.view.t_s
+        agreed_s = agreed_s or self.config.break_.min_s
         if self.recorder is not None:
-            self.recorder.start_pause(t_s)
+            self.recorder.start_pause(t_s, agreed_s)
         else:
             self.engine.start_pause(t_s)
-        self.view.start_break(t_s)
+        self.view.start_break(t_s, agreed_s)
+
+    def more_time(self) -> None:
+        """ "We need more time": the agreed time moves on for both, and the session says so."""
+        event = self.view.more_time(self.view.t_s)
+        if event is not None:
+            for person in range(len(self.view.lanes)):
+                self.add_source_event(person, event)
+
+    def tick(self, now_t_s: float) -> None:
+        """The straps' clock reads ``now_t_s``: the break timer runs on without beats."""
+        if self.finished:
+            return
+        self.view.tick(now_t_s)
+        self._record_told()
+
+    def _record_told(self) -> None:
+        for person, event in self.view.take_told():
+            self.add_source_event(person, event)
 
     def add_source_event(self, person: int, event: Event) -> None:
-        """A partner's strap dropped or came back: recorded with that partner."""
+        """A partner's strap dropped or came back, or their agreed time came: recorded with
+        that partner, and shown."""
         if self.recorder is not None:
             self.recorder.add_source_event(person, event)
+        self.view.add_event(person, event)
 
     def set_strap(self, person: int, info: ConnectedStrap) -> None:
         if self.recorder is not None:
@@ -512,10 +582,12 @@ class CoupleReplayModel(Playback):
         markers: Sequence[tuple[float, str]] = (),
         source_events: Sequence[tuple[int, Event]] = (),
         pause_actions: Sequence[tuple[int, float]] = (),
+        agreed_s: dict[float, float] | None = None,
         stored: SessionInfo | None = None,
     ) -> None:
         """``pause_actions``: the couple's Start break for both, as (samples recorded
-        before it, t_s); ``stored``: the session's store.SessionInfo, for the report."""
+        before it, t_s); ``agreed_s``: the break each agreed on, by its press's t_s;
+        ``stored``: the session's store.SessionInfo, for the report."""
         self.info = info
         self.updates = list(updates)
         self.view = view
@@ -523,12 +595,13 @@ class CoupleReplayModel(Playback):
         self.markers = sorted(markers)
         self.source_events = sorted(source_events, key=lambda pe: pe[1].t_s)
         self.pause_actions = sorted(pause_actions)
+        self.agreed_s = agreed_s or {}
         self.stored = stored
         self.summary = linkage_summary(linkage, view.names)
         self.position_s = info.start_t_s
         self._presses = _presses(self.updates, self.pause_actions)
         self._due_s = _due_s(self.updates)
-        self._next = self._next_marker = self._next_press = 0
+        self._next = self._next_marker = self._next_press = self._next_source = 0
         view.reset()
         self.seek(info.start_t_s)
 
@@ -548,6 +621,9 @@ class CoupleReplayModel(Playback):
         start_t_s = min((cu.t_s for cu in updates), default=0.0)
         end_t_s = max((cu.t_s for cu in updates), default=0.0)
         started = stored.started_utc.astimezone()
+        for lane in view.lanes:
+            lane.started_at = started
+        pauses = [a for a in store.actions(session_id) if a.kind == PAUSE]
         title = f"Session {stored.id}, {started:%Y-%m-%d %H:%M}, {couple_source_words(stored)}"
         if stored.note:
             title += f": {stored.note}"
@@ -558,7 +634,8 @@ class CoupleReplayModel(Playback):
             linkage=updates_linkage(updates, config.linkage),
             markers=[(m.t_s, m.text) for m in store.markers(session_id)],
             source_events=store.person_events(session_id, origin="source"),
-            pause_actions=[(a.seq, a.t_s) for a in store.actions(session_id) if a.kind == PAUSE],
+            pause_actions=[(a.seq, a.t_s) for a in pauses],
+            agreed_s={a.t_s: a.detail["agreed_s"] for a in pauses if "agreed_s" in a.detail},
             stored=stored,
         )
 
@@ -593,7 +670,7 @@ class CoupleReplayModel(Playback):
         t_s = min(max(t_s, self.info.start_t_s), self.info.end_t_s)
         if t_s < self.position_s or self._next == 0:
             self.view.reset()
-            self._next = self._next_marker = self._next_press = 0
+            self._next = self._next_marker = self._next_press = self._next_source = 0
         updates = self.updates
         while self._next < len(updates) and self._due_s[self._next] <= t_s:
             self._press(self._next)
@@ -603,6 +680,11 @@ class CoupleReplayModel(Playback):
         while self._next_marker < len(self.markers) and self.markers[self._next_marker][0] <= t_s:
             self.view.add_marker(*self.markers[self._next_marker])
             self._next_marker += 1
+        events = self.source_events
+        while self._next_source < len(events) and events[self._next_source][1].t_s <= t_s:
+            self.view.add_event(*events[self._next_source])
+            self._next_source += 1
+        self.view.tick(t_s)
         self.position_s = t_s
         if self._next >= len(updates):
             self.view.end()
@@ -611,7 +693,8 @@ class CoupleReplayModel(Playback):
         """Start break for both, shown where it was pressed (see _presses)."""
         presses = self._presses
         while self._next_press < len(presses) and presses[self._next_press][0] <= before:
-            self.view.start_break(presses[self._next_press][1])
+            t_s = presses[self._next_press][1]
+            self.view.start_break(t_s, self.agreed_s.get(t_s))
             self._next_press += 1
 
     def window_at(self, t_s: float) -> LinkageWindow | None:

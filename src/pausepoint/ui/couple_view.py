@@ -35,7 +35,8 @@ class CouplePage(QWidget):
     """The couple's session as it happens. ``break_requested``: Start break for both, from
     either lane; the owner records it before it shows."""
 
-    break_requested = Signal()
+    break_requested = Signal(object)
+    more_time_requested = Signal()
     marker_requested = Signal(str)
     end_requested = Signal()
     new_requested = Signal()
@@ -87,6 +88,7 @@ class CouplePage(QWidget):
                 lane_view, clock=clock, compact=True, interactive=not replay, pacer=not replay
             )
             lane.break_requested.connect(self.break_requested.emit)
+            lane.more_time_requested.connect(self.more_time_requested.emit)
             column.addWidget(lane, 1)
             lanes.addWidget(holder, 1)
             self.names.append(name)

@@ -2,8 +2,9 @@
 
 The check-in card is the one place that decides what the person is told; this watches its
 kind (one per person, two in couple mode) and turns a change into a moment for the cue plan:
-the pause prompt going up, the nudge, the body settled. The shell plays the cues and, when the
-window is not in front, sends the card's words as a desktop notification.
+the pause prompt going up, the nudge, the body settled, the agreed time come. The shell plays
+the cues and, when the window is not in front, sends the card's words as a desktop
+notification.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ _MOMENT_OF = {
     PromptKind.FLOODED: Moment.FLOODING,
     PromptKind.RISING: Moment.RISING,
     PromptKind.READY: Moment.READY,
+    PromptKind.SETTLING: Moment.TIME_UP,
+    PromptKind.TIME_UP: Moment.TIME_UP,
 }
-NOTIFIED = (Moment.FLOODING, Moment.READY)
+NOTIFIED = (Moment.FLOODING, Moment.READY, Moment.TIME_UP)
 """Moments worth a desktop notification; the nudge is too slight for one."""
 
 

@@ -123,6 +123,11 @@ class LiveRun:
     def live(self) -> bool:
         return self.session is not None and not self.session.finished
 
+    def now_t_s(self) -> float | None:
+        """Session time by the straps' clock (None for a simulation: its samples are its
+        time)."""
+        return None if self.feed is None else self.feed.clock()
+
     def play(
         self, session: LiveSession | CoupleLiveSession, playing: Coroutine[None, None, None]
     ) -> asyncio.Future[None]:
@@ -251,4 +256,5 @@ def replay_report(
         render_report(replay.report_input(), path, config=config)
         return
     info = store.session(replay.info.session_id)
-    render_report(ReportInput.of_session(info, replay.updates, replay.markers), path, config=config)
+    data = ReportInput.of_session(info, replay.updates, replay.markers, events=replay.source_events)
+    render_report(data, path, config=config)

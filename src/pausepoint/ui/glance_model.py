@@ -39,6 +39,7 @@ TONES = {
     PromptKind.FLOODED: Tone.PAUSE,
     PromptKind.BREAK: Tone.BREAK,
     PromptKind.SETTLING: Tone.BREAK,
+    PromptKind.TIME_UP: Tone.READY,
     PromptKind.COMING_DOWN: Tone.BREAK,
     PromptKind.READY: Tone.READY,
     PromptKind.SIGNAL_POOR: Tone.QUIET,
@@ -58,7 +59,7 @@ class Glance:
 def glance_of(prompt: Prompt, name: str = "", *, settled: bool = False) -> Glance:
     """The card's prompt in a word; ``settled``: this partner's body has settled in a pause
     their partner is still settling from (the card says so; the glance says "Settled")."""
-    if settled and prompt.kind == PromptKind.SETTLING:
+    if settled and prompt.kind in (PromptKind.SETTLING, PromptKind.TIME_UP):
         return Glance(name, GLANCE_SETTLED, Tone.READY, prompt.timer_text)
     return Glance(name, GLANCE_WORDS[prompt.kind], TONES[prompt.kind], prompt.timer_text)
 

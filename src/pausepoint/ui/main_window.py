@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from pausepoint.calibration.breathing import DEFAULT_RATE_BPM
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
+from pausepoint.ui.break_model import BackAt
 from pausepoint.ui.couple_model import (
     CoupleLiveSession,
     CoupleReplayModel,
@@ -206,6 +208,7 @@ class MainWindow(QMainWindow):
         self.couple_start.rescan_requested.connect(lambda: self.scan_straps(show=False))
         self._build_glance()
         self.live_page.session_view.break_requested.connect(self.start_break)
+        self.live_page.session_view.more_time_requested.connect(self.more_time)
         self.live_page.marker_requested.connect(self.add_marker)
         self.live_page.end_requested.connect(self.end_session)
         self.live_page.new_requested.connect(self.show_start)
@@ -213,6 +216,7 @@ class MainWindow(QMainWindow):
         self.live_page.session_view.pacer.phase_started.connect(self.cues.breathe)
         self.start_page.settings_requested.connect(self.open_settings)
         self.couple_page.break_requested.connect(self.start_break)
+        self.couple_page.more_time_requested.connect(self.more_time)
         self.couple_page.marker_requested.connect(self.add_marker)
         self.couple_page.end_requested.connect(self.end_session)
         self.couple_page.new_requested.connect(self.show_start)
@@ -635,10 +639,19 @@ class MainWindow(QMainWindow):
             self.couple_start.set_straps(result.found)
         self._say_scan(result.single, result.couple)
 
-    def start_break(self) -> None:
+    def start_break(self, back_at: BackAt | None = None) -> None:
+        """Start break, until the time chosen beside it (the glance view's Space: the
+        default)."""
         if self.run.live and self.session is not None:
-            self.session.start_break()
+            b = self.config.break_
+            now = datetime.now().astimezone()
+            self.session.start_break((back_at or BackAt()).agreed_s(now, b.min_s, b.longest_s))
             self.cues.break_started()
+            self.render_frame(force=True)
+
+    def more_time(self) -> None:
+        if self.run.live and self.session is not None:
+            self.session.more_time()
             self.render_frame(force=True)
 
     def add_marker(self, text: str) -> None:
@@ -785,6 +798,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None or session.finished:
             return
+        now_t_s = self.run.now_t_s()
+        if now_t_s is not None:
+            session.tick(now_t_s)
         self.cues.see(self._prompts(), session.view.t_s, self.isActiveWindow())
 
     def _prompts(self) -> list[Prompt]:

@@ -110,6 +110,7 @@ class ReplayModel(Playback):
         if info.note:
             title += f": {info.note}"
         meta = ReplayInfo(info.id, title, start_t_s, end_t_s, info.source, info.note or "")
+        view.started_at = info.started_utc.astimezone()
         return cls(meta, updates, markers, source_events, view)
 
     @property
@@ -140,6 +141,7 @@ class ReplayModel(Playback):
         while self._next_source < len(events) and events[self._next_source].t_s <= t_s:
             self.view.add_event(events[self._next_source])
             self._next_source += 1
+        self.view.tick(t_s)
         self.position_s = t_s
         if self._next >= len(updates):
             self.view.end()

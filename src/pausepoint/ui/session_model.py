@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pausepoint.clock import session_clock
@@ -160,6 +161,7 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         from pausepoint.sessions.settings import PipelineSettings
 
         view.reset()
+        view.started_at = datetime.now().astimezone()
         settings = PipelineSettings.for_profile(profile)
         recorder = cls._recorder(
             store,
@@ -198,14 +200,34 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         self.updates += 1
         self.view.feed(update)
         self.status.feed(update, self.config.signal)
+        self._record_told()
 
-    def start_break(self) -> None:
+    def tick(self, now_t_s: float) -> None:
+        """The session clock reads ``now_t_s``: the break timer runs on without beats."""
+        if self.finished:
+            return
+        self.view.tick(now_t_s)
+        self._record_told()
+
+    def _record_told(self) -> None:
+        for event in self.view.take_told():
+            self.add_source_event(event)
+
+    def start_break(self, agreed_s: float | None = None) -> None:
+        """Start break, for ``agreed_s`` (the person's choice; default the minimum)."""
         t_s = self.view.t_s
+        agreed_s = agreed_s or self.config.break_.min_s
         if self.recorder is not None:
-            self.recorder.start_break(t_s)
+            self.recorder.start_break(t_s, agreed_s)
         else:
-            self.pipeline.start_break(t_s)
-        self.view.start_break(t_s)
+            self.pipeline.start_break(t_s, agreed_s)
+        self.view.start_break(t_s, agreed_s)
+
+    def more_time(self) -> None:
+        """ "I need more time": the agreed time moves on, and the session says so."""
+        event = self.view.checkin.more_time(self.view.t_s)
+        if event is not None:
+            self.add_source_event(event)
 
     def add_source_event(self, event: Event) -> None:
         if self.recorder is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -18,8 +19,11 @@ import numpy as np
 from pausepoint.config import Config, SignalConfig
 from pausepoint.model import Event, EventKind, State, Update
 from pausepoint.pipeline.arousal import flooding_arousal
+from pausepoint.ui.break_model import AgreedBreak
 from pausepoint.words import (
+    BREAK_WORDS,
     STATE_WORDS,
+    break_due_words,
     break_length_text,
     break_minutes_text,
     clock_text,
@@ -36,6 +40,8 @@ MAX_BEATS_PER_S = 4.0
 """Room in the tachogram ring for 240 bpm over the longest window."""
 READINESS_S = 60.0
 """The readiness check before a talk lasts one minute of settled signal."""
+PULSE_LOST_S = 5.0
+"""No update for this long (the strap out of range in another room): nothing is measured."""
 
 
 class RingSeries:
@@ -88,6 +94,7 @@ class RingSeries:
 
 class Action(StrEnum):
     START_BREAK = "start_break"
+    MORE_TIME = "more_time"
     OPEN_PACER = "open_pacer"
     CHECK_READINESS = "check_readiness"
 
@@ -103,6 +110,9 @@ class PromptKind(StrEnum):
     FLOODED = "flooded"
     BREAK = "break"
     SETTLING = "settling"
+    """The agreed time is up and the body is still settling (or out of the strap's reach)."""
+    TIME_UP = "time_up"
+    """The agreed time is up and the body has settled: time to go back."""
     COMING_DOWN = "coming_down"
     READY = "ready"
     SIGNAL_POOR = "signal_poor"
@@ -130,6 +140,7 @@ class Prompt:
 
 ACTION_LABELS = {
     Action.START_BREAK: "Start break",
+    Action.MORE_TIME: "I need more time",
     Action.OPEN_PACER: "Breathe with the pacer",
     Action.CHECK_READINESS: "Check if I'm ready",
 }
@@ -145,18 +156,20 @@ GO_BACK_TIPS = (
 FLOODED_WHY = "Your body is flooded. It happens to everyone, and it makes listening hard."
 STILL_SETTLING = "Your body is still settling. Keep breathing slowly; there is no rush."
 BREAK_SO_FAR = "on a break so far"
+COME_BACK_SETTLING = "Come back and ask for a little more time, or breathe a few more minutes."
+COME_BACK_UNKNOWN = "Come back, even if only to ask for more time."
+OUT_OF_REACH = (
+    "The strap is out of reach: the timer keeps running, and the strap reconnects when you "
+    "come back."
+)
 
 
 def hormones_text(break_min_s: float) -> str:
     return f"the stress hormones take at least {break_minutes_text(break_min_s)} to clear."
 
 
-def break_left_caption(break_min_s: float) -> str:
-    return f"left of the {break_length_text(break_min_s)} minimum"
-
-
-def break_over_title(break_min_s: float) -> str:
-    return f"The {break_minutes_text(break_min_s)} are up."
+def more_time_label(extend_s: float) -> str:
+    return f"I need more time (+{round(extend_s / 60)} min)"
 
 
 @dataclass
@@ -178,45 +191,120 @@ class CheckIn:
         self._cfg = config
         self.break_min_s = config.break_.min_s
         self.calibration_s = config.baseline.settle_s + config.baseline.window_s
+        self.started_at: datetime | None = None
+        """The wall-clock moment of session time 0, to say the agreed time as a clock time
+        (kept through a reset: a replay rebuilt from its start is the same session)."""
         self.reset()
 
     def reset(self) -> None:
         self.state: State | None = None
         self.t_s: float | None = None
+        """The last update's time."""
+        self.now_t_s: float | None = None
+        """Session time now: the last update's, or the clock's while no update comes."""
         self.first_t_s: float | None = None
         self.arousal: float | None = None
-        self.break_start_t_s: float | None = None
+        self.agreed: AgreedBreak | None = None
+        """The break being taken, until its time is up and the body has settled."""
+        self.back_in_talk = False
+        """The agreed time came with the body settled: the card says to go back."""
         self.break_spans: list[list[float | None]] = []
         """[start, end] of each break; end None while it lasts."""
+        self.told: list[Event] = []
+        """The time-up events this check-in has seen come, for the live shell to record."""
         self._readiness: _Readiness | None = None
+
+    @property
+    def break_start_t_s(self) -> float | None:
+        return None if self.agreed is None else self.agreed.start_t_s
 
     def feed(self, u: Update) -> None:
         if self.first_t_s is None:
             self.first_t_s = u.t_s
         self.t_s = u.t_s
+        self.now_t_s = max(u.t_s, self.now_t_s or u.t_s)
         self.state = u.state
         self.arousal = u.arousal
+        if u.state in (State.RISING, State.FLOODED):
+            self.back_in_talk = False
         for event in u.events:
             if event.kind == EventKind.BREAK_START:
-                self._break_started(event.t_s)
-            elif event.kind == EventKind.READY and self.break_start_t_s is not None:
-                self.break_spans[-1][1] = event.t_s
-                self.break_start_t_s = None
+                agreed_s = event.detail.get("agreed_s")
+                self._break_started(event.t_s, agreed_s)
+            elif event.kind == EventKind.READY and self.agreed is not None:
+                self.agreed.settled_t_s = event.t_s
         self._judge_readiness(u)
+        self._keep_time()
 
-    def start_break(self, t_s: float) -> None:
-        """The person pressed Start break: show the break at once (its event follows)."""
-        self._break_started(t_s)
-
-    def _break_started(self, t_s: float) -> None:
-        if self.break_start_t_s is not None:
+    def tick(self, now_t_s: float) -> None:
+        """Session time passes though no update comes (the strap out of range): the break
+        timer runs on, and the agreed time comes when it comes."""
+        if self.now_t_s is None or now_t_s <= self.now_t_s:
             return
-        self.break_start_t_s = t_s
+        self.now_t_s = now_t_s
+        self._keep_time()
+
+    def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
+        """The person pressed Start break: show the break at once (its event follows)."""
+        self._break_started(t_s, agreed_s)
+
+    def _break_started(self, t_s: float, agreed_s: float | None) -> None:
+        if self.agreed is not None:
+            return
+        self.agreed = AgreedBreak(t_s, agreed_s or self.break_min_s)
+        self.back_in_talk = False
         self.break_spans.append([t_s, None])
         self._readiness = None
 
+    def more_time(self, t_s: float) -> Event | None:
+        """ "I need more time": the event that says so (None when no break is on); it takes
+        effect when it comes back through ``add_event``, as a replayed one does."""
+        if self.agreed is None:
+            return None
+        b = self._cfg.break_
+        probe = AgreedBreak(self.agreed.start_t_s, self.agreed.agreed_s)
+        agreed_s = probe.more_time(t_s, b.extend_s, b.longest_s)
+        added_s = agreed_s - self.agreed.agreed_s
+        return Event(
+            t_s, EventKind.BREAK_EXTENDED, {"agreed_s": round(agreed_s, 1), "added_s": added_s}
+        )
+
+    def add_event(self, event: Event) -> None:
+        """An event from outside the pipeline: more time asked for moves the agreed time."""
+        agreed_s = event.detail.get("agreed_s")
+        if event.kind == EventKind.BREAK_EXTENDED and self.agreed is not None and agreed_s:
+            self.agreed.agreed_s = float(agreed_s)
+            self.agreed.due_told = False
+            self._keep_time()
+
+    @property
+    def pulse_lost(self) -> bool:
+        """Nothing measured for a while: the strap is out of range or off."""
+        if self.t_s is None or self.now_t_s is None:
+            return False
+        return self.now_t_s - self.t_s >= PULSE_LOST_S or self.state == State.SIGNAL_POOR
+
+    def _keep_time(self) -> None:
+        """The agreed time come: told once (settled or not, or unknown without a pulse);
+        the break ends then if the body has settled, else when it does."""
+        brk, now_t_s = self.agreed, self.now_t_s
+        if brk is None or now_t_s is None:
+            return
+        settled = brk.settled_t_s is not None and self.state in (State.READY, State.CALM)
+        if not brk.due_told and now_t_s >= brk.due_t_s:
+            brk.due_told = True
+            judged = None if self.pulse_lost else settled
+            detail = {"agreed_s": round(brk.agreed_s, 1), "settled": judged}
+            self.told.append(Event(brk.due_t_s, EventKind.BREAK_DUE, detail))
+        if brk.due_told and settled and not self.pulse_lost:
+            settled_t_s = brk.settled_t_s or brk.due_t_s
+            self.break_spans[-1][1] = max(brk.due_t_s, settled_t_s)
+            self.agreed = None
+            self.back_in_talk = settled_t_s <= brk.due_t_s  # else the ready card says it
+
     def begin_readiness(self) -> None:
         self._readiness = _Readiness(asked_t_s=self.t_s or 0.0)
+        self.back_in_talk = False
 
     @property
     def readiness(self) -> bool | None:
@@ -251,8 +339,8 @@ class CheckIn:
                 "Waiting for your heartbeat…",
                 "Put the strap on, with its electrodes moistened. The first beats show here.",
             )
-        if self.break_start_t_s is not None:
-            return self._on_break(state)
+        if self.agreed is not None:
+            return self._on_break(state, self.agreed)
         if state == State.FLOODED:
             return self._flooded()
         if state == State.SIGNAL_POOR:
@@ -261,6 +349,13 @@ class CheckIn:
                 "The strap signal is unclear.",
                 "Check that the strap is snug and its electrodes are moist. Nothing is judged "
                 "until the signal is clear again.",
+            )
+        if self.back_in_talk and state in (State.READY, State.CALM):
+            return Prompt(
+                PromptKind.TIME_UP,
+                break_due_words(True),
+                "It is time to go back to the conversation. When you do:",
+                tips=GO_BACK_TIPS,
             )
         if state == State.READY:
             return Prompt(
@@ -342,36 +437,64 @@ class CheckIn:
             emphasis=True,
         )
 
-    def _on_break(self, state: State) -> Prompt:
-        assert self.break_start_t_s is not None and self.t_s is not None
-        elapsed_s = max(0.0, self.t_s - self.break_start_t_s)
-        left_s = max(0.0, self.break_min_s - elapsed_s)
-        tips: tuple[str, ...] = (
-            "Walk, or sit somewhere quiet.",
-            "Breathe slowly with the pacer.",
-            "Don't rehearse the argument: let your mind rest on something else.",
-        )
-        if state == State.SIGNAL_POOR:
+    def back_at_text(self, brk: AgreedBreak) -> str:
+        """When the person said they would come back: "at 21:40", or "in 20 minutes"
+        where the session's wall-clock start is not known."""
+        if self.started_at is None:
+            return f"in {break_minutes_text(brk.agreed_s)}"
+        back = self.started_at + timedelta(seconds=brk.due_t_s)
+        return f"at {back.strftime('%H:%M')}"
+
+    def _on_break(self, state: State, brk: AgreedBreak) -> Prompt:
+        assert self.now_t_s is not None
+        elapsed_s = max(0.0, self.now_t_s - brk.start_t_s)
+        left_s = max(0.0, brk.due_t_s - self.now_t_s)
+        back_at = self.back_at_text(brk)
+        tips: tuple[str, ...] = BREAK_WORDS
+        if self.pulse_lost and state != State.SIGNAL_POOR:
+            tips = (OUT_OF_REACH, *tips)
+        elif state == State.SIGNAL_POOR:
             tips = ("The strap signal is unclear: check it is snug and moist.", *tips)
-        if left_s > 0.0:
+        more = {Action.MORE_TIME: more_time_label(self._cfg.break_.extend_s)}
+        if brk.due_told:
+            settled = None if self.pulse_lost else False
             return Prompt(
-                PromptKind.BREAK,
-                "You are on a break.",
-                f"Give your body time: {hormones_text(self.break_min_s)}",
-                tips=tips,
-                timer_text=short_clock_text(math.ceil(left_s)),
-                timer_caption=break_left_caption(self.break_min_s),
-                progress=elapsed_s / self.break_min_s,
+                PromptKind.SETTLING,
+                break_due_words(settled),
+                COME_BACK_UNKNOWN if settled is None else COME_BACK_SETTLING,
+                tips=tips[:1] if self.pulse_lost else (),
+                timer_text=short_clock_text(elapsed_s),
+                timer_caption=BREAK_SO_FAR,
+                progress=1.0,
+                actions=(Action.MORE_TIME,),
+                action_labels=more,
                 pacer=True,
             )
+        timer_text = short_clock_text(math.ceil(left_s))
+        caption = "left of your break" if self.started_at is None else f"until {back_at[3:]}"
+        progress = elapsed_s / brk.agreed_s
+        if brk.settled_t_s is not None and state in (State.READY, State.CALM):
+            return Prompt(
+                PromptKind.READY,
+                "Your body has settled.",
+                f"You agreed to come back {back_at}; you can go back sooner if you both "
+                "want to. When you do:",
+                tips=GO_BACK_TIPS,
+                timer_text=timer_text,
+                timer_caption=caption,
+                progress=progress,
+            )
         return Prompt(
-            PromptKind.SETTLING,
-            break_over_title(self.break_min_s),
-            STILL_SETTLING,
+            PromptKind.BREAK,
+            "You are on a break.",
+            f"You agreed to come back {back_at}. Give your body time: "
+            f"{hormones_text(self.break_min_s)}",
             tips=tips,
-            timer_text=short_clock_text(elapsed_s),
-            timer_caption=BREAK_SO_FAR,
-            progress=1.0,
+            timer_text=timer_text,
+            timer_caption=caption,
+            progress=progress,
+            actions=(Action.MORE_TIME,),
+            action_labels=more,
             pacer=True,
         )
 
@@ -387,7 +510,7 @@ class TimelineEntry:
 
 def event_entry(event: Event, break_min_s: float) -> TimelineEntry:
     """An event as a line of the events list (flooding names the break minimum)."""
-    text = event_words(event.kind, break_min_s)
+    text = event_words(event.kind, break_min_s, event.detail)
     if event.kind == EventKind.GAP and event.detail.get("reason") == "link lost":
         text = "The strap connection dropped; reconnecting."
     return TimelineEntry(event.t_s, text, str(event.kind))
@@ -434,7 +557,17 @@ class SessionViewModel:
 
     @property
     def t_s(self) -> float:
-        return 0.0 if self.latest is None else self.latest.t_s
+        """Session time now: the last update's, or the clock's while none comes."""
+        return self.checkin.now_t_s or 0.0
+
+    @property
+    def started_at(self) -> datetime | None:
+        return self.checkin.started_at
+
+    @started_at.setter
+    def started_at(self, moment: datetime | None) -> None:
+        """The wall-clock moment of session time 0 (the agreed time is said as a clock)."""
+        self.checkin.started_at = moment
 
     @property
     def state(self) -> State | None:
@@ -454,8 +587,22 @@ class SessionViewModel:
         self.entries += [event_entry(e, self.config.break_.min_s) for e in u.events]
         self.revision += 1
 
+    def tick(self, now_t_s: float) -> None:
+        """Session time passes without updates (the strap away): the break timer runs on."""
+        before = self.checkin.now_t_s
+        self.checkin.tick(now_t_s)
+        if self.checkin.now_t_s != before:
+            self.revision += 1
+
+    def take_told(self) -> list[Event]:
+        """The break's time-up events come since last asked (a live session records them)."""
+        told, self.checkin.told = self.checkin.told, []
+        return told
+
     def add_event(self, event: Event) -> None:
-        """An event from the source (strap lost, reconnected), not the pipeline."""
+        """An event from outside the pipeline (strap lost, reconnected; more time asked
+        for, the agreed time come)."""
+        self.checkin.add_event(event)
         self.entries.append(event_entry(event, self.config.break_.min_s))
         self.revision += 1
 
@@ -464,8 +611,8 @@ class SessionViewModel:
         self.entries.append(marker_entry(t_s, text))
         self.revision += 1
 
-    def start_break(self, t_s: float) -> None:
-        self.checkin.start_break(t_s)
+    def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
+        self.checkin.start_break(t_s, agreed_s)
         self.revision += 1
 
     def begin_readiness(self) -> None:

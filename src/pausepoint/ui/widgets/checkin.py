@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from pausepoint.ui.break_model import AGREED_CHOICES_MIN, BackAt
 from pausepoint.ui.view_model import ACTION_LABELS, Action, Prompt
 from pausepoint.ui.widgets.common import label
 
@@ -37,8 +43,55 @@ def set_flag(widget: QWidget, name: str, value: bool) -> None:
         child.style().polish(child)
 
 
+class BackAtChoice(QWidget):
+    """Beside Start break: when the person will come back, in minutes or at a clock time."""
+
+    AT_A_TIME = -1
+
+    def __init__(self) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.minutes = QComboBox()
+        self.minutes.setObjectName("back_in")
+        for minutes in AGREED_CHOICES_MIN:
+            self.minutes.addItem(f"back in {minutes} minutes", minutes)
+        self.minutes.addItem("back at a time…", self.AT_A_TIME)
+        self.minutes.setAccessibleName("When you will come back")
+        self.minutes.setAccessibleDescription(
+            "How long the break lasts: say it to your partner before you go."
+        )
+        self.at = QTimeEdit()
+        self.at.setObjectName("back_at")
+        self.at.setDisplayFormat("HH:mm")
+        self.at.setAccessibleName("Come back at")
+        self.at.setVisible(False)
+        self.minutes.currentIndexChanged.connect(self._chosen)
+        row.addWidget(self.minutes)
+        row.addWidget(self.at)
+
+    def reset(self) -> None:
+        """A new pause prompt: the default again (the first choice)."""
+        self.minutes.setCurrentIndex(0)
+
+    def _chosen(self) -> None:
+        at_a_time = self.minutes.currentData() == self.AT_A_TIME
+        if at_a_time and not self.at.isVisible():
+            soon = datetime.now() + timedelta(minutes=AGREED_CHOICES_MIN[0] + 4)
+            self.at.setTime(QTime(soon.hour, soon.minute - soon.minute % 5))
+        self.at.setVisible(at_a_time)
+
+    def back_at(self) -> BackAt:
+        if self.minutes.currentData() == self.AT_A_TIME:
+            chosen = self.at.time()
+            return BackAt(at=clock_time(chosen.hour(), chosen.minute()))
+        return BackAt(minutes=int(self.minutes.currentData()))
+
+
 class CheckInCard(QFrame):
-    """Shows a Prompt; ``action`` carries the Action of the button pressed."""
+    """Shows a Prompt; ``action`` carries the Action of the button pressed (Start break with
+    the time chosen beside it: ``back_at``)."""
 
     action = Signal(str)
 
@@ -79,6 +132,9 @@ class CheckInCard(QFrame):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             buttons.addWidget(button)
             self.buttons[action] = button
+        self.back_at = BackAtChoice()
+        self.back_at.setVisible(False)
+        buttons.addWidget(self.back_at)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -118,3 +174,11 @@ class CheckInCard(QFrame):
             first = shown and prompt.actions.index(action) == 0
             set_flag(button, "primary", first)
             set_flag(button, "big", first and prompt.emphasis)
+        choosing = self.interactive and Action.START_BREAK in prompt.actions
+        if choosing:
+            if not self.back_at.isVisibleTo(self):
+                self.back_at.reset()
+            self._buttons_row.removeWidget(self.back_at)
+            after = prompt.actions.index(Action.START_BREAK) + 1
+            self._buttons_row.insertWidget(after, self.back_at)
+        self.back_at.setVisible(choosing)

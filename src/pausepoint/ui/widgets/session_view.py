@@ -36,10 +36,12 @@ def _caption(text: str) -> QLabel:
 class SessionView(QWidget):
     """Draws a SessionViewModel when asked (``refresh``), at most as often as its owner asks.
 
-    ``break_requested`` is emitted for Start break: the owner records it before it shows.
+    ``break_requested`` (with the BackAt chosen) is emitted for Start break and
+    ``more_time_requested`` for "I need more time": the owner records them before they show.
     """
 
-    break_requested = Signal()
+    break_requested = Signal(object)
+    more_time_requested = Signal()
 
     def __init__(
         self,
@@ -140,7 +142,9 @@ class SessionView(QWidget):
     def _on_action(self, name: str) -> None:
         action = Action(name)
         if action == Action.START_BREAK:
-            self.break_requested.emit()
+            self.break_requested.emit(self.checkin.back_at.back_at())
+        elif action == Action.MORE_TIME:
+            self.more_time_requested.emit()
         elif action == Action.OPEN_PACER:
             self._pacer_wanted = True
             self._pacer_dismissed = None
