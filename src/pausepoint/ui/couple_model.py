@@ -273,7 +273,7 @@ class CoupleViewModel:
                 f"You agreed to come back {back_at}. One timer for you both: "
                 f"{hormones_text(self.break_min_s)}",
                 tips=tips,
-                timer_text=short_clock_text(math.ceil(left_s)),
+                timer_text=short_clock_text(math.ceil(round(left_s, 3))),
                 timer_caption="left of your break",
                 progress=elapsed_s / agreed.agreed_s,
                 actions=(Action.MORE_TIME,),

@@ -264,10 +264,7 @@ class CheckIn:
         b = self._cfg.break_
         probe = AgreedBreak(self.agreed.start_t_s, self.agreed.agreed_s)
         agreed_s = probe.more_time(t_s, b.extend_s, b.longest_s)
-        added_s = agreed_s - self.agreed.agreed_s
-        return Event(
-            t_s, EventKind.BREAK_EXTENDED, {"agreed_s": round(agreed_s, 1), "added_s": added_s}
-        )
+        return Event(t_s, EventKind.BREAK_EXTENDED, {"agreed_s": agreed_s, "asked_s": b.extend_s})
 
     def add_event(self, event: Event) -> None:
         """An event from outside the pipeline: more time asked for moves the agreed time."""
@@ -470,7 +467,7 @@ class CheckIn:
                 action_labels=more,
                 pacer=True,
             )
-        timer_text = short_clock_text(math.ceil(left_s))
+        timer_text = short_clock_text(math.ceil(round(left_s, 3)))
         caption = "left of your break" if self.started_at is None else f"until {back_at[3:]}"
         progress = elapsed_s / brk.agreed_s
         if brk.settled_t_s is not None and state in (State.READY, State.CALM):
