@@ -197,6 +197,48 @@ def test_clicking_the_notice_brings_the_window_forward(
     close(window, qloop)
 
 
+def test_the_agreed_time_and_the_settled_body_reach_a_person_who_is_away(
+    qtbot, qloop, make_window, notifications, sink: Recording, cue_settings: Path
+) -> None:
+    """A break taken with the window behind: the time-up, then the body settled, each a
+    ready sound and a notification with the card's words."""
+    from PySide6.QtWidgets import QWidget
+
+    from pausepoint.ui.view_model import COME_BACK_SETTLING
+
+    window = make_window()
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+
+    async def play() -> None:
+        task = window.start_simulation("argument", seed=SEED, speed=2 * SPEED)
+        await until(lambda: len(notifications.received) == 1, 60.0)  # "Time to pause."
+        window.start_break()  # the default: back in 20 minutes
+        await until(lambda: len(notifications.received) >= 3, timeout_s=60.0)
+        await asyncio.sleep(1.0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    qloop.run_until_complete(play())
+    close(window, qloop)
+    pause, time_up, settled = notifications.received
+    assert pause.summary == "Time to pause."
+    assert (time_up.summary, time_up.body) == (
+        "Your time is up; your body is still settling.",
+        COME_BACK_SETTLING,
+    )
+    assert settled.summary == "Your body has settled."
+    assert settled.body.startswith("It is a good time to go back to the conversation.")
+    sounds = [samples for _t_s, samples in sink.sounds()]
+    assert len(sounds) == 3  # the pause, the time-up, the body settled: once each
+    first_note = NOTES[Cue.READY][0]
+    for samples in sounds[1:]:
+        assert dominant_hz(samples[: int(0.12 * 44_100)]) == pytest.approx(first_note.f_hz, abs=8)
+
+
 DRIVER = """
 import asyncio, sys
 from PySide6.QtWidgets import QApplication

@@ -227,3 +227,65 @@ def test_ending_while_still_looking_stays_on_the_ended_session(qtbot, qloop, con
         window.deleteLater()
 
     qloop.run_until_complete(asyncio.wait_for(main(), WITHIN_S))
+
+
+@pytest.mark.slow
+def test_the_break_timer_runs_on_while_the_strap_is_in_another_room(
+    qtbot, qloop, config, db
+) -> None:
+    """Separate rooms: the strap goes out of range during a break. The timer keeps the strap's
+    clock, the agreed time comes while nothing is measured (said so, and recorded), and the
+    wearer's state is judged again when the strap reconnects."""
+    short = config.override({"break": {"min_s": 60.0}})
+    samples = simulate("calm", seed=4, minutes=3.0).heart_samples()
+    windows = []
+
+    def card_now(window) -> tuple[str, int]:
+        """The card's title and its timer in seconds (the strap's clock runs on meanwhile)."""
+        window.render_frame()
+        card = window.live_page.session_view.checkin
+        minutes, _, seconds = card.timer.text().partition(":")
+        return card.title.text(), int(minutes or 0) * 60 + int(seconds or 0)
+
+    async def test(rig: Rig) -> None:
+        window = _window(short, db, rig)
+        windows.append(window)
+        window.connect_strap(STRAP_ADDRESS, label=STRAP_NAME)
+        await rig.until(lambda: window.status.link == "streaming")
+        start_s = rig.clock.now()
+        play = asyncio.ensure_future(rig.strap.play(samples, start_t_s=start_s))
+        await rig.strap.reached(start_s + 20.0)
+        await rig.until(lambda: window.live_view.latest is not None)
+        window.start_break()  # back in the minimum: one minute here
+        break_s = window.live_view.checkin.break_start_t_s
+        title, left_s = card_now(window)
+        assert title == "You are on a break." and 58 <= left_s <= 60
+        await rig.strap.drop()
+        await rig.until(lambda: window.status.link == "reconnecting")
+        await rig.until(lambda: rig.clock.now() >= break_s + 30.0)
+        title, left_s = card_now(window)
+        assert title == "You are on a break." and 28 <= left_s <= 30  # no beats; the clock runs
+        assert "The strap is out of reach" in window.live_page.session_view.checkin.tips.text()
+        await rig.until(lambda: rig.clock.now() >= break_s + 61.0)
+        assert card_now(window)[0] == (
+            "Your time is up. Put the strap on again to see whether your body has settled."
+        )
+        await rig.strap.come_back()
+        await rig.until(lambda: window.status.link == "streaming")
+        await rig.until(lambda: window.live_view.latest.t_s > break_s + 65.0)
+        assert card_now(window)[0] == "Your time is up; your body is still settling."
+        play.cancel()
+        await asyncio.gather(play, return_exceptions=True)
+        window.end_session()
+        await window.task
+        await window.shutdown()
+
+    run(qloop, test)
+    (window,) = windows
+    with Store.open(db, readonly=True) as store:
+        (info,) = store.sessions()
+        source_events = store.events(info.id, origin="source")
+    kinds = [e.kind for e in source_events]
+    assert kinds == ["gap", "break_due", "reconnected"]
+    assert source_events[1].detail == {"agreed_s": 60.0, "settled": None}
+    window.deleteLater()

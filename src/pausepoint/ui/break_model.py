@@ -18,7 +18,8 @@ AGREED_CHOICES_MIN = (20, 30, 45, 60)
 
 @dataclass(frozen=True)
 class BackAt:
-    """When the person will come back: after ``minutes``, or at a clock time ``at``."""
+    """When the person will come back: after ``minutes``, or at a clock time ``at``; neither:
+    after the minimum (a break started without choosing, from the glance view)."""
 
     minutes: int | None = None
     at: clock_time | None = None
@@ -32,7 +33,7 @@ class BackAt:
                 back += timedelta(days=1)
             wanted_s = (back - now).total_seconds()
         else:
-            wanted_s = 60.0 * (self.minutes or AGREED_CHOICES_MIN[0])
+            wanted_s = min_s if self.minutes is None else 60.0 * self.minutes
         return min(longest_s, max(min_s, wanted_s))
 
 
