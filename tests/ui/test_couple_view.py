@@ -84,7 +84,7 @@ def test_couple_argument_pauses_both_and_is_ready_together(qtbot, window, couple
             assert all(t is not None and t <= cu.t_s for t in ready_seen_t_s)
         elif pause_t_s is not None and both_ready_t_s is None:
             for p in (0, 1):
-                if _card(window, p).prompt.kind == PromptKind.SETTLING:
+                if _card(window, p).prompt.kind in (PromptKind.SETTLING, PromptKind.TIME_UP):
                     settling_words.append(_card(window, p).body.text())
             timers = {_card(window, p).timer.text() for p in (0, 1)}
             assert len(timers) == 1, timers  # the break timer is shared

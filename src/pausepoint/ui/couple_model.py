@@ -15,6 +15,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +54,11 @@ from pausepoint.ui.view_model import (
     StatusModel,
     TimelineEntry,
     event_entry,
-    hormones_text,
     marker_entry,
     more_time_label,
     partner_links_text,
 )
-from pausepoint.words import BREAK_WORDS, break_due_words, break_length_text, short_clock_text
+from pausepoint.words import break_due_words, break_length_text, short_clock_text
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -120,6 +120,11 @@ class CoupleViewModel:
     @property
     def t_s(self) -> float:
         return max(lane.t_s for lane in self.lanes)
+
+    def set_started_at(self, moment: datetime) -> None:
+        """The wall-clock moment of session time 0 (the agreed time is said as a clock)."""
+        for lane in self.lanes:
+            lane.started_at = moment
 
     def feed(self, cu: CoupleUpdate) -> None:
         lane = self.lanes[cu.person]
@@ -264,14 +269,14 @@ class CoupleViewModel:
         other = self.names[1 - person]
         back_at = lane.checkin.back_at_text(agreed)
         away = lane.checkin.pulse_lost
-        tips = (OUT_OF_REACH, *BREAK_WORDS) if away else BREAK_WORDS
+        tips = (OUT_OF_REACH, *BREAK_TIPS) if away else BREAK_TIPS
         more = {Action.MORE_TIME: more_time_label(self.extend_s)}
         if left_s > 0.0:
             return Prompt(
                 PromptKind.BREAK,
                 "You are both on a break.",
-                f"You agreed to come back {back_at}. One timer for you both: "
-                f"{hormones_text(self.break_min_s)}",
+                f"You agreed to come back {back_at}, one timer for you both. Go where you "
+                "can't see or hear each other; don't rehearse the argument.",
                 tips=tips,
                 timer_text=short_clock_text(math.ceil(round(left_s, 3))),
                 timer_caption="left of your break",
@@ -300,7 +305,7 @@ class CoupleViewModel:
             PromptKind.SETTLING,
             break_due_words(None if away else False),
             body,
-            tips=tips[:1] if away else BREAK_TIPS,
+            tips=tips,
             timer_text=timer_text,
             timer_caption=BREAK_SO_FAR,
             progress=1.0,
@@ -352,6 +357,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
         from pausepoint.sessions.settings import CoupleSettings
 
         view.reset()
+        view.set_started_at(datetime.now().astimezone())
         settings = CoupleSettings.for_profiles(profiles)
         recorder = cls._recorder(
             store,
@@ -621,8 +627,7 @@ class CoupleReplayModel(Playback):
         start_t_s = min((cu.t_s for cu in updates), default=0.0)
         end_t_s = max((cu.t_s for cu in updates), default=0.0)
         started = stored.started_utc.astimezone()
-        for lane in view.lanes:
-            lane.started_at = started
+        view.set_started_at(started)
         pauses = [a for a in store.actions(session_id) if a.kind == PAUSE]
         title = f"Session {stored.id}, {started:%Y-%m-%d %H:%M}, {couple_source_words(stored)}"
         if stored.note:
