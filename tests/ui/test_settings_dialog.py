@@ -145,3 +145,21 @@ def test_try_it_sounds_or_says_once_why_not(qtbot, window) -> None:
     qtbot.mouseClick(dialog.try_button, Qt.MouseButton.LeftButton)
     assert dialog.message.text() in ("", UNAVAILABLE)
     dialog.reject()
+
+
+def test_a_couples_two_pacers_at_one_pace_sound_one_tone(window, clock, monkeypatch) -> None:
+    played: list[Cue] = []
+    monkeypatch.setattr(window.cues.sound, "play", played.append)
+    window.cues.apply(Settings(breathing_tones=True))
+    window.pages.setCurrentWidget(window.couple_page)
+    pacers = [lane.pacer for lane in window.couple_page.lanes]
+    turns: list[str] = []
+    for pacer in pacers:
+        pacer.phase_started.connect(turns.append)
+        pacer.setVisible(True)
+    for _ in range(110):
+        clock.advance(0.1)
+        for pacer in pacers:
+            pacer.tick()
+    assert turns == [INHALE, INHALE, EXHALE, EXHALE, INHALE, INHALE]  # both pacers turned
+    assert played == [Cue.BREATHE_IN, Cue.BREATHE_OUT, Cue.BREATHE_IN]  # one tone a turn

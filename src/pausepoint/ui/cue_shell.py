@@ -16,6 +16,10 @@ from pausepoint.ui.settings_model import Loaded, Settings, load_settings, settin
 from pausepoint.ui.sound import SoundPlayer
 from pausepoint.ui.view_model import Prompt
 
+TONE_GAP_S = 1.5
+"""Pacers that turn within this long of each other (a couple's two, at one pace) sound one
+tone; the shortest breath phase a pacer offers is over twice as long."""
+
 
 def notice_text(prompt: Prompt) -> str:
     """The card's words for a notification: what to do, and what to say when there is."""
@@ -29,10 +33,14 @@ class CueShell(QObject):
         notify: bool,
         bring_forward: Callable[[], None],
         note: Callable[[str], None],
+        clock: Callable[[], float],
         parent: QObject,
     ) -> None:
-        """``note``: where a quiet sentence goes (settings not read, sound unavailable)."""
+        """``note``: where a quiet sentence goes (settings not read, sound unavailable);
+        ``clock``: wall time, to keep two pacers' tones to one."""
         super().__init__(parent)
+        self._clock = clock
+        self._tone_s: float | None = None
         # A window that can neither sound nor notify (a screenshot's) reads no settings.
         loaded = load_settings(settings_path()) if notify or not quiet else Loaded(Settings())
         if loaded.problem is not None:
@@ -58,7 +66,11 @@ class CueShell(QObject):
     def breathe(self, phase: str) -> None:
         """A breath in or out began on the pacer: its soft tone, if the person wants tones."""
         cue = Cue.BREATHE_IN if phase == INHALE else Cue.BREATHE_OUT
+        now_s = self._clock()
+        if self._tone_s is not None and now_s - self._tone_s < TONE_GAP_S:
+            return
         if self.watcher.plan.choice.allows(cue):
+            self._tone_s = now_s
             self.sound.play(cue)
 
     def _preload(self) -> None:

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self._status_drawn = -1
         self._notes: list[str] = []
         """Quiet sentences the status line keeps (sound unavailable, settings not read)."""
-        self.cues = CueShell(quiet, notify, self.bring_forward, self._note, self)
+        self.cues = CueShell(quiet, notify, self.bring_forward, self._note, clock, self)
         self.setWindowTitle("pausepoint")
         self.setStyleSheet(theme.STYLESHEET)
         self.live_view = SessionViewModel(config)
@@ -213,7 +213,8 @@ class MainWindow(QMainWindow):
         self.live_page.end_requested.connect(self.end_session)
         self.live_page.new_requested.connect(self.show_start)
         self.live_page.settings_requested.connect(self.open_settings)
-        self.live_page.session_view.pacer.phase_started.connect(self.cues.breathe)
+        for view in (self.live_page.session_view, *self.couple_page.lanes):
+            view.pacer.phase_started.connect(self.cues.breathe)
         self.start_page.settings_requested.connect(self.open_settings)
         self.couple_page.break_requested.connect(self.start_break)
         self.couple_page.more_time_requested.connect(self.more_time)
