@@ -33,6 +33,8 @@ class StrapInfo:
     rr: RrSupport
     pmd: bool
     pmd_kinds: frozenset[MeasurementType]
+    one_connection: bool = False
+    """Takes one Bluetooth connection at a time: a phone app holding it hides it from us."""
     quirks: tuple[str, ...] = ()
     uncertain: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -53,6 +55,9 @@ def _strap(entry: dict[str, Any]) -> StrapInfo:
     pmd_kinds = frozenset(MeasurementType[str(k)] for k in entry.get("pmd_kinds", []))
     if pmd_kinds and not entry["pmd"]:
         raise ValueError("pmd_kinds given but pmd = false")
+    one_connection = entry.get("one_connection", False)
+    if not isinstance(one_connection, bool):
+        raise ValueError(f"one_connection = {one_connection!r}, expected true or false")
 
     def ints(name: str) -> tuple[int, ...]:
         return tuple(int(v) for v in entry.get(name, []))
@@ -73,6 +78,7 @@ def _strap(entry: dict[str, Any]) -> StrapInfo:
         rr=rr,
         pmd=bool(entry["pmd"]),
         pmd_kinds=pmd_kinds,
+        one_connection=one_connection,
         quirks=strs("quirks"),
         uncertain=strs("uncertain"),
         sources=strs("sources"),
