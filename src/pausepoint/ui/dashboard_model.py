@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pausepoint.config import Config
 from pausepoint.errors import UserError
+from pausepoint.ui.connect_help_model import NO_BLUETOOTH, Trouble, advice
 from pausepoint.ui.couple_model import CoupleLiveSession, CoupleReplayModel, export_couple
 from pausepoint.ui.replay_model import ReplayModel
 from pausepoint.ui.session_model import LiveSession, StrapFeed
@@ -194,6 +195,8 @@ class ScanResult:
     """None when the scan could not run."""
     single: str
     couple: str
+    advice: str = ""
+    """What to try when nothing was found (connect_help_model's words); empty otherwise."""
 
 
 LOOKING = "Looking for straps nearby…"
@@ -202,11 +205,15 @@ LOOKING = "Looking for straps nearby…"
 async def look_for_straps(
     backend: BleBackend | None, sleep: Callable[[float], Awaitable[None]]
 ) -> ScanResult:
-    """Scan for straps; when Bluetooth is missing, say so and offer a simulation."""
-    from pausepoint.strap.ble import scan
+    """Scan for straps; when none is heard or Bluetooth is missing, say so in words, with
+    what to try, and offer a simulation."""
+    from pausepoint.strap.ble import NoBluetooth, scan
 
     try:
         found = await scan(SCAN_S, backend, sleep=sleep)
+    except NoBluetooth as exc:
+        logger.info("no Bluetooth: %s", exc.detail)
+        return _no_bluetooth()
     except UserError as exc:
         why = f"{str(exc)[0].upper()}{str(exc)[1:]}."
         return ScanResult(
@@ -216,20 +223,24 @@ async def look_for_straps(
         )
     except Exception as exc:
         logger.warning("scan failed: %s", exc)
-        return ScanResult(
-            None,
-            "Bluetooth is not available on this computer. You can still try a simulated "
-            "conversation, or look at past sessions.",
-            "Bluetooth is not available on this computer. You can still try a simulated couple.",
-        )
+        return _no_bluetooth()
     if found:
         return ScanResult(found, "Choose your strap:", "Choose each partner's strap below.")
     return ScanResult(
         [],
-        "No strap heard. Moisten its electrodes, put it on, then look again; or try a "
-        "simulated conversation.",
+        "No strap heard nearby. Look again once it is on, or try a simulated conversation.",
         "No strap heard. Moisten the electrodes, put the straps on, then look again; or try "
         "a simulated couple.",
+        advice(Trouble.NOT_HEARD),
+    )
+
+
+def _no_bluetooth() -> ScanResult:
+    return ScanResult(
+        None,
+        f"{NO_BLUETOOTH} You can still try a simulated conversation, or look at past sessions.",
+        f"{NO_BLUETOOTH} You can still try a simulated couple.",
+        advice(Trouble.NO_BLUETOOTH),
     )
 
 
