@@ -35,6 +35,12 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
 from pausepoint.ui.break_model import BackAt
+from pausepoint.ui.connect_help_model import (
+    CONNECT_HEADLINES,
+    advice,
+    topics,
+    trouble_after_connect,
+)
 from pausepoint.ui.couple_model import (
     CoupleLiveSession,
     CoupleReplayModel,
@@ -60,6 +66,7 @@ from pausepoint.ui.settings_model import settings_path
 from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.glance import GlancePage
+from pausepoint.ui.widgets.help_page import HelpPage
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
 from pausepoint.ui.widgets.settings_dialog import SettingsDialog
 
@@ -201,6 +208,10 @@ class MainWindow(QMainWindow):
         )
         self.start_page.sessions_requested.connect(self.show_sessions)
         self.start_page.couple_requested.connect(self.show_couple_start)
+        self.help_page = HelpPage(topics())
+        self.pages.addWidget(self.help_page)
+        self.start_page.help_requested.connect(lambda: self.pages.setCurrentWidget(self.help_page))
+        self.help_page.back_requested.connect(self.show_start)
         self.couple_start = CoupleStartPage(COUPLE_SCENARIOS)
         self.pages.addWidget(self.couple_start)
         self.couple_start.start_requested.connect(self.start_couple)
@@ -607,7 +618,9 @@ class MainWindow(QMainWindow):
                 self.couple_start.set_message(self.status.message or "The straps were not found.")
                 self.pages.setCurrentWidget(self.couple_start)
             else:
-                self.start_page.set_message(self.status.message or "The strap was not found.")
+                trouble = trouble_after_connect(self.status.link)
+                self.start_page.set_message(CONNECT_HEADLINES[trouble])
+                self.start_page.set_advice(advice(trouble))
                 self.show_start()
         self.render_frame(force=True)
 
@@ -626,6 +639,7 @@ class MainWindow(QMainWindow):
             self.show_start()
         self._say_scan(LOOKING, LOOKING)
         self.start_page.set_found([])
+        self.start_page.set_advice("")
         self.scan_task = asyncio.ensure_future(self._scan())
         return self.scan_task
 
@@ -639,6 +653,7 @@ class MainWindow(QMainWindow):
             self.start_page.set_found(result.found)
             self.couple_start.set_straps(result.found)
         self._say_scan(result.single, result.couple)
+        self.start_page.set_advice(result.advice)
 
     def start_break(self, back_at: BackAt | None = None) -> None:
         """Start break, until the time chosen beside it (the glance view's Space: the

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pausepoint.ui import theme
+from pausepoint.ui.connect_help_model import HELP_TITLE
 from pausepoint.ui.couple_model import CoupleReplayModel, couple_source_words
 from pausepoint.ui.couple_replay import CoupleReplayView
 from pausepoint.ui.replay_model import SPEEDS, ReplayModel, source_words
@@ -91,6 +94,7 @@ class StartPage(QWidget):
     sessions_requested = Signal()
     couple_requested = Signal()
     settings_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, scenarios: dict[str, str]) -> None:
         super().__init__()
@@ -107,6 +111,21 @@ class StartPage(QWidget):
         strap_layout.addWidget(QLabel("Your strap"))
         self.scan_message = label("", "muted")
         strap_layout.addWidget(self.scan_message)
+        self.advice_box = QFrame()
+        self.advice_box.setObjectName("advice")
+        self.advice_box.setStyleSheet(
+            f"QFrame#advice {{ background: {theme.PAPER}; border: 1px solid {theme.LINE}; "
+            "border-radius: 8px; }"
+        )
+        advice_layout = QHBoxLayout(self.advice_box)
+        advice_layout.setContentsMargins(12, 8, 12, 8)
+        self.advice = label("")
+        advice_layout.addWidget(self.advice, 1)
+        self.advice_help = QPushButton("All the steps…")
+        self.advice_help.setAccessibleName("Getting connected: all the steps")
+        self.advice_help.clicked.connect(self.help_requested.emit)
+        advice_layout.addWidget(self.advice_help, 0, Qt.AlignmentFlag.AlignBottom)
+        strap_layout.addWidget(self.advice_box)
         self.found = QListWidget()
         self.found.setMaximumHeight(160)
         self.found.itemDoubleClicked.connect(lambda _item: self._connect())
@@ -156,16 +175,27 @@ class StartPage(QWidget):
         self.settings_button = QPushButton("Settings…")
         self.settings_button.setAccessibleName("Settings: sounds and notifications")
         self.settings_button.clicked.connect(self.settings_requested.emit)
+        self.help_button = QPushButton(HELP_TITLE)
+        self.help_button.setToolTip("What to do when your strap is not found")
+        self.help_button.clicked.connect(self.help_requested.emit)
         row = QHBoxLayout()
         row.addWidget(history)
         row.addWidget(self.settings_button)
+        row.addWidget(self.help_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
         self.set_found([])
+        self.set_advice("")
 
     def set_message(self, text: str) -> None:
         self.scan_message.setText(text)
+
+    def set_advice(self, text: str) -> None:
+        """What to try after a scan that heard nothing or a strap that would not connect,
+        with the way to the Getting connected page; hidden when empty."""
+        self.advice.setText(text)
+        self.advice_box.setVisible(bool(text))
 
     def set_found(self, straps: Sequence[FoundStrap]) -> None:
         """Straps from a scan, strongest first; kept in ``straps``
