@@ -1,6 +1,6 @@
 """The words that help a person connect a strap (connect_help_model, no Qt): the topics of
 the Getting connected page, the advice for each trouble on each system, and the catalogue's
-one-connection straps they name."""
+one-connection straps they name; docs/connecting.md keeps the same topics."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pausepoint.ui.connect_help_model import (
     trouble_after_connect,
 )
 
+DOC = Path(__file__).resolve().parents[2] / "docs" / "connecting.md"
 PLATFORMS = ("linux", "win32", "darwin", "freebsd14")
 
 
@@ -127,3 +128,15 @@ def test_a_connection_that_did_not_hold_is_the_one_connection_advice() -> None:
     for link in ("stopped", "scanning", "connecting"):
         assert trouble_after_connect(link) is Trouble.NOT_HEARD
     assert set(CONNECT_HEADLINES) == set(Trouble)
+
+
+def test_the_doc_has_every_topic_of_the_page() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for topic in topics("linux"):
+        assert f"## {topic.title}" in doc
+        for line in topic.lines:
+            if isinstance(line, Command):
+                assert line.text in doc
+    for shot in ("screenshots/getting-connected.png", "screenshots/scan-advice.png"):
+        assert shot in doc
+        assert (DOC.parent / shot).is_file()
