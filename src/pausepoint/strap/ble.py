@@ -575,20 +575,30 @@ class BleSource:
             sleeper.cancel()
 
     async def _wait(self, awaitable: Awaitable[_T]) -> bool:
-        """Await unless stop() comes first; False when stopped (the awaitable is cancelled)."""
+        """Await unless stop() comes first; False when stopped (the awaitable is cancelled).
+        Cancelled itself (Ctrl-C), it cancels the awaitable before going: a connection under
+        way must not complete after run() has let go, with nobody left to close it."""
         task = asyncio.ensure_future(awaitable)
         stopper = asyncio.ensure_future(self._stop.wait())
         try:
             await asyncio.wait((task, stopper), return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            await self._cancel(task)
+            raise
         finally:
             stopper.cancel()
         if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, BleakError, TimeoutError, OSError):
-                await task
+            await self._cancel(task)
             return False
         task.result()
         return True
+
+    @staticmethod
+    async def _cancel(task: asyncio.Future[_T]) -> None:
+        """Cancel ``task`` and wait until it has ended (a connect closes its half-made link)."""
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, BleakError, TimeoutError, OSError):
+            await task
 
     async def _disconnect_current(self) -> None:
         client, self._client = self._client, None
