@@ -61,9 +61,8 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
-    import asyncio
-
     from pausepoint.cli.monitor import TextMonitor
+    from pausepoint.cli.record import run_until_stopped
 
     devices = args.device or []
     if len(devices) > 2:
@@ -73,10 +72,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         monitor, work = _couple(args, devices)
     else:
         monitor, work = _one_person(args, devices)
-    try:
-        asyncio.run(work)
-    except KeyboardInterrupt:
-        print()
+    run_until_stopped(work)
     print(monitor.summary.text() if isinstance(monitor, TextMonitor) else monitor.text())
     return 0
 

@@ -219,20 +219,31 @@ def _simulation_details(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_until_stopped(work: Work) -> None:
-    """Run a recording to its end, or until Ctrl-C or SIGTERM (a logout, ``kill``, a service
-    stopping it): both stop it at its next wait, so what came in is saved and the session
-    closed as complete rather than found interrupted later."""
+    """Run a command's work to its end, or until Ctrl-C or SIGTERM stops it (see
+    ``until_stopped``)."""
     import asyncio
-    import contextlib
-    import signal
-
-    async def until_stopped() -> None:
-        task = asyncio.ensure_future(work)
-        with contextlib.suppress(NotImplementedError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-        await task
 
     try:
-        asyncio.run(until_stopped())
+        asyncio.run(until_stopped(work))
     except (KeyboardInterrupt, asyncio.CancelledError):
         print()
+
+
+async def until_stopped(work: Work) -> None:
+    """Await ``work``; SIGTERM (a logout, ``kill``, a service stopping it) cancels it, as
+    Ctrl-C does: both stop it at its next wait, so a strap is let go, what came in is saved
+    and the session closed as complete rather than found interrupted later."""
+    import asyncio
+    import signal
+
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    except NotImplementedError:  # no loop signal handlers (Windows): SIGTERM ends the process
+        await task
+        return
+    try:
+        await task
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
