@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pausepoint.config import DATA_DIR
 from pausepoint.errors import BadInput, UserError
 
 if TYPE_CHECKING:
@@ -72,9 +73,11 @@ QUIET_QT_WARNINGS = (
     "This plugin does not support",
     "Couldn't load pipewire",
     "Couldn't resolve pipewire",
+    'Detected locale "C"',
 )
-"""Qt's offscreen platform warns about window features it lacks, and Qt Multimedia about a
-sound system it tries before PulseAudio; nothing a person can act on."""
+"""Qt's offscreen platform warns about window features it lacks, Qt Multimedia about a sound
+system it tries before PulseAudio, and Qt about a plain "C" locale it replaces with UTF-8
+itself; nothing a person can act on."""
 
 
 def _qt_message(kind: object, context: object, message: str) -> None:
@@ -93,7 +96,17 @@ def application() -> QCoreApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("pausepoint")
         app.setQuitOnLastWindowClosed(False)
+        _add_shipped_fonts()
     return app
+
+
+def _add_shipped_fonts() -> None:
+    """The fonts a bundle ships (a machine may have none, and then every letter is a box);
+    a Python install has no such folder and uses the system's."""
+    from PySide6.QtGui import QFontDatabase
+
+    for font in sorted((DATA_DIR / "fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))
 
 
 def has_display() -> bool:
