@@ -32,9 +32,9 @@ from bumble.device import Connection, Device
 from hardware.bumble_backend import VirtualRadio
 from hardware.virtual_strap import VirtualStrap
 
+from pausepoint.cli.common import until_stopped
 from pausepoint.cli.monitor import TextMonitor
 from pausepoint.cli.monitor_command import monitor_strap
-from pausepoint.cli.record import until_stopped
 from pausepoint.config import load_config
 from pausepoint.model import HeartSample, Sample
 from pausepoint.pipeline.pipeline import Pipeline
@@ -386,12 +386,18 @@ def test_output_closed_under_the_monitor_lets_the_strap_go(run_rig) -> None:
 # ---------------------------------------------------------------------- the window
 
 
-@pytest.mark.parametrize("couple", [False, True], ids=["one strap", "two straps"])
+@pytest.mark.parametrize(
+    ("couple", "how"),
+    [(False, "close"), (True, "close"), (False, "SIGINT"), (False, "SIGTERM")],
+    ids=["one strap", "two straps", "Ctrl-C", "SIGTERM"],
+)
 def test_closing_the_window_lets_the_straps_go(
-    qapp, qtbot, qloop, tmp_path: Path, couple: bool
+    qapp, qtbot, qloop, tmp_path: Path, couple: bool, how: str
 ) -> None:
-    """As the app runs it: the last window closed does not quit Qt, its ``closed`` ends the
-    loop's wait, then ``shutdown()``."""
+    """As the app runs it: the last window closed (by its button, or by Ctrl-C or SIGTERM in
+    the terminal it was started from) does not quit Qt, its ``closed`` ends the loop's wait,
+    then ``shutdown()``."""
+    from pausepoint.ui.app import close_on_stop_signals
     from pausepoint.ui.main_window import MainWindow
 
     db = tmp_path / "sessions.db"
@@ -422,8 +428,14 @@ def test_closing_the_window_lets_the_straps_go(
         plays = [await streaming(rig, strap, lambda: window.session.updates) for strap in straps]
         closed = asyncio.Event()
         window.closed.connect(closed.set)
-        window.close()
+        if how == "close":
+            window.close()
+        else:
+            restore = close_on_stop_signals(window)
+            os.kill(os.getpid(), getattr(signal, how))
         await closed.wait()
+        if how != "close":
+            restore()
         await window.shutdown()
         for play in plays:
             await stopped(play)

@@ -329,22 +329,25 @@ def _record_strap(
     """Record the strap for the protocol's length, in real time, as a session."""
     import asyncio
 
+    from pausepoint.cli.common import until_stopped
     from pausepoint.clock import session_clock
 
-    samples = asyncio.run(
-        record_calibration(
-            store,
-            config,
-            strap_target(args.device),
-            note=note,
-            profile=name,
-            minutes=minutes,
-            cues=cues,
-            write=lambda text: _say(args, text),
-            clock=session_clock(),
-            sleep=asyncio.sleep,
-        )
+    recording = record_calibration(
+        store,
+        config,
+        strap_target(args.device),
+        note=note,
+        profile=name,
+        minutes=minutes,
+        cues=cues,
+        write=lambda text: _say(args, text),
+        clock=session_clock(),
+        sleep=asyncio.sleep,
     )
+    try:
+        samples = asyncio.run(until_stopped(recording))
+    except asyncio.CancelledError:  # SIGTERM: stopped as Ctrl-C stops it, the strap let go
+        raise KeyboardInterrupt from None
     if not samples:
         raise UserError(f"no heartbeat came from {args.device}; is the strap worn and moist?")
     return samples

@@ -6,11 +6,14 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from pausepoint.calibration.profiles import check_profile_name
 from pausepoint.errors import BadInput, UserError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from pausepoint.model import HeartSample
@@ -194,3 +197,33 @@ def add_session_id(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "id", type=session_id, metavar="ID", help="a recorded session (`pausepoint sessions`)"
     )
+
+
+def run_until_stopped(work: Coroutine[Any, Any, None]) -> None:
+    """Run a command's work to its end, or until Ctrl-C or SIGTERM stops it (see
+    ``until_stopped``)."""
+    import asyncio
+
+    try:
+        asyncio.run(until_stopped(work))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print()
+
+
+async def until_stopped(work: Coroutine[Any, Any, T]) -> T:
+    """Await ``work``; SIGTERM (a logout, ``kill``, a service stopping it) cancels it, as
+    Ctrl-C does: both stop it at its next wait, so a strap is let go, what came in is saved
+    and the session closed as complete rather than found interrupted later."""
+    import asyncio
+    import signal
+
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    except NotImplementedError:  # no loop signal handlers (Windows): SIGTERM ends the process
+        return await task
+    try:
+        return await task
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)

@@ -61,8 +61,8 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
+    from pausepoint.cli.common import run_until_stopped
     from pausepoint.cli.monitor import TextMonitor
-    from pausepoint.cli.record import run_until_stopped
 
     devices = args.device or []
     if len(devices) > 2:

@@ -16,6 +16,7 @@ from pausepoint.cli.common import (
     is_couple_scenario,
     positive,
     rings,
+    run_until_stopped,
 )
 from pausepoint.cli.store_access import chosen_profiles, open_store
 from pausepoint.errors import UserError
@@ -216,34 +217,3 @@ def _couple_recording(
 def _simulation_details(args: argparse.Namespace) -> dict[str, Any]:
     """What a simulated session keeps to be made again: scenario, seed, length."""
     return {"simulation": {"scenario": args.simulate, "seed": args.seed, "minutes": args.minutes}}
-
-
-def run_until_stopped(work: Work) -> None:
-    """Run a command's work to its end, or until Ctrl-C or SIGTERM stops it (see
-    ``until_stopped``)."""
-    import asyncio
-
-    try:
-        asyncio.run(until_stopped(work))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print()
-
-
-async def until_stopped(work: Work) -> None:
-    """Await ``work``; SIGTERM (a logout, ``kill``, a service stopping it) cancels it, as
-    Ctrl-C does: both stop it at its next wait, so a strap is let go, what came in is saved
-    and the session closed as complete rather than found interrupted later."""
-    import asyncio
-    import signal
-
-    task = asyncio.ensure_future(work)
-    loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    except NotImplementedError:  # no loop signal handlers (Windows): SIGTERM ends the process
-        await task
-        return
-    try:
-        await task
-    finally:
-        loop.remove_signal_handler(signal.SIGTERM)

@@ -14,6 +14,7 @@ import math
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,6 +150,8 @@ def run(options: DashboardOptions) -> int:
     if options.replay is not None and window.open_replay(options.replay) is None:
         raise UserError(window.sessions_page.message.text())
 
+    restore = close_on_stop_signals(window)
+
     async def main() -> None:
         closed = asyncio.Event()
         window.closed.connect(closed.set)
@@ -186,9 +189,29 @@ def run(options: DashboardOptions) -> int:
         await closed.wait()
         await window.shutdown()
 
-    with loop:
-        loop.run_until_complete(main())
+    try:
+        with loop:
+            loop.run_until_complete(main())
+    finally:
+        restore()
     return 0
+
+
+def close_on_stop_signals(window: MainWindow) -> Callable[[], None]:
+    """Ctrl-C or SIGTERM (a logout, ``kill``) closes the window as its close button does, so
+    the session is finished and the strap let go; returns what gives the old handlers back."""
+    import signal
+
+    stops = (signal.SIGINT, signal.SIGTERM)
+    before = {stop: signal.getsignal(stop) for stop in stops}
+    for stop in stops:
+        signal.signal(stop, lambda _signum, _frame: window.close())
+
+    def restore() -> None:
+        for stop, handler in before.items():
+            signal.signal(stop, handler)
+
+    return restore
 
 
 def screenshot(options: DashboardOptions) -> Path:
