@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TextIO
 
-from pausepoint.cli.monitor import BELL, TextMonitor
+from pausepoint.cli.monitor import BELL, HeartRateSoFar, TextMonitor
 from pausepoint.couple.engine import (
     PARTNERS,
     CoupleEvent,
@@ -42,6 +42,7 @@ class CoupleTextMonitor:
         self._latest: list[CoupleUpdate | None] = [None, None]
         self._last_t_s: list[float | None] = [None, None]
         self._shown = [State.CALIBRATING, State.CALIBRATING]
+        self._hr = (HeartRateSoFar(), HeartRateSoFar())
         self.summaries = [Summary(), Summary()]
         self.couple_events: list[CoupleEvent] = []
 
@@ -53,6 +54,7 @@ class CoupleTextMonitor:
         self._last_t_s[p] = cu.t_s
         self._shown[p] = shown_state(cu)
         self._latest[p] = cu
+        self._hr[p].feed(cu.update)
         for event in cu.update.events:
             words = event_words(event.kind, self._break_min_s, event.detail)
             self._out.write(f"{clock_text(event.t_s)}  * {self._names[p]}: {words}\n")
@@ -66,13 +68,15 @@ class CoupleTextMonitor:
             self._next_line_s = (cu.t_s // self._every_s + 1) * self._every_s
             for q, latest in enumerate(self._latest):
                 if latest is not None:
-                    self._out.write(self.line(self._names[q], latest, cu.t_s) + "\n")
+                    line = self.line(self._names[q], latest, cu.t_s, self._hr[q])
+                    self._out.write(line + "\n")
         self._out.flush()
 
     @staticmethod
-    def line(name: str, cu: CoupleUpdate, t_s: float) -> str:
-        """The one-person status line of the partner's latest update, at time t_s."""
-        text = TextMonitor.line(replace(cu.update, t_s=t_s, state=shown_state(cu)))
+    def line(name: str, cu: CoupleUpdate, t_s: float, hr: HeartRateSoFar) -> str:
+        """The one-person status line of the partner's latest update (the last ``hr`` was
+        fed), at time t_s."""
+        text = TextMonitor.line(replace(cu.update, t_s=t_s, state=shown_state(cu)), hr)
         clock, _, rest = text.partition("  ")
         return f"{clock}  {name}  {rest}"
 
