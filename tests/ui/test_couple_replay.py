@@ -28,7 +28,7 @@ from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.ui.couple_model import STARTED_TOGETHER, CoupleReplayModel
 from pausepoint.ui.replay_model import SPEEDS, ReplayModel
 from pausepoint.ui.view_model import PromptKind
-from pausepoint.words import STATE_WORDS, clock_text
+from pausepoint.words import clock_text
 
 PRESS_AFTER_S = 30.0
 MARKED_T_S = 400.0
@@ -181,12 +181,16 @@ def test_scrubbing_shows_each_partners_state_at_that_time(window, sessions) -> N
         assert model.position_s == pytest.approx(t_s, abs=0.05)
         assert page.position.text().startswith(f"{clock_text(model.position_s)} of ")
         for person, lane in enumerate(page.couple.lanes):
-            words = STATE_WORDS[_state_at(model, person, model.position_s)]
+            lane_view = model.view.lanes[person]
+            assert lane_view.body_state == _state_at(model, person, model.position_s)
+            words = lane_view.state_words()  # the chip follows the card (test_couple_story)
             assert lane.readings.state.text() == words[0].upper() + words[1:]
-            assert model.view.lanes[person].t_s <= model.position_s
+            assert lane_view.t_s <= model.position_s
         if t_s == flooded_s:
-            assert [lane.state for lane in model.view.lanes] == [State.FLOODED] * 2
+            assert [lane.body_state for lane in model.view.lanes] == [State.FLOODED] * 2
             assert all(card.title.text() == "You are both on a break." for card in _cards(page))
+            chips = [lane.readings.state.text() for lane in page.couple.lanes]
+            assert chips == ["On a break - still stirred up"] * 2
             timers = {card.timer.text() for card in _cards(page)}
             assert len(timers) == 1  # one timer for both
         if t_s == between_s:  # kind words, by name, for the one still settling
@@ -205,7 +209,7 @@ def test_event_jumps_land_on_the_event(window, sessions) -> None:
     for person, name in enumerate(NAMES):
         t_s = _jump(page, f"{name}: Flooding noticed")
         assert model.position_s == t_s
-        assert model.view.lanes[person].state == State.FLOODED
+        assert model.view.lanes[person].body_state == State.FLOODED
         t_s = _jump(page, f"{name}: Break started")
         assert model.position_s == t_s
         assert model.view.lanes[person].checkin.break_start_t_s == pytest.approx(t_s)

@@ -5,7 +5,9 @@ Each partner has a lane: their own SessionViewModel (graphs, numbers, state in w
 own check-in prompts while the two of them talk). The pause is shared: when either floods,
 both lanes say "Let's pause" with one Start break for both; the break timer is one timer,
 from the moment the pause began; "ready" comes only when both have settled, and until then
-each lane says kindly who is still settling. Time is session time, never a clock.
+each lane says kindly who is still settling. Through the shared pause each lane's state
+words and its graph's break band tell the couple's story, as the card does. Time is session
+time, never a clock.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +60,7 @@ from pausepoint.ui.view_model import (
     more_time_label,
     partner_links_text,
 )
-from pausepoint.words import break_due_words, break_length_text, short_clock_text
+from pausepoint.words import STATE_WORDS, break_due_words, break_length_text, short_clock_text
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -73,20 +75,56 @@ BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly
 OWN_STATES = (State.RISING, State.FLOODED, State.SIGNAL_POOR)
 """After both settled, a lane shows its own prompt again when its partner stirs."""
 
+TIME_TO_PAUSE = "time to pause"
+ON_A_BREAK = STATE_WORDS[State.BREAK]
+STILL_STIRRED_UP = f"{ON_A_BREAK} - still stirred up"
+"""A body flooded during the shared break: a quiet note, the break being already taken."""
+SETTLED_ON_BREAK = f"{ON_A_BREAK} - settled"
+
+
+@dataclass(frozen=True)
+class Chip:
+    """The state words under a lane's card, and the state whose colour they wear."""
+
+    state: State | None
+    words: str
+
 
 class LaneViewModel(SessionViewModel):
-    """One partner's lane: their session view, with the prompt the couple agrees on."""
+    """One partner's lane: their session view, with the prompt the couple agrees on; its
+    ``state`` and ``state_words()`` are the chip's, which follows that prompt, and
+    ``body_state`` is what the partner's own body says."""
 
     def __init__(self, config: Config, couple: CoupleViewModel, person: int) -> None:
         self.couple = couple
         self.person = person
         super().__init__(config)
 
+    @property
+    def body_state(self) -> State | None:
+        """The partner's own state, shown flooded whenever their body is (couple.engine)."""
+        return None if self.latest is None else self.latest.state
+
+    @property
+    def state(self) -> State | None:
+        return self.couple.chip(self.person).state
+
+    def state_words(self) -> str:
+        return self.couple.chip(self.person).words
+
+    def body_words(self) -> str:
+        state = self.body_state
+        return "waiting for the strap" if state is None else STATE_WORDS[state]
+
     def own_prompt(self) -> Prompt:
         return super().prompt()
 
     def prompt(self) -> Prompt:
         return self.couple.prompt(self.person)
+
+    def break_spans(self) -> list[tuple[float, float]]:
+        """The couple's breaks, the same band in both lanes (see CoupleViewModel)."""
+        return self.couple.break_spans()
 
 
 class CoupleViewModel:
@@ -111,6 +149,9 @@ class CoupleViewModel:
         self.paused_by: str | None = None
         self.break_taken = False
         """Start break pressed for this pause (or the pause was theirs from the start)."""
+        self.breaks: list[list[float | None]] = []
+        """[start, end] of each shared pause taken as a break: from the pause's start, where
+        its one timer starts, to both settled (end None while it lasts)."""
         self.couple_events: list[CoupleEvent] = []
         self.entries: list[TimelineEntry] = []
         self.linkage_text: str | None = None
@@ -154,10 +195,18 @@ class CoupleViewModel:
             self.paused_by = by if by in PARTNERS else None
             self.break_taken = self.paused_by is None
             self.ready = [False, False]
+            if self.break_taken:
+                self.breaks.append([event.t_s, None])
+        elif event.kind == CoupleEventKind.SHARED_READY:
+            for span in self.breaks:
+                if span[1] is None:
+                    span[1] = event.t_s
 
     def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
         """Start break for both was pressed (for ``agreed_s``, from the pause's start): both
         lanes show the shared break at once."""
+        if self._paused() and not self.break_taken:
+            self.breaks.append([self.pause_start_s, None])
         self.break_taken = True
         if self.pause_start_s is None or self.state != CoupleState.PAUSE:
             self.pause_start_s = t_s
@@ -215,6 +264,40 @@ class CoupleViewModel:
             return "Both settled"
         return "Talking"
 
+    def break_spans(self) -> list[tuple[float, float]]:
+        """The shared breaks, as a lane's graph shows them: a pause shows once taken (its
+        band then starts with the pause, as its timer does) and ends when both settled."""
+        return [
+            (start, self.t_s if end is None else end)
+            for start, end in self.breaks
+            if start is not None
+        ]
+
+    def _paused(self) -> bool:
+        """The shared pause is on: both lanes show its card, not their own."""
+        return self.state == CoupleState.PAUSE and self.pause_start_s is not None
+
+    def _ready_together(self, person: int) -> bool:
+        """Both settled, and this partner not stirred again: the lane shows the shared ready."""
+        return self.state == CoupleState.READY and self.lanes[person].body_state not in OWN_STATES
+
+    def chip(self, person: int) -> Chip:
+        """A lane's state words, telling what its card tells: the pause and the break are the
+        couple's, whatever one body says; a body flooded or settled in the break adds a
+        quiet note to "on a break", never a second call to pause."""
+        lane = self.lanes[person]
+        if self._paused():
+            if not self.break_taken:
+                return Chip(State.FLOODED, TIME_TO_PAUSE)
+            if self.flooded[person]:
+                return Chip(State.BREAK, STILL_STIRRED_UP)
+            if self.ready[person]:
+                return Chip(State.BREAK, SETTLED_ON_BREAK)
+            return Chip(State.BREAK, ON_A_BREAK)
+        if self._ready_together(person):
+            return Chip(State.READY, STATE_WORDS[State.READY])
+        return Chip(lane.body_state, lane.body_words())
+
     def still_settling(self) -> list[str]:
         """Who is still settling in a pause (names), in lane order."""
         if self.state != CoupleState.PAUSE:
@@ -226,17 +309,16 @@ class CoupleViewModel:
         ]
 
     def prompt(self, person: int) -> Prompt:
-        lane = self.lanes[person]
-        if self.state == CoupleState.PAUSE and self.pause_start_s is not None:
+        if self._paused():
             return self._on_break(person) if self.break_taken else self._lets_pause(person)
-        if self.state == CoupleState.READY and lane.state not in OWN_STATES:
+        if self._ready_together(person):
             return Prompt(
                 PromptKind.READY,
                 "You have both settled.",
                 "It is a good time to come back together. When you do:",
                 tips=GO_BACK_TIPS,
             )
-        return lane.own_prompt()
+        return self.lanes[person].own_prompt()
 
     def _lets_pause(self, person: int) -> Prompt:
         if self.flooded[person]:
