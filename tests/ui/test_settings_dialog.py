@@ -11,13 +11,24 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QSlider
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QSlider
 
 from pausepoint.calibration.breathing import EXHALE, INHALE
 from pausepoint.cues.synth import Cue
+from pausepoint.ui import theme
 from pausepoint.ui.settings_model import Settings
 from pausepoint.ui.sound import UNAVAILABLE
 from pausepoint.ui.widgets.settings_dialog import SettingsDialog
+
+
+@pytest.fixture
+def light_again(qapp) -> Iterator[None]:
+    """Later tests find the palette in use and Qt's own as they were (a test chose dark)."""
+    kept = QPalette(qapp.palette())
+    yield
+    theme.use(theme.LIGHT)
+    qapp.setPalette(kept)
 
 
 @pytest.fixture
@@ -104,10 +115,37 @@ def test_every_control_has_a_name(window) -> None:
     controls = [
         *dialog.findChildren(QAbstractButton),
         *dialog.findChildren(QSlider),
+        *dialog.findChildren(QComboBox),
     ]
-    assert len(dialog.findChildren(QCheckBox)) == 5
+    assert len(dialog.findChildren(QCheckBox)) == 6
+    assert len(dialog.findChildren(QComboBox)) == 4
     assert all(control.accessibleName() for control in controls)
     dialog.reject()
+
+
+def test_the_look_and_the_defaults_are_kept_with_the_sounds(
+    qtbot, window, settings_file, light_again
+) -> None:
+    dialog = window.open_settings()
+    assert dialog.theme.currentData() == "system"  # nothing chosen yet: the defaults
+    assert not dialog.reduced_motion.isChecked()
+    assert (dialog.pacer_rate.currentData(), dialog.pacer_ratio.currentData()) == (6.0, 0.4)
+    assert dialog.view_window.currentData() == 600.0
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.reduced_motion.setChecked(True)
+    dialog.pacer_rate.setCurrentIndex(dialog.pacer_rate.findData(5.5))
+    dialog.pacer_ratio.setCurrentIndex(dialog.pacer_ratio.findData(0.5))
+    dialog.view_window.setCurrentIndex(dialog.view_window.findData(1200.0))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    stored = json.loads(settings_file.read_text())
+    assert stored["theme"] == "dark" and stored["reduced_motion"] is True
+    assert (stored["pacer_rate_bpm"], stored["pacer_inhale_fraction"]) == (5.5, 0.5)
+    assert stored["view_window_s"] == 1200.0
+    assert stored["pause_sound"] is False  # the sounds as they were
+    again = window.open_settings()
+    assert again.theme.currentData() == "dark" and again.reduced_motion.isChecked()
+    assert again.view_window.currentData() == 1200.0
+    again.reject()
 
 
 def test_the_live_page_opens_the_settings_too(qtbot, window) -> None:

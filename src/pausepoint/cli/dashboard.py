@@ -80,6 +80,12 @@ def register(sub: Subparsers) -> None:
         "readable from across a table (G opens it, Esc leaves it); with --screenshot, a still",
     )
     p.add_argument(
+        "--theme",
+        choices=("light", "dark", "system"),
+        help="colours for this run: light, dark, or as this computer is set (default: "
+        "the choice in Settings)",
+    )
+    p.add_argument(
         "--screenshot",
         type=Path,
         metavar="FILE.png",
@@ -148,6 +154,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         profiles=profiles,
         quiet=args.quiet,
         glance=args.glance,
+        theme=args.theme,
     )
     if args.screenshot is not None:
         out = screenshot(options)

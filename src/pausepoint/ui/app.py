@@ -59,6 +59,9 @@ class DashboardOptions:
     """No sound at all for this run (``--quiet``)."""
     glance: bool = False
     """Open the session in the glance view (``--glance``): full screen, or in a screenshot."""
+    theme: str | None = None
+    """``--theme``: "light", "dark" or "system" for this run; None: the settings' choice
+    (a screenshot's window reads no settings: light, or as the computer is set)."""
     profiles: tuple[Profile | None, ...] = ()
     """The profile of the person, or of partners A and B (``--profile``); empty: the
     active profile with a strap, none with a simulation."""
@@ -130,8 +133,11 @@ def _window(options: DashboardOptions, db: Path | None = None, live: bool = Fals
         db=options.db if db is None else db,
         quiet=options.quiet or not live,
         notify=live,
+        theme_choice=options.theme,
+        remember_size=live,
     )
-    window.resize(*options.size)
+    if not live or window.cues.settings.window_size is None:
+        window.resize(*options.size)
     return window
 
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.calibration.breathing import DEFAULT_RATE_BPM
 from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
@@ -62,13 +61,17 @@ from pausepoint.ui.dashboard_model import (
 from pausepoint.ui.glance_model import couple_glance, glance_of, pause_up
 from pausepoint.ui.replay_model import ReplayModel
 from pausepoint.ui.session_model import TRIGGERED, LiveSession, play_simulation
-from pausepoint.ui.settings_model import settings_path
+from pausepoint.ui.settings_model import Settings, remember_window_size, settings_path
+from pausepoint.ui.theme import Palette, palette_for
 from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.glance import GlancePage
 from pausepoint.ui.widgets.help_page import HelpPage
+from pausepoint.ui.widgets.pacer import PacerWidget
 from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, StartPage
+from pausepoint.ui.widgets.session_view import SessionView
 from pausepoint.ui.widgets.settings_dialog import SettingsDialog
+from pausepoint.ui.widgets.theming import put_on, system_prefers_dark
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -109,11 +112,15 @@ class MainWindow(QMainWindow):
         ask_path: AskPath = ask_save_path,
         quiet: bool = False,
         notify: bool = True,
+        theme_choice: str | None = None,
+        remember_size: bool = False,
     ) -> None:
         """``backend``: bleak backend classes (tests: an emulated radio); ``strap_clock`` and
         ``sleep``: session time and waits for sources; ``clock``: wall time for animation;
         ``quiet``: no sound at all for this run; ``notify``: desktop notifications while
-        the window is behind others (a screenshot's window neither sounds nor notifies)."""
+        the window is behind others (a screenshot's window neither sounds nor notifies);
+        ``theme_choice``: "light", "dark" or "system" for this run instead of the settings';
+        ``remember_size``: keep the window's size in the settings when it closes."""
         super().__init__()
         self.config = config
         self.backend = backend
@@ -131,11 +138,18 @@ class MainWindow(QMainWindow):
         """Quiet sentences the status line keeps (sound unavailable, settings not read)."""
         self.cues = CueShell(quiet, notify, self.bring_forward, self._note, clock, self)
         self.setWindowTitle("pausepoint")
-        self.setStyleSheet(theme.STYLESHEET)
+        self._theme_choice = theme_choice
+        self._remember_size = remember_size
+        self.colours = self._chosen_palette(system_prefers_dark())
+        put_on(self, self.colours, built=False)
         self.live_view = SessionViewModel(config)
         self.replay_view = SessionViewModel(config)
         self.couple_view = CoupleViewModel((config, config))
         self._build()
+        self._use_settings(Settings(), self.cues.settings)
+        if self.cues.settings.window_size is not None:
+            self.resize(*self.cues.settings.window_size)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(FRAME_MS)
         self._frame_timer.timeout.connect(self.render_frame)
@@ -154,7 +168,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         bar = QWidget()
-        bar.setStyleSheet(f"background: {theme.CARD}; border-bottom: 1px solid {theme.LINE};")
+        bar.setStyleSheet(_bar_style(self.colours))
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(18, 8, 18, 8)
         name = QLabel("pausepoint")
@@ -301,9 +315,49 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _settings_chosen(self, dialog: SettingsDialog) -> None:
-        self.cues.apply(dialog.chosen())
+        before, chosen = self.cues.settings, dialog.chosen()
+        self.cues.apply(chosen)
+        if chosen.theme != before.theme:
+            self._theme_choice = None  # the person chose anew: --theme no longer holds
+        self._use_settings(before, chosen)
         if dialog.problem is not None:
             self._note(dialog.problem)
+
+    def _session_views(self) -> list[SessionView]:
+        return [self.live_page.session_view, self.replay_page.session_view, *self.couple_page.lanes]
+
+    def _use_settings(self, before: Settings, chosen: Settings) -> None:
+        """The look and the defaults of ``chosen``; a pacer or graph still at the ``before``
+        default takes the new one, one set by hand or by a profile keeps its own."""
+        self.use_palette(self._chosen_palette(system_prefers_dark()))
+        for pacer in self.findChildren(PacerWidget):
+            if pacer.reduced_motion != chosen.reduced_motion:
+                pacer.set_reduced_motion(chosen.reduced_motion)
+        for view in self._session_views():
+            pacer = view.pacer
+            shown = (pacer.rate_bpm, pacer.inhale_fraction)
+            old = (before.pacer_rate_bpm, before.pacer_inhale_fraction)
+            new = (chosen.pacer_rate_bpm, chosen.pacer_inhale_fraction)
+            wanted = tuple(n if s == o else s for s, o, n in zip(shown, old, new, strict=True))
+            if wanted != shown:
+                pacer.set_rate(*wanted)
+            if view.window_s == before.view_window_s != chosen.view_window_s:
+                view.set_window(chosen.view_window_s)
+
+    def _chosen_palette(self, system_dark: bool) -> Palette:
+        return palette_for(self._theme_choice or self.cues.settings.theme, system_dark)
+
+    def use_palette(self, palette: Palette) -> None:
+        """Colour the window anew (not when it has this palette already)."""
+        if palette == self.colours:
+            return
+        self.colours = palette
+        put_on(self, palette)
+        self.top_bar.setStyleSheet(_bar_style(palette))
+
+    def _system_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        """The computer turned dark or light: followed when the choice is to follow it."""
+        self.use_palette(self._chosen_palette(scheme == Qt.ColorScheme.Dark))
 
     def show_calibration(
         self, kind: str | None = None, source: CalibrationSource | None = None
@@ -407,7 +461,7 @@ class MainWindow(QMainWindow):
         self.live_page.events.forget()
         pacer = self.live_page.session_view.pacer
         rate_bpm = None if profile is None else profile.resonance_rate_bpm
-        pacer.set_rate(rate_bpm or DEFAULT_RATE_BPM, pacer.inhale_fraction)
+        pacer.set_rate(rate_bpm or self.cues.settings.pacer_rate_bpm, pacer.inhale_fraction)
         session = LiveSession.open(
             self.config,
             self.live_view,
@@ -475,7 +529,8 @@ class MainWindow(QMainWindow):
         )
         for lane, profile in zip(self.couple_page.lanes, profiles, strict=True):
             rate_bpm = None if profile is None else profile.resonance_rate_bpm
-            lane.pacer.set_rate(rate_bpm or DEFAULT_RATE_BPM, lane.pacer.inhale_fraction)
+            default_bpm = self.cues.settings.pacer_rate_bpm
+            lane.pacer.set_rate(rate_bpm or default_bpm, lane.pacer.inhale_fraction)
         session = CoupleLiveSession.open(
             self.config,
             self.couple_view,
@@ -702,6 +757,11 @@ class MainWindow(QMainWindow):
         self.database.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember_size:
+            shown = self.normalGeometry() if self.isFullScreen() or self.isMaximized() else self
+            problem = remember_window_size(settings_path(), (shown.width(), shown.height()))
+            if problem is not None:
+                logger.warning("%s", problem)
         self.closed.emit()
         super().closeEvent(event)
 
@@ -860,3 +920,7 @@ class MainWindow(QMainWindow):
         message = status.message or ""
         if self.status_message.text() != message:
             self.status_message.setText(message)
+
+
+def _bar_style(palette: Palette) -> str:
+    return f"background: {palette.card}; border-bottom: 1px solid {palette.line};"

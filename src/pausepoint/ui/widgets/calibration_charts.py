@@ -13,16 +13,30 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from pausepoint.protocols import ResonanceProtocol
 from pausepoint.ui import theme
 from pausepoint.ui.calibration_model import Bar
+from pausepoint.ui.theme import Palette
 
 
-class NumberText(QWidget):
+class _Painted(QWidget):
+    """Painted in the palette in use when built, and in a new one when it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.colours = theme.current()
+
+    def use_palette(self, palette: Palette) -> None:
+        self.colours = palette
+        self.update()
+
+
+class NumberText(_Painted):
     """A big number that changes every second, painted rather than laid out: a QLabel's new
-    text re-lays the whole window out, this only repaints itself."""
+    text re-lays the whole window out, this only repaints itself. ``colour``: its own, else
+    the palette's ink."""
 
-    def __init__(self, template: str, size_pt: float, colour: str = theme.INK) -> None:
+    def __init__(self, template: str, size_pt: float, colour: str | None = None) -> None:
         super().__init__()
         self._text = ""
-        self._colour = QColor(colour)
+        self._colour = colour
         # The stylesheet sets every widget's font size; this one keeps its own for painting.
         self._font = QFont(self.font())
         self._font.setPointSizeF(size_pt)
@@ -48,12 +62,12 @@ class NumberText(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.setFont(self._font)
-        painter.setPen(self._colour)
+        painter.setPen(QColor(self._colour or self.colours.ink))
         painter.drawText(self.rect(), self.alignment, self._text)
         painter.end()
 
 
-class ProgressRing(QWidget):
+class ProgressRing(_Painted):
     """How far through the rest: a ring that fills, the time left inside."""
 
     def __init__(self) -> None:
@@ -84,17 +98,16 @@ class ProgressRing(QWidget):
         width = 16.0
         side = min(self.width(), self.height(), self.MAX_SIDE_PX) - width - 8
         rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
-        painter.setPen(
-            QPen(QColor("#ECE8E0"), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
-        )
+        c = self.colours
+        painter.setPen(QPen(QColor(c.groove), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawEllipse(rect)
-        colour = theme.MUTED if self.settling else theme.BLUISH_GREEN
+        colour = c.muted if self.settling else theme.BLUISH_GREEN
         pen = QPen(QColor(colour), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         span = -round(360 * 16 * min(1.0, max(0.0, self.progress)))
         if span:
             painter.drawArc(rect, 90 * 16, span)
-        painter.setPen(QColor(theme.INK))
+        painter.setPen(QColor(c.ink))
         font = QFont(self.font())
         font.setPointSizeF(theme.BIG_NUMBER_PT)
         font.setWeight(QFont.Weight.DemiBold)
@@ -106,7 +119,7 @@ class ProgressRing(QWidget):
         font.setPointSizeF(theme.BASE_PT)
         font.setWeight(QFont.Weight.Normal)
         painter.setFont(font)
-        painter.setPen(QColor(theme.MUTED))
+        painter.setPen(QColor(c.muted))
         lower = QRectF(rect.left(), rect.top() + rect.height() * 0.58, rect.width(), 30)
         painter.drawText(
             lower, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.small
@@ -114,7 +127,7 @@ class ProgressRing(QWidget):
         painter.end()
 
 
-class ScheduleStrip(QWidget):
+class ScheduleStrip(_Painted):
     """The resonance protocol along a line: each pace a block with its rate, rests between,
     filled up to now."""
 
@@ -143,9 +156,10 @@ class ScheduleStrip(QWidget):
         def x(t_s: float) -> float:
             return margin + width * t_s / total_s
 
-        painter.setPen(QPen(QColor(theme.LINE), 3))
+        c = self.colours
+        painter.setPen(QPen(QColor(c.line), 3))
         painter.drawLine(QPointF(x(0), mid), QPointF(x(total_s), mid))
-        painter.setPen(QPen(QColor(theme.MUTED), 3))
+        painter.setPen(QPen(QColor(c.muted), 3))
         painter.drawLine(QPointF(x(0), mid), QPointF(x(min(self.elapsed_s, total_s)), mid))
         font = QFont(self.font())
         font.setPointSizeF(theme.BASE_PT - 1)
@@ -162,12 +176,13 @@ class ScheduleStrip(QWidget):
                 done = QRectF(rect.left(), rect.top(), x(block.start_s + done_s) - rect.left(), 26)
                 painter.setBrush(QColor(theme.SKY_BLUE))
                 painter.drawRoundedRect(done, 6, 6)
-            painter.setPen(QColor(theme.INK))
+            filled = 2 * done_s >= block.end_s - block.start_s
+            painter.setPen(QColor(theme.INK if filled else c.ink))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{block.rate_bpm:g}")
         now_x = x(min(self.elapsed_s, total_s))
-        painter.setPen(QPen(QColor(theme.DEEP), 2))
+        painter.setPen(QPen(QColor(c.deep_words), 2))
         painter.drawLine(QPointF(now_x, mid - 17), QPointF(now_x, mid + 17))
-        painter.setPen(QColor(theme.MUTED))
+        painter.setPen(QColor(c.muted))
         caption = QRectF(margin, mid + 17, width, self.height() - mid - 17)
         p = self.protocol
         painter.drawText(
@@ -178,7 +193,7 @@ class ScheduleStrip(QWidget):
         painter.end()
 
 
-class RankingChart(QWidget):
+class RankingChart(_Painted):
     """How strongly the heart swung with the breath at each pace, the chosen pace marked."""
 
     def __init__(self) -> None:
@@ -196,6 +211,7 @@ class RankingChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.bars:
             return
+        c = self.colours
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.font())
@@ -208,9 +224,9 @@ class RankingChart(QWidget):
         chosen = self.chosen_rate_bpm
         if chosen is not None and len(rates) > 1:
             x = _x_of_rate(chosen, rates, slot)
-            painter.setPen(QPen(QColor(theme.DEEP), 1.5, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(QColor(c.deep_words), 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, 22), QPointF(x, bottom))
-            painter.setPen(QColor(theme.DEEP))
+            painter.setPen(QColor(c.deep_words))
             bold = QFont(font)
             bold.setWeight(QFont.Weight.DemiBold)
             painter.setFont(bold)
@@ -223,13 +239,13 @@ class RankingChart(QWidget):
         for i, bar in enumerate(self.bars):
             centre = slot * (i + 0.5)
             label = QRectF(centre - slot / 2, bottom + 4, slot, 24)
-            painter.setPen(QColor(theme.INK))
+            painter.setPen(QColor(c.ink))
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, f"{bar.rate_bpm:g} a minute")
             if bar.strength is None:
-                painter.setPen(QPen(QColor(theme.LINE), 1.5, Qt.PenStyle.DashLine))
+                painter.setPen(QPen(QColor(c.line), 1.5, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(QRectF(centre - bar_w / 2, bottom - 6, bar_w, 6))
-                painter.setPen(QColor(theme.MUTED))
+                painter.setPen(QColor(c.muted))
                 words = QRectF(centre - slot / 2, bottom - 34, slot, 24)
                 painter.drawText(words, Qt.AlignmentFlag.AlignCenter, "not followed")
                 continue
@@ -240,10 +256,10 @@ class RankingChart(QWidget):
             painter.drawRoundedRect(rect, 5, 5)
             if bar.rank is not None:
                 rank = QRectF(centre - 22, rect.top() - 24, 44, 20)
-                painter.fillRect(rank, QColor(theme.CARD))
-                painter.setPen(QColor(theme.INK))
+                painter.fillRect(rank, QColor(c.card))
+                painter.setPen(QColor(c.ink))
                 painter.drawText(rank, Qt.AlignmentFlag.AlignCenter, _ordinal(bar.rank))
-        painter.setPen(QPen(QColor(theme.LINE), 1))
+        painter.setPen(QPen(QColor(c.line), 1))
         painter.drawLine(QPointF(0, bottom), QPointF(self.width(), bottom))
         painter.end()
 

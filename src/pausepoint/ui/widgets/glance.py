@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from pausepoint.ui import theme
 from pausepoint.ui.glance_model import Glance, Tone
+from pausepoint.ui.theme import Palette, Tones
 
 MARGIN_PX = 24
 SPACING_PX = 24
@@ -58,8 +59,8 @@ class _Column(QFrame):
         layout.addWidget(self.timer)
         layout.addStretch(1)
 
-    def show_glance(self, glance: Glance, word_px: int) -> None:
-        ground, ink, edge = theme.GLANCE_TONES[glance.tone]
+    def show_glance(self, glance: Glance, word_px: int, tones: Tones) -> None:
+        ground, ink, edge = tones[glance.tone]
         self.name.setText(glance.name)
         self.name.setVisible(bool(glance.name))
         self.word.setText(glance.word)
@@ -95,6 +96,14 @@ class GlancePage(QWidget):
         outer.addWidget(self.keys)
         self.columns: list[_Column] = []
         self._shown: tuple[tuple[Glance, ...], int, int] | None = None
+        self._tones = theme.current().glance_tones
+
+    def use_palette(self, palette: Palette) -> None:
+        self._tones = palette.glance_tones
+        if self._shown is not None:
+            glances = self._shown[0]
+            self._shown = None
+            self.show_model(glances)
 
     def show_model(self, glances: Sequence[Glance]) -> None:
         """Show these columns (drawn again only when they or the page's size changed)."""
@@ -110,7 +119,7 @@ class GlancePage(QWidget):
             column.setVisible(i < len(glances))
         word_px = self.word_px([g.word for g in glances], [g.timer_text for g in glances])
         for column, glance in zip(self.columns, glances, strict=False):
-            column.show_glance(glance, word_px)
+            column.show_glance(glance, word_px, self._tones)
         pause = any(glance.tone == Tone.PAUSE for glance in glances)
         self.keys.setText(KEYS_PAUSE if pause else KEYS)
 

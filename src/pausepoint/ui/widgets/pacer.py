@@ -1,4 +1,5 @@
-"""The breathing pacer: a circle that grows as you breathe in and shrinks as you breathe out.
+"""The breathing pacer: a circle that grows as you breathe in and shrinks as you breathe out;
+with reduced motion, a steady bar and a count instead.
 
 Its phase is ``breathing.pacer_phase`` of the injected clock, so what it shows at any time is
 known without waiting; it animates only while visible.
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QHideEvent, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import QColor, QFont, QHideEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -35,11 +36,16 @@ from pausepoint.calibration.breathing import (
     seconds_left_in_phase,
 )
 from pausepoint.ui import theme
+from pausepoint.ui.settings_model import PACER_RATES_BPM
+from pausepoint.ui.theme import Palette
 
 FRAME_MS = 33
 COUNT_SLACK_S = 1e-6
 """The count shows whole seconds left; this keeps 3.0000000000000004 from reading as 4."""
-RATES_BPM = (4.5, 5.0, 5.5, 6.0, 6.5, 7.0)
+RATES_BPM = PACER_RATES_BPM
+TITLE = "Breathe with the circle"
+STEADY_TITLE = "Breathe with the count"
+BAR_PX = 16
 
 
 class _Breath(QWidget):
@@ -48,6 +54,7 @@ class _Breath(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.fill = 0.0
+        self.colours = theme.current()
         self.setMinimumSize(110, 110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -59,7 +66,7 @@ class _Breath(QWidget):
         outer = side / 2
         inner = outer * 0.28
         radius = inner + (outer - inner) * self.fill
-        guide = QPen(QColor(theme.LINE), 2, Qt.PenStyle.DashLine)
+        guide = QPen(QColor(self.colours.line), 2, Qt.PenStyle.DashLine)
         painter.setPen(guide)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(centre, outer, outer)
@@ -73,9 +80,63 @@ class _Breath(QWidget):
         painter.end()
 
 
+class _Steady(QWidget):
+    """For reduced motion: the seconds left in this phase, large, over a bar that does not
+    move: the breath in and the breath out side by side, the one now filled. It changes
+    once a second, as the count does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inhaling = True
+        self.left_s = 0
+        self.inhale_fraction = DEFAULT_INHALE_FRACTION
+        self.colours = theme.current()
+        self.setMinimumSize(110, 110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_state(self, inhaling: bool, left_s: int, inhale_fraction: float) -> None:
+        state = (inhaling, left_s, inhale_fraction)
+        if state != (self.inhaling, self.left_s, self.inhale_fraction):
+            self.inhaling, self.left_s, self.inhale_fraction = state
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        c = self.colours
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        margin = 6.0
+        width = self.width() - 2 * margin
+        bar_y = self.height() * 0.62
+        font = QFont(self.font())
+        font.setPointSizeF(theme.BIG_NUMBER_PT + 6)
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.setPen(QColor(c.deep_words))
+        number = QRectF(0, 0, self.width(), bar_y - 8)
+        painter.drawText(number, Qt.AlignmentFlag.AlignCenter, str(self.left_s))
+        split = margin + width * self.inhale_fraction
+        end = margin + width
+        parts = (
+            (QRectF(margin, bar_y, split - margin - 2, BAR_PX), self.inhaling, "in"),
+            (QRectF(split + 2, bar_y, end - split - 2, BAR_PX), not self.inhaling, "out"),
+        )
+        small = QFont(self.font())
+        small.setPointSizeF(theme.BASE_PT - 1)
+        painter.setFont(small)
+        for rect, now, word in parts:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(theme.SKY_BLUE if now else c.groove))
+            painter.drawRoundedRect(rect, BAR_PX / 2, BAR_PX / 2)
+            painter.setPen(QColor(c.ink if now else c.muted))
+            below = QRectF(rect.left(), rect.bottom() + 4, rect.width(), 24)
+            painter.drawText(below, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, word)
+        painter.end()
+
+
 class PacerWidget(QFrame):
-    """Breathe with the circle; ``closed`` when the person hides it; ``phase_started``
-    (INHALE or EXHALE) as each breath in and out begins while it is shown, for a tone."""
+    """Breathe with the circle (with reduced motion, the count); ``closed`` when the person
+    hides it; ``phase_started`` (INHALE or EXHALE) as each breath in and out begins while it
+    is shown, for a tone."""
 
     closed = Signal()
     phase_started = Signal(str)
@@ -93,9 +154,9 @@ class PacerWidget(QFrame):
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(4)
         head = QHBoxLayout()
-        title = QLabel("Breathe with the circle")
-        title.setStyleSheet("font-weight: 600;")
-        head.addWidget(title, 1)
+        self.title = QLabel(TITLE)
+        self.title.setStyleSheet("font-weight: 600;")
+        head.addWidget(self.title, 1)
         hide = QPushButton("Hide")
         hide.setStyleSheet("padding: 2px 10px; min-height: 16px;")
         hide.setObjectName("hidePacer")
@@ -104,12 +165,15 @@ class PacerWidget(QFrame):
         self.hide_button = hide
         layout.addLayout(head)
         self.breath = _Breath()
+        self.steady = _Steady()
+        self.steady.setVisible(False)
+        self.reduced_motion = False
         body = QHBoxLayout()
         body.addWidget(self.breath, 1)
+        body.addWidget(self.steady, 1)
         right = QVBoxLayout()
         right.setSpacing(6)
         self.phase = QLabel("")
-        self.phase.setStyleSheet(f"font-size: {theme.BASE_PT + 5}pt; color: {theme.DEEP};")
         right.addWidget(self.phase)
         self.rate = QComboBox()
         for rate in RATES_BPM:
@@ -134,6 +198,21 @@ class PacerWidget(QFrame):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.tick)
+        self.use_palette(theme.current())
+        self.tick()
+
+    def use_palette(self, palette: Palette) -> None:
+        self.phase.setStyleSheet(f"font-size: {theme.BASE_PT + 5}pt; color: {palette.deep_words};")
+        for shape in (self.breath, self.steady):
+            shape.colours = palette
+            shape.update()
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        """A steady bar and a count in place of the growing circle."""
+        self.reduced_motion = reduced
+        self.title.setText(STEADY_TITLE if reduced else TITLE)
+        self.breath.setVisible(not reduced)
+        self.steady.setVisible(reduced)
         self.tick()
 
     def set_rate(self, rate_bpm: float, inhale_fraction: float) -> None:
@@ -179,8 +258,11 @@ class PacerWidget(QFrame):
         text = f"{words}…  {left_s}"
         if self.phase.text() != text:
             self.phase.setText(text)
-        self.breath.fill = lung_fill(t_s, self.rate_bpm, self.inhale_fraction)
-        self.breath.update()
+        if self.reduced_motion:
+            self.steady.set_state(phase == INHALE, left_s, self.inhale_fraction)
+        else:
+            self.breath.fill = lung_fill(t_s, self.rate_bpm, self.inhale_fraction)
+            self.breath.update()
         if self.isVisible() and self._held_t_s is None:
             turn = self._turns.see(t_s, self.rate_bpm, self.inhale_fraction)
             if turn is not None:

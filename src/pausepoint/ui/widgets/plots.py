@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from pausepoint.ui import theme
+from pausepoint.ui.theme import Palette
 from pausepoint.words import short_clock_text
 
-pg.setConfigOptions(antialias=True, background=theme.CARD, foreground=theme.MUTED)
+pg.setConfigOptions(antialias=True, background=theme.LIGHT.card, foreground=theme.LIGHT.muted)
 
 TICK_PT = 9
 LEFT_AXIS_PX = 46
@@ -56,23 +57,29 @@ class StillPlot(pg.PlotWidget):
 
 
 class _Plot(StillPlot):
+    """Coloured from the palette in use when built, and again by ``use_palette``."""
+
     def __init__(self) -> None:
         super().__init__()
         item = self.getPlotItem()
         font = QFont()
         font.setPointSize(TICK_PT)
         for name in ("left", "bottom", "right"):
-            axis = item.getAxis(name)
-            axis.setTickFont(font)
-            axis.setTextPen(pg.mkPen(theme.MUTED))
-            axis.setPen(pg.mkPen(theme.LINE))
+            item.getAxis(name).setTickFont(font)
         item.showAxis("right")
         item.getAxis("left").setWidth(LEFT_AXIS_PX)
         item.getAxis("right").setWidth(RIGHT_AXIS_PX)
         item.getAxis("right").setStyle(showValues=False, tickLength=0)
         item.showGrid(x=True, y=False, alpha=0.15)
-        self.setBackground(theme.CARD)
         self._window: tuple[float, float] | None = None
+
+    def use_palette(self, palette: Palette) -> None:
+        item = self.getPlotItem()
+        for name in ("left", "bottom", "right"):
+            axis = item.getAxis(name)
+            axis.setTextPen(pg.mkPen(palette.muted))
+            axis.setPen(pg.mkPen(palette.line))
+        self.setBackground(palette.card)
 
     def set_window(self, start_s: float, end_s: float) -> None:
         if self._window == (start_s, end_s):
@@ -97,16 +104,14 @@ class ArousalPlot(_Plot):
             ("rising", rising_line, flooding_line),
             ("flooded", flooding_line, 100.0),
         )
+        self._zones: dict[str, pg.LinearRegionItem] = {}
         for name, low, high in bands:
             zone = pg.LinearRegionItem(
-                (low, high),
-                orientation="horizontal",
-                brush=pg.mkBrush(theme.rgba(theme.ZONES[name], theme.ZONE_ALPHA)),
-                pen=pg.mkPen(None),
-                movable=False,
+                (low, high), orientation="horizontal", pen=pg.mkPen(None), movable=False
             )
             zone.setZValue(-20)
             item.addItem(zone)
+            self._zones[name] = zone
         right = item.getAxis("right")
         right.setTicks([[((low + high) / 2, name) for name, low, high in bands]])
         right.setStyle(showValues=True)
@@ -120,16 +125,22 @@ class ArousalPlot(_Plot):
             labelOpts={"position": 0.08, "color": theme.VERMILLION, "anchors": [(0, 1), (0, 1)]},
         )
         item.addItem(self.flooding_line)
-        self.curve = pg.PlotDataItem(pen=_pen(theme.AROUSAL_CURVE, 3.0), connect="finite")
+        self.curve = pg.PlotDataItem(connect="finite")
         item.addItem(self.curve)
         self.markers = pg.ScatterPlotItem(
-            size=12,
-            symbol="t",
-            pen=pg.mkPen(theme.INK),
-            brush=pg.mkBrush(theme.REDDISH_PURPLE),
+            size=12, symbol="t", brush=pg.mkBrush(theme.REDDISH_PURPLE)
         )
         item.addItem(self.markers)
         self._breaks: list[tuple[pg.LinearRegionItem, pg.TextItem]] = []
+        self.use_palette(theme.current())
+
+    def use_palette(self, palette: Palette) -> None:
+        super().use_palette(palette)
+        for name, zone in self._zones.items():
+            zone.setBrush(pg.mkBrush(theme.rgba(palette.zones[name], palette.zone_alpha)))
+            zone.update()
+        self.curve.setPen(_pen(palette.arousal_curve, 3.0))
+        self.markers.setPen(pg.mkPen(palette.marker_edge))
 
     def set_data(self, t_s: np.ndarray, arousal: np.ndarray) -> None:
         self.curve.setData(t_s, arousal)
@@ -164,16 +175,22 @@ class HeartRatePlot(_Plot):
         item = self.getPlotItem()
         self.baseline = pg.InfiniteLine(
             angle=0,
-            pen=_pen(theme.BASELINE_LINE, 1.2, dashed=True),
             label="your calm",
-            labelOpts={"position": 0.97, "color": theme.MUTED, "anchors": [(1, 1), (1, 1)]},
+            labelOpts={"position": 0.97, "anchors": [(1, 1), (1, 1)]},
         )
         self.baseline.setVisible(False)
         item.addItem(self.baseline)
-        self.curve = pg.PlotDataItem(pen=_pen(theme.HR_CURVE, 2.2), connect="finite")
+        self.curve = pg.PlotDataItem(connect="finite")
         item.addItem(self.curve)
         item.enableAutoRange(axis="y")
         item.setAutoVisible(y=True)
+        self.use_palette(theme.current())
+
+    def use_palette(self, palette: Palette) -> None:
+        super().use_palette(palette)
+        self.baseline.setPen(_pen(palette.baseline_line, 1.2, dashed=True))
+        self.baseline.label.setColor(palette.muted)
+        self.curve.setPen(_pen(palette.hr_curve, 2.2))
 
     def set_data(self, t_s: np.ndarray, hr_bpm: np.ndarray, baseline_bpm: float | None) -> None:
         self.curve.setData(t_s, hr_bpm)
@@ -188,10 +205,15 @@ class TachogramPlot(_Plot):
     def __init__(self) -> None:
         super().__init__()
         item = self.getPlotItem()
-        self.curve = pg.PlotDataItem(pen=_pen(theme.RR_CURVE, 1.6), connect="finite")
+        self.curve = pg.PlotDataItem(connect="finite")
         item.addItem(self.curve)
         item.enableAutoRange(axis="y")
         item.setAutoVisible(y=True)
+        self.use_palette(theme.current())
+
+    def use_palette(self, palette: Palette) -> None:
+        super().use_palette(palette)
+        self.curve.setPen(_pen(palette.rr_curve, 1.6))
 
     def set_data(self, t_s: np.ndarray, rr_ms: np.ndarray) -> None:
         self.curve.setData(t_s, rr_ms)

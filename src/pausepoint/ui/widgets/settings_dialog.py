@@ -1,4 +1,6 @@
-"""The settings: how loud, which sounds, desktop notifications; remembered between runs.
+"""The settings in one place: how loud, which sounds, desktop notifications, the colours
+(light, dark or as the computer is set), reduced motion, and the pacer's and the graphs'
+defaults; remembered between runs.
 
 OK writes the settings file; a file that cannot be written is one sentence (``problem``),
 and the window uses the new settings for this run all the same.
@@ -6,13 +8,17 @@ and the window uses the new settings for this run all the same.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,14 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pausepoint.calibration.breathing import INHALE_FRACTIONS
 from pausepoint.cues.synth import Cue
 from pausepoint.ui import theme
-from pausepoint.ui.settings_model import Settings, save_settings
+from pausepoint.ui.settings_model import PACER_RATES_BPM, Settings, save_settings
 from pausepoint.ui.sound import SoundPlayer
+from pausepoint.ui.view_model import WINDOW_CHOICES_S
 from pausepoint.ui.widgets.common import label
 
 VOLUME_STEPS = 100
 """The slider moves in whole percent."""
+THEME_WORDS = {"As this computer is set": "system", "Light": "light", "Dark": "dark"}
 
 
 def _heading(text: str) -> QLabel:
@@ -37,12 +46,23 @@ def _heading(text: str) -> QLabel:
     return heading
 
 
+def _choice(name: str, items: Mapping[str, object], chosen: object) -> QComboBox:
+    """A drop-down of ``items`` (words: value) with ``chosen`` selected."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for words, value in items.items():
+        combo.addItem(words, value)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
+    return combo
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.setObjectName("page")
+        self._settings = settings
         self._path = path
         self._player: SoundPlayer | None = None
         self.problem: str | None = None
@@ -98,6 +118,7 @@ class SettingsDialog(QDialog):
             settings.notifications,
         )
         layout.addWidget(self.notifications)
+        self._add_look(layout, settings)
         self.message = label("", "muted")
         self.message.setAccessibleName("Message")
         self.message.setVisible(False)
@@ -113,6 +134,45 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _add_look(self, layout: QVBoxLayout, settings: Settings) -> None:
+        """The colours, the motion, and what the pacer and the graphs start with."""
+        layout.addWidget(_heading("How it looks"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        self.theme = _choice("Colours", THEME_WORDS, settings.theme)
+        self.theme.setAccessibleDescription("Light, dark, or as this computer is set")
+        rates = {f"{rate:g} breaths a minute": rate for rate in PACER_RATES_BPM}
+        self.pacer_rate = _choice("Breathing pace", rates, settings.pacer_rate_bpm)
+        self.pacer_rate.setAccessibleDescription(
+            "The pacer's pace, unless your calibration found your own"
+        )
+        ratios = {
+            f"in {name.replace(':', ' : out ')}": fraction
+            for name, fraction in INHALE_FRACTIONS.items()
+        }
+        self.pacer_ratio = _choice("Breath in and out", ratios, settings.pacer_inhale_fraction)
+        windows = {f"{window_s / 60:g} minutes": window_s for window_s in WINDOW_CHOICES_S}
+        self.view_window = _choice("Show the last", windows, settings.view_window_s)
+        self.view_window.setAccessibleDescription("How much of the session the graphs show")
+        rows = (
+            ("Colours", self.theme),
+            ("Breathing pace", self.pacer_rate),
+            ("Breath in and out", self.pacer_ratio),
+            ("Graphs show the last", self.view_window),
+        )
+        for row, (words, combo) in enumerate(rows):
+            grid.addWidget(QLabel(words), row, 0)
+            grid.addWidget(combo, row, 1)
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        self.reduced_motion = self._box(
+            "Reduced motion",
+            "The pacer as a steady bar and a count, not a growing circle",
+            settings.reduced_motion,
+        )
+        layout.addWidget(self.reduced_motion)
+
     def _box(self, text: str, when: str, checked: bool) -> QCheckBox:
         box = QCheckBox(f"{text}  ·  {when}")
         box.setChecked(checked)
@@ -124,13 +184,20 @@ class SettingsDialog(QDialog):
         self.volume_words.setText(f"{value}%")
 
     def chosen(self) -> Settings:
-        return Settings(
+        """The settings as the dialog shows them (the window's size as it was given)."""
+        return replace(
+            self._settings,
             volume=self.volume.value() / VOLUME_STEPS,
             pause_sound=self.pause_sound.isChecked(),
             ready_sound=self.ready_sound.isChecked(),
             slow_breath_sound=self.slow_breath_sound.isChecked(),
             breathing_tones=self.breathing_tones.isChecked(),
             notifications=self.notifications.isChecked(),
+            theme=str(self.theme.currentData()),
+            reduced_motion=self.reduced_motion.isChecked(),
+            pacer_rate_bpm=float(self.pacer_rate.currentData()),
+            pacer_inhale_fraction=float(self.pacer_ratio.currentData()),
+            view_window_s=float(self.view_window.currentData()),
         )
 
     def try_sound(self) -> None:

@@ -1,0 +1,260 @@
+"""Dark rooms and quiet motion, over the real window offscreen: the theme chosen in the settings
+(or following the computer, or given by --theme) colours the window, its dialogs and its
+graphs at once; reduced motion shows the pacer as a steady bar and a count; the window's size
+and the pacer's and graphs' defaults come back in a new window."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
+from PySide6.QtWidgets import QApplication
+
+from pausepoint.ui import theme
+from pausepoint.ui.settings_model import Settings, load_settings, save_settings
+from pausepoint.ui.theme import DARK, LIGHT, Palette
+from pausepoint.ui.widgets.pacer import STEADY_TITLE, TITLE, PacerWidget
+
+
+@pytest.fixture(autouse=True)
+def light_again(qapp) -> Iterator[None]:
+    """Later tests find the palette in use and Qt's own as they were."""
+    kept = QPalette(qapp.palette())
+    yield
+    theme.use(LIGHT)
+    qapp.setPalette(kept)
+
+
+@pytest.fixture
+def settings_file() -> Iterator[Path]:
+    """The test session's settings file, put back as it was after the test."""
+    path = Path(os.environ["PAUSEPOINT_SETTINGS"])
+    kept = path.read_text()
+    yield path
+    path.write_text(kept)
+
+
+@pytest.fixture
+def own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A settings file for this test alone (silent, as the session's)."""
+    path = tmp_path / "config" / "settings.json"
+    monkeypatch.setenv("PAUSEPOINT_SETTINGS", str(path))
+    save_settings(path, Settings(pause_sound=False, ready_sound=False, notifications=False))
+    return path
+
+
+def new_window(qloop, config, db: Path, clock, **options: object):
+    from pausepoint.ui.main_window import MainWindow
+
+    window = MainWindow(config, db=db, clock=clock, **options)  # type: ignore[arg-type]
+    window.show()
+    return window
+
+
+def close(qloop, window) -> None:
+    qloop.run_until_complete(window.shutdown())
+    window.close()
+    window.deleteLater()
+
+
+def choose(window, **changes: object) -> None:
+    """Settings…, change these, OK."""
+    dialog = window.open_settings()
+    for name, value in changes.items():
+        control = getattr(dialog, name)
+        if isinstance(value, bool):
+            control.setChecked(value)
+        else:
+            control.setCurrentIndex(control.findData(value))
+    dialog.accept()
+
+
+def shows(window, palette: Palette) -> bool:
+    """The window, its graphs and Qt's own palette are all in ``palette``."""
+    plot = window.live_page.session_view.arousal_plot
+    app_window = QApplication.instance().palette().color(QPalette.ColorRole.Window)
+    return (
+        window.colours is palette
+        and palette.paper in window.styleSheet()
+        and plot.backgroundBrush().color() == QColor(palette.card)
+        and app_window == QColor(palette.paper)
+    )
+
+
+def pixel(window, widget, x: int = 4, y: int = 4) -> QColor:
+    """The colour drawn at (x, y) of ``widget`` in a grab of the whole window."""
+    image: QImage = window.grab().toImage()
+    at = widget.mapTo(window, widget.rect().topLeft())
+    return image.pixelColor(at.x() + x, at.y() + y)
+
+
+def test_dark_colours_the_window_and_its_graphs_at_once(window, settings_file) -> None:
+    assert shows(window, LIGHT)  # the test settings choose nothing: offscreen is not dark
+    choose(window, theme="dark")
+    assert shows(window, DARK)
+    view = window.live_page.session_view
+    for plot in (view.arousal_plot, view.hr_plot, view.rr_plot):
+        assert plot.backgroundBrush().color() == QColor(DARK.card)
+    assert view.arousal_plot.curve.opts["pen"].color() == QColor(DARK.arousal_curve)
+    assert pixel(window, window.start_page) == QColor(DARK.paper)
+    assert pixel(window, window.top_bar) == QColor(DARK.card)
+    assert json.loads(settings_file.read_text())["theme"] == "dark"
+
+    choose(window, theme="light")
+    assert shows(window, LIGHT)
+    assert pixel(window, window.start_page) == QColor(LIGHT.paper)
+
+
+def test_the_settings_dialog_and_the_glance_take_the_palette(window, settings_file) -> None:
+    choose(window, theme="dark")
+    dialog = window.open_settings()
+    assert dialog.grab().toImage().pixelColor(2, 2) == QColor(DARK.paper)
+    assert dialog.theme.currentData() == "dark"
+    dialog.reject()
+    from pausepoint.ui.glance_model import Glance, Tone
+
+    window.pages.setCurrentWidget(window.glance_page)
+    window.glance_page.show_model([Glance("", "Time to pause", Tone.PAUSE)])
+    column = window.glance_page.columns[0]
+    assert pixel(window, column, column.width() // 2, 40) == QColor(DARK.glance_tones["pause"][0])
+    window.glance_page.show_model([Glance("", "Calm", Tone.CALM)])
+    assert pixel(window, column, column.width() // 2, 40) == QColor(DARK.glance_tones["calm"][0])
+    choose(window, theme="light")  # a glance on show is drawn again in the new colours
+    assert pixel(window, column, column.width() // 2, 40) == QColor(theme.BLUE)
+
+
+def test_following_the_computer(window, settings_file) -> None:
+    hints = QGuiApplication.styleHints()
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert shows(window, DARK)
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert shows(window, LIGHT)
+    choose(window, theme="light")  # chosen: the computer's setting no longer matters
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert shows(window, LIGHT)
+
+
+def test_theme_for_one_run_holds_until_the_person_chooses(
+    qloop, config, db, clock, own_settings
+) -> None:
+    window = new_window(qloop, config, db, clock, theme_choice="dark")
+    try:
+        assert shows(window, DARK)
+        choose(window, notifications=True)  # another setting: --theme still holds
+        assert shows(window, DARK)
+        choose(window, theme="light")
+        assert shows(window, LIGHT)
+    finally:
+        close(qloop, window)
+
+
+def test_a_window_built_dark_is_dark_everywhere(qloop, config, db, clock, own_settings) -> None:
+    save_settings(own_settings, replace(load_settings(own_settings).settings, theme="dark"))
+    window = new_window(qloop, config, db, clock)
+    try:
+        assert shows(window, DARK)
+        view = window.couple_page.lanes[0]
+        assert view.arousal_plot.backgroundBrush().color() == QColor(DARK.card)
+        pacer = window.live_page.session_view.pacer
+        assert pacer.breath.colours is DARK and DARK.deep_words in pacer.phase.styleSheet()
+        assert window.calibration_page.pacer.breath.colours is DARK
+    finally:
+        close(qloop, window)
+
+
+def test_reduced_motion_shows_a_steady_bar_and_a_count(window, clock, settings_file) -> None:
+    window.pages.setCurrentWidget(window.live_page)
+    pacer = window.live_page.session_view.pacer
+    pacer.setVisible(True)
+    assert pacer.breath.isVisible() and not pacer.steady.isVisible()
+    choose(window, reduced_motion=True)
+    assert json.loads(settings_file.read_text())["reduced_motion"] is True
+    for each in window.findChildren(PacerWidget):  # the calibration's and a couple's too
+        assert each.reduced_motion and each.title.text() == STEADY_TITLE
+    assert pacer.steady.isVisible() and not pacer.breath.isVisible()
+    fill = pacer.breath.fill
+    pacer.hold(1.0)  # 6 a minute, in 4 : out 6: 3 s of the breath in left
+    assert (pacer.steady.inhaling, pacer.steady.left_s) == (True, 3)
+    assert pacer.phase.text() == "Breathe in…  3"
+    pacer.hold(5.5)
+    assert (pacer.steady.inhaling, pacer.steady.left_s) == (False, 5)
+    assert pacer.breath.fill == fill  # the circle does not move behind the bar
+    choose(window, reduced_motion=False)
+    assert pacer.breath.isVisible() and not pacer.steady.isVisible()
+    assert pacer.title.text() == TITLE
+
+
+def test_size_and_defaults_come_back_in_a_new_window(
+    qloop, config, db, clock, own_settings
+) -> None:
+    first = new_window(qloop, config, db, clock, remember_size=True)
+    try:
+        first.resize(1100, 760)
+        choose(first, pacer_rate=5.0, pacer_ratio=0.3, view_window=300.0)
+    finally:
+        close(qloop, first)
+    kept = load_settings(own_settings).settings
+    assert kept.window_size == (1100, 760)
+    assert (kept.pacer_rate_bpm, kept.pacer_inhale_fraction, kept.view_window_s) == (
+        5.0,
+        0.3,
+        300.0,
+    )
+
+    again = new_window(qloop, config, db, clock)
+    try:
+        assert (again.width(), again.height()) == (1100, 760)
+        lanes = [again.live_page.session_view, again.replay_page.session_view]
+        for view in [*lanes, *again.couple_page.lanes]:
+            assert (view.pacer.rate_bpm, view.pacer.inhale_fraction) == (5.0, 0.3)
+            assert view.pacer.rate.currentData() == 5.0
+            assert view.window_s == 300.0 and view.window_choice.currentData() == 300.0
+        again.start_simulation("calm", speed=1.0)
+        assert again.live_page.session_view.pacer.rate_bpm == 5.0  # no profile: the default
+    finally:
+        close(qloop, again)
+
+
+def test_the_command_line_window_opens_at_the_remembered_size(
+    qloop, tmp_path, own_settings
+) -> None:
+    from pausepoint.ui.app import DashboardOptions, _window
+
+    quiet = Settings(pause_sound=False, ready_sound=False, notifications=False)
+    save_settings(own_settings, replace(quiet, window_size=(1100, 700)))
+    options = DashboardOptions(db=tmp_path / "sessions.db")
+    live = _window(options, live=True)
+    still = _window(options)  # a screenshot's: the size asked for, whatever was remembered
+    try:
+        assert (live.width(), live.height()) == (1100, 700)
+        assert (still.width(), still.height()) == options.size
+    finally:
+        for window in (live, still):
+            close(qloop, window)
+    assert load_settings(own_settings).settings.window_size == (1100, 700)
+
+
+def test_new_defaults_reach_what_still_shows_the_old_ones(window, settings_file) -> None:
+    live, replay = window.live_page.session_view, window.replay_page.session_view
+    replay.set_window(1200.0)  # chosen by hand: kept
+    replay.pacer.set_rate(4.5, 0.5)
+    choose(window, view_window=300.0, pacer_rate=5.5)
+    assert (live.window_s, replay.window_s) == (300.0, 1200.0)
+    assert (live.pacer.rate_bpm, live.pacer.inhale_fraction) == (5.5, 0.4)
+    assert (replay.pacer.rate_bpm, replay.pacer.inhale_fraction) == (4.5, 0.5)
+
+
+def test_a_dark_screenshot(qapp, tmp_path: Path) -> None:
+    from pausepoint.ui.app import DashboardOptions, screenshot
+
+    options = DashboardOptions(simulate="argument", at_s=550.0, theme="dark")
+    out = screenshot(replace(options, screenshot=tmp_path / "dark.png"))
+    image = QImage(str(out))
+    assert image.pixelColor(4, 70) == QColor(DARK.paper)
+    assert image.pixelColor(640, 150) == QColor(DARK.deep)  # the flooded prompt, not red
