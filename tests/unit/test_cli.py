@@ -222,6 +222,7 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
         (["--simulate", "argument"], True, ["dashboard", "--simulate", "argument"]),
         (["--db", "x.db", "--replay", "1"], False, ["--db", "x.db", "dashboard", "--replay", "1"]),
         (["--db=x.db"], False, ["--db=x.db", "monitor"]),
+        (["--theme", "dark"], False, ["dashboard", "--theme", "dark"]),
         ([], True, ["dashboard"]),
         (["sessions", "--json"], True, ["sessions", "--json"]),
         (["--version"], True, ["--version"]),

@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-WINDOW_OPTIONS = ("--replay", "--screenshot", "--at", "--calibrate", "--glance")
+WINDOW_OPTIONS = ("--replay", "--screenshot", "--at", "--calibrate", "--glance", "--theme")
 """Options only the dashboard takes: given without a command, they mean the dashboard."""
 
 
