@@ -33,7 +33,7 @@ from pausepoint.ui import theme
 from pausepoint.ui.settings_model import PACER_RATES_BPM, Settings, save_settings
 from pausepoint.ui.sound import SoundPlayer
 from pausepoint.ui.view_model import WINDOW_CHOICES_S
-from pausepoint.ui.widgets.common import label
+from pausepoint.ui.widgets.common import describe, label
 
 VOLUME_STEPS = 100
 """The slider moves in whole percent."""
@@ -76,7 +76,7 @@ class SettingsDialog(QDialog):
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, VOLUME_STEPS)
         self.volume.setValue(round(settings.volume * VOLUME_STEPS))
-        self.volume.setAccessibleName("Volume")
+        describe(self.volume, "Volume", "How loud the sounds are")
         self.volume_words = QLabel()
         self.volume_words.setMinimumWidth(44)
         self.volume.valueChanged.connect(self._show_volume)
@@ -84,7 +84,11 @@ class SettingsDialog(QDialog):
         row.addWidget(self.volume, 1)
         row.addWidget(self.volume_words)
         self.try_button = QPushButton("Try it")
-        self.try_button.setAccessibleName("Try the pause sound at this volume")
+        describe(
+            self.try_button,
+            "Try the pause sound at this volume",
+            "Plays the pause sound once, as it will sound",
+        )
         self.try_button.clicked.connect(self.try_sound)
         row.addWidget(self.try_button)
         layout.addLayout(row)
@@ -92,7 +96,9 @@ class SettingsDialog(QDialog):
             "Time to pause", "When your body is flooded", settings.pause_sound
         )
         self.ready_sound = self._box(
-            "You're ready", "When your body has settled after a break", settings.ready_sound
+            "You're ready",
+            "When your body has settled, and when the time you agreed comes",
+            settings.ready_sound,
         )
         self.slow_breath_sound = self._box(
             "Slow your breath",
@@ -127,9 +133,9 @@ class SettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setAccessibleName("Save the settings")
+        describe(self.ok_button, "Save the settings", "Keeps these settings and uses them now")
         self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName("Close without saving")
+        describe(self.cancel_button, "Close without saving", "Nothing changes (Esc)")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -152,6 +158,9 @@ class SettingsDialog(QDialog):
             for name, fraction in INHALE_FRACTIONS.items()
         }
         self.pacer_ratio = _choice("Breath in and out", ratios, settings.pacer_inhale_fraction)
+        self.pacer_ratio.setAccessibleDescription(
+            "How long each breath in is, against the breath out"
+        )
         windows = {f"{window_s / 60:g} minutes": window_s for window_s in WINDOW_CHOICES_S}
         self.view_window = _choice("Show the last", windows, settings.view_window_s)
         self.view_window.setAccessibleDescription("How much of the session the graphs show")
