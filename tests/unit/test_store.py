@@ -113,7 +113,7 @@ def test_folder_is_0700_and_files_0600_whatever_the_umask(db: Path) -> None:
 
 def test_schema_is_versioned(store: Store) -> None:
     conn = store.connection
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {
@@ -125,6 +125,8 @@ def test_schema_is_versioned(store: Store) -> None:
         "actions",
         "profiles",
         "couple_events",
+        "check_ins",
+        "session_tags",
     } <= tables
     for table in ("samples", "events", "actions"):
         assert "person" in [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
@@ -153,7 +155,7 @@ def test_a_v1_database_is_upgraded_to_two_streams_keeping_every_session(db: Path
         )
         old.execute("INSERT INTO actions (session_id, seq, t_s, kind) VALUES (1, 1, 1.3, 'break')")
     with Store.open(db) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         info = store.session(1)
         assert (info.persons, info.note, info.strap_name) == (1, "one person", "Polar H10 7E3A1B2C")
         assert store.samples(1) == [heart(1.0, 812.5), MotionSample(1.5, 0.02)]
@@ -665,7 +667,7 @@ def test_a_v2_database_gets_a_person_on_its_ecg_frames(tmp_path: Path) -> None:
             "INSERT INTO pmd_frames (session_id, t_s, kind, raw) VALUES (1, 0.5, 'ecg', X'0102')"
         )
     with Store.open(db) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.pmd_frames(1) == [(0.5, "ecg", b"\x01\x02")]
         assert store.pmd_frames(1, person=1) == []
         writer = store.begin_session("ble:couple", persons=2)

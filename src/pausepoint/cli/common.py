@@ -18,6 +18,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from pausepoint.model import HeartSample
     from pausepoint.sessions.records import SessionInfo
+    from pausepoint.sessions.store import Store
 
 PROGRESS_EVERY = 256
 """Steps of a long loop between two looks at the progress bar."""
@@ -186,6 +187,51 @@ def add_quiet_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--quiet", action="store_true", help="no sound at all for this run (no cue, no bell)"
     )
+
+
+def mood(text: str) -> int:
+    """An argparse type: how someone feels, 1 (calm) to 5 (tense)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r}: say 1 (calm) to 5 (tense)")
+    return value
+
+
+def tag(text: str) -> str:
+    """An argparse type: a tag as kept (checked before anything is recorded)."""
+    from pausepoint.sessions.check_ins import clean_tag
+
+    try:
+        return clean_tag(text)
+    except BadInput as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_check_in_options(p: argparse.ArgumentParser) -> None:
+    """What the talk was about and how it went (each optional), kept with the session."""
+    p.add_argument(
+        "--tag",
+        type=tag,
+        action="append",
+        default=[],
+        help="what the talk is about (money, chores, family, intimacy, work, plans or your "
+        "own word); give it again for more",
+    )
+    p.add_argument("--mood-before", type=mood, help="how you were before: 1 calm ... 5 tense")
+    p.add_argument("--mood-after", type=mood, help="how it went: 1 calm ... 5 tense")
+
+
+def save_check_in(store: Store, session_id: int, args: argparse.Namespace) -> None:
+    """Keep the --tag and --mood answers with a session (nothing when none were given)."""
+    from pausepoint.sessions.check_ins import Answers, add_tags, save_answers
+
+    if args.tag:
+        add_tags(store, session_id, args.tag)
+    if args.mood_before is not None or args.mood_after is not None:
+        save_answers(store, session_id, Answers(args.mood_before, args.mood_after))
 
 
 def rings(args: argparse.Namespace) -> bool:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pausepoint.cli.common import DB_OPTION, PROGRESS_EVERY
+from pausepoint.cli.common import DB_OPTION, PROGRESS_EVERY, add_check_in_options, save_check_in
 from pausepoint.cli.store_access import open_store
 from pausepoint.errors import BadInput
 
@@ -18,6 +18,7 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("import", parents=[DB_OPTION], help="make a session of an RR file")
     p.add_argument("file", type=Path, metavar="FILE", help="an RR file (docs/file-formats.md)")
     p.add_argument("--note", help="a few words to find the session by")
+    add_check_in_options(p)
     p.set_defaults(func=cmd_import)
 
 
@@ -52,6 +53,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             recorder.finish()
         finally:
             progress.done()
+        if recorder.session_id is not None:
+            save_check_in(store, recorder.session_id, args)
     s = recorder.summary
     print(
         f"Imported {name} as session {recorder.session_id}: {clock_text(s.duration_s)}, "

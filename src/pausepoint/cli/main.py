@@ -29,6 +29,7 @@ from pausepoint.cli import (
     sessions_list,
     show,
     simulate,
+    trends,
 )
 from pausepoint.cli.common import Parser
 from pausepoint.errors import UserError
@@ -46,6 +47,7 @@ COMMANDS = (
     import_file,
     export,
     report,
+    trends,
     delete,
     calibrate,
     profiles,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pausepoint.cli.common import (
     DB_OPTION,
+    add_check_in_options,
     add_profile_option,
     add_quiet_option,
     any_scenario,
@@ -17,6 +18,7 @@ from pausepoint.cli.common import (
     positive,
     rings,
     run_until_stopped,
+    save_check_in,
 )
 from pausepoint.cli.store_access import chosen_profiles, open_store
 from pausepoint.errors import UserError
@@ -56,6 +58,7 @@ def register(sub: Subparsers) -> None:
         help="with a Polar strap, also keep its raw ECG (about 1.6 MB an hour)",
     )
     p.add_argument("--note", help="a few words to find the session by")
+    add_check_in_options(p)
     add_quiet_option(p)
     add_profile_option(p)
     p.set_defaults(func=cmd_record)
@@ -92,6 +95,8 @@ def cmd_record(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         run_until_stopped(work)
+        if recorder.session_id is not None:
+            save_check_in(store, recorder.session_id, args)
     print(monitor.summary.text() if isinstance(monitor, TextMonitor) else monitor.text())
     if recorder.session_id is None:
         print("Nothing was received, so no session was kept.")

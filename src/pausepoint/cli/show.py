@@ -44,7 +44,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             shown = _one_person(store, info, break_min_s)
         else:
             shown = _couple(store, info, break_min_s)
-    obj, heading, timeline = shown
+        obj, heading, timeline = shown
+        check_in, said = _check_in(store, info)
+    obj["check_in"] = check_in
+    heading += said
     if args.json:
         write_json(obj)
         return 0
@@ -53,6 +56,36 @@ def cmd_show(args: argparse.Namespace) -> int:
     for t_s, text in sorted(timeline, key=lambda item: item[0]):
         print(f"  {clock_text(t_s)}  {text}")
     return 0
+
+
+def _check_in(store: Store, info: SessionInfo) -> tuple[dict[str, Any], list[str]]:
+    """The tags and the before/after answers; a partner's unshared answers stay private."""
+    from pausepoint.couple.engine import PARTNERS
+    from pausepoint.sessions.check_ins import answers_of, tags_of
+
+    tags = tags_of(store, info.id)
+    shown: dict[str, Any] = {"tags": tags, "answers": {}}
+    said = [f"About: {', '.join(tags)}"] if tags else []
+    for person, answers in answers_of(store, info.id).items():
+        who = PARTNERS[person] if info.persons == 2 else "you"
+        if info.persons == 2 and not answers.shared:
+            shown["answers"][who] = "private"
+            said.append(f"{who}: answered, privately")
+            continue
+        shown["answers"][who] = {
+            "mood_before": answers.mood_before,
+            "mood_after": answers.mood_after,
+            "pause_helped": None if answers.pause_helped is None else str(answers.pause_helped),
+        }
+        parts = [
+            f"{when} {mood} of 5"
+            for when, mood in (("before", answers.mood_before), ("after", answers.mood_after))
+            if mood is not None
+        ]
+        if answers.pause_helped is not None:
+            parts.append(f"the pause helped: {answers.pause_helped.replace('_', ' ')}")
+        said.append(f"{who.capitalize()}: {', '.join(parts)} (1 calm, 5 tense)")
+    return shown, said
 
 
 def _one_person(store: Store, info: SessionInfo, break_min_s: float) -> Shown:

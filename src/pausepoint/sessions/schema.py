@@ -128,5 +128,26 @@ V3 = SqlMigration(
 """A couple session keeps each partner's raw ECG frames (Polar PMD), with their person."""
 
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
+V4 = SqlMigration(
+    """CREATE TABLE check_ins (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        person INTEGER NOT NULL DEFAULT 0 CHECK (person IN (0, 1)),
+        mood_before INTEGER CHECK (mood_before BETWEEN 1 AND 5),
+        mood_after INTEGER CHECK (mood_after BETWEEN 1 AND 5),
+        pause_helped TEXT CHECK (pause_helped IN ('yes', 'no', 'not_taken')),
+        shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+        PRIMARY KEY (session_id, person)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE session_tags (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (session_id, tag)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX session_tags_by_tag ON session_tags (tag, session_id)",
+)
+"""Before and after a check-in, each partner's own answers (1 calm ... 5 tense; whether the
+pause helped), private to their author unless ``shared``; and what the talk was about."""
+
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
 """MIGRATIONS[i] takes a database from schema version i to i + 1 (PRAGMA user_version)."""
