@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from pausepoint.couple.engine import PARTNERS
 from pausepoint.strap.target import strap_target
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.common import card, label
+from pausepoint.ui.widgets.common import card, describe, label
 from pausepoint.ui.widgets.pages import SIMULATION_SPEEDS, scenario_choice, strap_words
 
 if TYPE_CHECKING:
@@ -92,15 +92,22 @@ class PartnerForm(QFrame):
         self.heading.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.heading)
         layout.addWidget(label("Who is it?", "muted"))
-        self.profile = QComboBox()
+        partner = f"Partner {PARTNERS[person]}"
+        self.profile = describe(
+            QComboBox(), f"{partner}: who is it?", "Their calibrated profile, or none yet"
+        )
         self.profile.currentIndexChanged.connect(self._profile_changed)
         layout.addWidget(self.profile)
         self.strap_caption = label("Their strap", "muted")
         layout.addWidget(self.strap_caption)
-        self.strap = QComboBox()
+        self.strap = describe(
+            QComboBox(), f"{partner}: their strap", "A strap found nearby, or type its name"
+        )
         self.strap.currentIndexChanged.connect(self._strap_changed)
         layout.addWidget(self.strap)
-        self.typed = QLineEdit()
+        self.typed = describe(
+            QLineEdit(), f"{partner}: strap name or address", "As the strap or its box shows it"
+        )
         self.typed.setPlaceholderText("e.g. Polar H10 7E3A1B2C, or F0:5A:1B:2C:3D:4E")
         self.typed.textChanged.connect(lambda _text: self.changed.emit())
         layout.addWidget(self.typed)
@@ -223,6 +230,10 @@ class CoupleStartPage(QWidget):
         self.from_straps = QRadioButton("your two straps")
         self.from_simulation = QRadioButton("a simulated couple, to try it out")
         group = QButtonGroup(self)
+        describe(self.from_straps, None, "Heartbeats from the two straps you wear")
+        describe(
+            self.from_simulation, None, "Made-up heartbeats of two people, to see how it works"
+        )
         for button in (self.from_straps, self.from_simulation):
             group.addButton(button)
             row.addWidget(button)
@@ -233,7 +244,9 @@ class CoupleStartPage(QWidget):
         scan_row = QHBoxLayout()
         self.scan_message = label("", "muted")
         scan_row.addWidget(self.scan_message, 1)
-        self.rescan_button = QPushButton("Look again")
+        self.rescan_button = describe(
+            QPushButton("Look again"), None, "Looks for straps nearby once more"
+        )
         self.rescan_button.clicked.connect(self.rescan_requested.emit)
         scan_row.addWidget(self.rescan_button)
         self.scan_row = QWidget()
@@ -247,6 +260,7 @@ class CoupleStartPage(QWidget):
         self.speed = QComboBox()
         for speed in SIMULATION_SPEEDS:
             self.speed.addItem("real time" if speed == 1.0 else f"{speed:g}× faster", speed)
+        describe(self.speed, "Simulation speed", "How fast the simulated couple plays")
         sim_row.addWidget(self.speed)
         self.sim_row = QWidget()
         self.sim_row.setLayout(sim_row)
@@ -262,12 +276,14 @@ class CoupleStartPage(QWidget):
         self.message = label("", "muted")
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton("Start the check-in")
+        self.start_button = describe(
+            QPushButton("Start the check-in"), None, "Starts the session for both of you"
+        )
         set_flag(self.start_button, "primary", True)
         self.start_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.start_button.clicked.connect(self._start)
         buttons.addWidget(self.start_button)
-        self.back_button = QPushButton("Back")
+        self.back_button = describe(QPushButton("Back"), None, "Back to the start page")
         self.back_button.clicked.connect(self.back_requested.emit)
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel
 from pausepoint.ui.session_model import TRIGGERED
+from pausepoint.ui.widgets.common import describe
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
 
@@ -108,6 +109,7 @@ class CouplePage(QWidget):
         row.setSpacing(10)
         self.marker_button = QPushButton(TRIGGERED)
         self.marker_button.setToolTip("Marks this moment in the session, to look at later")
+        describe(self.marker_button, None, "Marks this moment in the session, to look at later")
         self.marker_button.clicked.connect(lambda: self.marker_requested.emit(TRIGGERED))
         row.addWidget(self.marker_button)
         self.marked = QLabel("")
@@ -115,12 +117,15 @@ class CouplePage(QWidget):
         row.addWidget(self.marked, 1)
         self.glance_button = QPushButton("Glance")
         self.glance_button.setToolTip(GLANCE_TIP)
+        describe(self.glance_button, None, GLANCE_TIP)
         self.glance_button.clicked.connect(self.glance_requested.emit)
         row.addWidget(self.glance_button)
         self.end_button = QPushButton("End session")
+        describe(self.end_button, None, "Stops the session; what was recorded is kept")
         self.end_button.clicked.connect(self.end_requested.emit)
         row.addWidget(self.end_button)
         self.new_button = QPushButton("New session")
+        describe(self.new_button, None, "Back to the start, to begin another session")
         self.new_button.setProperty("primary", True)
         self.new_button.clicked.connect(self.new_requested.emit)
         self.new_button.setVisible(False)

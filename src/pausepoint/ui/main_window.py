@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -65,6 +65,7 @@ from pausepoint.ui.settings_model import Settings, remember_window_size, setting
 from pausepoint.ui.theme import Palette, palette_for
 from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
+from pausepoint.ui.widgets.common import describe
 from pausepoint.ui.widgets.glance import GlancePage
 from pausepoint.ui.widgets.help_page import HelpPage
 from pausepoint.ui.widgets.pacer import PacerWidget
@@ -180,8 +181,10 @@ class MainWindow(QMainWindow):
         self.calibrate_button.clicked.connect(lambda: self.show_calibration())
         bar_layout.addWidget(self.calibrate_button)
         self.now_button = QPushButton("Now")
+        describe(self.now_button, None, "The session going on now, or the start page")
         self.now_button.clicked.connect(self.show_now)
         self.history_button = QPushButton("Past sessions")
+        describe(self.history_button, None, "The sessions recorded before, to replay them")
         self.history_button.clicked.connect(self.show_sessions)
         bar_layout.addWidget(self.now_button)
         bar_layout.addWidget(self.history_button)
@@ -276,7 +279,7 @@ class MainWindow(QMainWindow):
         self.couple_page.glance_requested.connect(self.show_glance)
         self._glance_key = QShortcut(QKeySequence("G"), self, self.show_glance)
         self._leave_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.leave_glance)
-        self._space_key = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._glance_break)
+        self._space_key = QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._space_break)
         self.pages.currentChanged.connect(self._page_changed)
         self._page_changed()
 
@@ -379,6 +382,9 @@ class MainWindow(QMainWindow):
             due = reminder(profile, store.utc_now())
         self.calibrate_button.setText("Calibrate · due" if due else "Calibrate")
         self.calibrate_button.setToolTip(due or "Measure your own calm level and breathing pace")
+        describe(
+            self.calibrate_button, None, due or "Measure your own calm level and breathing pace"
+        )
 
     def show_now(self) -> None:
         page: QWidget = self.start_page
@@ -406,10 +412,20 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self._glance_from)
             self.render_frame(force=True)
 
-    def _glance_break(self) -> None:
-        """Space on the glance page: the break starts, only while the pause prompt is up."""
-        if self.pages.currentWidget() is self.glance_page and pause_up(self._prompts()):
+    def _space_break(self) -> None:
+        """Space: the break starts, only while the pause prompt is up."""
+        if pause_up(self._prompts()):
             self.start_break()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space on a live page that no button, list or field took (those keep their own
+        Space): the break starts if the pause prompt is up, as on the glance page."""
+        live = self.pages.currentWidget() in (self.live_page, self.couple_page)
+        if live and event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self._space_break()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _page_changed(self) -> None:
         """Each key works only where it means something (a letter or Space elsewhere is

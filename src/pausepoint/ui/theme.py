@@ -60,6 +60,8 @@ class Palette:
     marker_edge: str
     zone_alpha: int
     """Zone fills are pale (alpha out of 255): the curve, not the background, carries the eye."""
+    focus: str
+    """The ring round the control the keyboard is on: strong against the page and the cards."""
     glance_tones: Tones = field(hash=False)
 
     @property
@@ -94,6 +96,7 @@ LIGHT = Palette(
     rr_curve=BLUISH_GREEN,
     marker_edge=INK,
     zone_alpha=38,
+    focus=INK,
     glance_tones={
         "calm": (BLUE, WHITE, BLUE),
         "rising": (ORANGE, INK, ORANGE),
@@ -127,6 +130,7 @@ DARK = Palette(
     rr_curve=BLUISH_GREEN,
     marker_edge="#151C21",
     zone_alpha=52,
+    focus=WHITE,
     glance_tones={
         "calm": (_DARK_CARD, SKY_BLUE, BLUE),
         "rising": (_DARK_CARD, ORANGE, ORANGE),
@@ -253,6 +257,16 @@ QSlider::handle:horizontal {{
 }}
 QSlider::sub-page:horizontal {{ background: {SKY_BLUE}; border-radius: 3px; }}
 QToolTip {{ background: {p.card}; color: {p.ink}; border: 1px solid {p.line}; }}
+QPushButton:focus {{ border: 2px solid {p.focus}; padding: 7px 15px; }}
+QPushButton[primary="true"]:focus {{ padding: 6px 14px; }}
+QPushButton[big="true"]:focus {{ padding: 10px 26px; }}
+QFrame#prompt[emphasis="true"] QPushButton:focus {{ border-color: {WHITE}; }}
+QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
+    border: 2px solid {p.focus}; padding: 5px 9px;
+}}
+QListWidget:focus, QTableWidget:focus {{ border: 2px solid {p.focus}; }}
+QCheckBox, QRadioButton, QSlider {{ border: 2px solid transparent; border-radius: 6px; }}
+QCheckBox:focus, QRadioButton:focus, QSlider:focus {{ border-color: {p.focus}; }}
 """
 
 

@@ -63,7 +63,7 @@ from pausepoint.ui.widgets.calibration_charts import (
     ScheduleStrip,
 )
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.common import card, label
+from pausepoint.ui.widgets.common import card, describe, label
 from pausepoint.ui.widgets.pacer import PacerWidget
 
 if TYPE_CHECKING:
@@ -81,6 +81,10 @@ KIND_WORDS = {
     Kind.BASELINE: "Measure the calm level  ·  5 min",
     Kind.RESONANCE: "Find the breathing pace  ·  15 min",
 }
+KIND_DESCRIPTIONS = {
+    Kind.BASELINE: "Five quiet minutes sitting still, to learn your calm heart rate",
+    Kind.RESONANCE: "Breathing at a few paces, to find the one that calms your body most",
+}
 CARD_MARGINS = (22, 18, 22, 18)
 
 
@@ -88,8 +92,9 @@ def _card() -> tuple[QWidget, QVBoxLayout]:
     return card(margins=CARD_MARGINS)
 
 
-def _button(text: str, primary: bool = False) -> QPushButton:
-    button = QPushButton(text)
+def _button(text: str, description: str, primary: bool = False) -> QPushButton:
+    """A button whose words are its name, with ``description`` for a screen reader."""
+    button = describe(QPushButton(text), None, description)
     button.setCursor(Qt.CursorShape.PointingHandCursor)
     set_flag(button, "primary", primary)
     return button
@@ -187,6 +192,9 @@ class CalibrationPage(QWidget):
         body.addWidget(label("Who is it?"))
         self.people = QListWidget()
         self.people.setMaximumHeight(170)
+        describe(
+            self.people, "Who is it?", "The people calibrated before; pick one, or type a name"
+        )
         self.people.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
         self.people.currentItemChanged.connect(lambda *_: self._person_picked())
         body.addWidget(self.people)
@@ -195,6 +203,7 @@ class CalibrationPage(QWidget):
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("a name, e.g. Sam")
         self.new_name.setMaxLength(40)
+        describe(self.new_name, "Someone new", "The name of a person not calibrated yet")
         self.new_name.textEdited.connect(lambda _text: self.people.clearSelection())
         row.addWidget(self.new_name, 1)
         body.addLayout(row)
@@ -210,6 +219,9 @@ class CalibrationPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.source_choice.setMinimumContentsLength(36)
+        describe(
+            self.source_choice, "Heartbeats from", "The strap to measure, or a simulated person"
+        )
         self.source_choice.currentIndexChanged.connect(self._source_picked)
         source_row.addWidget(self.source_choice, 1)
         body.addLayout(source_row)
@@ -217,12 +229,14 @@ class CalibrationPage(QWidget):
         self.person_message = label("", "muted")
         layout.addWidget(self.person_message)
         buttons = QHBoxLayout()
-        self.kind_buttons = {kind: _button(text) for kind, text in KIND_WORDS.items()}
+        self.kind_buttons = {
+            kind: _button(text, KIND_DESCRIPTIONS[kind]) for kind, text in KIND_WORDS.items()
+        }
         for kind, button in self.kind_buttons.items():
             button.clicked.connect(lambda _checked=False, k=kind: self._choose(k))
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.person_back = _button("Back")
+        self.person_back = _button("Back", "Leaves calibration, back to where you were")
         self.person_back.clicked.connect(self.done.emit)
         buttons.addWidget(self.person_back)
         layout.addLayout(buttons)
@@ -243,12 +257,14 @@ class CalibrationPage(QWidget):
         body.addWidget(self.instructions_note)
         layout.addWidget(card)
         buttons = QHBoxLayout()
-        self.start_button = _button("Start", primary=True)
+        self.start_button = _button(
+            "Start", "Starts measuring, as the steps above say", primary=True
+        )
         set_flag(self.start_button, "big", True)
         self.start_button.clicked.connect(self.start)
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)
-        back = _button("Back")
+        back = _button("Back", "Back to choosing who and what to measure")
         back.clicked.connect(self.show_person)
         buttons.addWidget(back)
         layout.addLayout(buttons)
@@ -319,12 +335,12 @@ class CalibrationPage(QWidget):
         self.schedule = ScheduleStrip(self.flow.resonance)
         layout.addWidget(self.schedule)
         buttons = QHBoxLayout()
-        self.finish_button = _button("Finish now")
+        self.finish_button = _button("Finish now", "Ends the measurement now and uses what it has")
         self.finish_button.setToolTip("Three minutes after settling are enough; five are steadier")
         self.finish_button.clicked.connect(self.finish_now)
         buttons.addWidget(self.finish_button)
         buttons.addStretch(1)
-        self.stop_button = _button("Stop")
+        self.stop_button = _button("Stop", "Stops without saving anything")
         self.stop_button.clicked.connect(self.cancel)
         buttons.addWidget(self.stop_button)
         layout.addLayout(buttons)
@@ -356,13 +372,15 @@ class CalibrationPage(QWidget):
         self.result_card = card
         layout.addWidget(card)
         buttons = QHBoxLayout()
-        self.repeat_button = _button("Repeat", primary=True)
+        self.repeat_button = _button("Repeat", "Measures again from the start", primary=True)
         self.repeat_button.clicked.connect(self.repeat)
-        self.next_button = _button("Next: find the breathing pace", primary=True)
+        self.next_button = _button(
+            "Next: find the breathing pace", KIND_DESCRIPTIONS[Kind.RESONANCE], primary=True
+        )
         self.next_button.clicked.connect(lambda: self._choose(Kind.RESONANCE, self.flow.name))
-        self.other_button = _button("Someone else")
+        self.other_button = _button("Someone else", "Calibrates another person")
         self.other_button.clicked.connect(self.show_person)
-        self.done_button = _button("Done")
+        self.done_button = _button("Done", "Leaves calibration, back to where you were")
         self.done_button.clicked.connect(self.done.emit)
         for button in (self.repeat_button, self.next_button):
             buttons.addWidget(button)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
@@ -20,7 +21,16 @@ from PySide6.QtWidgets import (
 
 from pausepoint.ui.break_model import AGREED_CHOICES_MIN, BackAt
 from pausepoint.ui.view_model import ACTION_LABELS, Action, Prompt
-from pausepoint.ui.widgets.common import label
+from pausepoint.ui.widgets.common import describe, label
+
+ACTION_DESCRIPTIONS = {
+    Action.START_BREAK: "Starts the break, until the time chosen beside it",
+    Action.MORE_TIME: "Makes the break longer",
+    Action.OPEN_PACER: "Opens the breathing pacer, to breathe slowly with it",
+    Action.CHECK_READINESS: "A short check of whether your body has settled",
+}
+"""What each of the card's buttons does, for a screen reader (the button's words are its
+name)."""
 
 
 def _card_text(name: str | None = None, wrap: bool = True) -> QLabel:
@@ -58,14 +68,15 @@ class BackAtChoice(QWidget):
         for minutes in AGREED_CHOICES_MIN:
             self.minutes.addItem(f"back in {minutes} minutes", minutes)
         self.minutes.addItem("back at a time…", self.AT_A_TIME)
-        self.minutes.setAccessibleName("When you will come back")
-        self.minutes.setAccessibleDescription(
-            "How long the break lasts: say it to your partner before you go."
+        describe(
+            self.minutes,
+            "When you will come back",
+            "How long the break lasts: say it to your partner before you go.",
         )
         self.at = QTimeEdit()
         self.at.setObjectName("back_at")
         self.at.setDisplayFormat("HH:mm")
-        self.at.setAccessibleName("Come back at")
+        describe(self.at, "Come back at", "The time you will be back, hours and minutes")
         self.at.setVisible(False)
         self.minutes.currentIndexChanged.connect(self._chosen)
         row.addWidget(self.minutes)
@@ -128,6 +139,8 @@ class CheckInCard(QFrame):
         for action in Action:
             button = QPushButton(ACTION_LABELS[action])
             button.setObjectName(f"action_{action}")
+            describe(button, None, ACTION_DESCRIPTIONS[action])
+            button.setAutoDefault(True)  # Enter presses it too, as Space does
             button.clicked.connect(lambda _checked=False, a=action: self.action.emit(str(a)))
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             buttons.addWidget(button)
@@ -182,3 +195,18 @@ class CheckInCard(QFrame):
             after = prompt.actions.index(Action.START_BREAK) + 1
             self._buttons_row.insertWidget(after, self.back_at)
         self.back_at.setVisible(choosing)
+        self._tab_as_shown()
+
+    def _tab_as_shown(self) -> None:
+        """Tab goes through the buttons (and the time beside Start break) left to right."""
+        row = self._buttons_row
+        items = (row.itemAt(i) for i in range(row.count()))
+        widgets = [item.widget() for item in items if item is not None]
+        chain: list[QWidget] = []
+        for widget in widgets:
+            if widget is self.back_at:
+                chain.extend((self.back_at.minutes, self.back_at.at))
+            elif widget is not None:
+                chain.append(widget)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)

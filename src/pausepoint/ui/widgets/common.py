@@ -1,8 +1,13 @@
-"""Small pieces every page is built from: a word-wrapped label and a white card."""
+"""Small pieces every page is built from: a word-wrapped label, a white card, and the words
+a screen reader says for a control."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from typing import TypeVar
+
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 
 def label(text: str = "", name: str | None = None, *, pt: float | None = None) -> QLabel:
@@ -27,3 +32,12 @@ def card(
     layout.setContentsMargins(*margins)
     layout.setSpacing(spacing)
     return frame, layout
+
+
+def describe(widget: W, name: str | None, description: str) -> W:
+    """What a screen reader says for ``widget``: its name, then what it does. ``name`` None
+    keeps a button's own words as its name (they change with the moment)."""
+    if name is not None:
+        widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+    return widget

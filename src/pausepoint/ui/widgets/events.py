@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from pausepoint.ui.view_model import TimelineEntry
+from pausepoint.ui.widgets.common import describe
 from pausepoint.words import clock_text
 
 HIDDEN_KINDS = frozenset({"gap"})
@@ -23,6 +24,7 @@ class EventsList(QListWidget):
         super().__init__()
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        describe(self, "What happened", "The session's moments in time order, with your notes")
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)
         self._shown = 0

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from pausepoint.ui import theme
 from pausepoint.ui.connect_help_model import HELP_INTRO, HELP_TITLE, Command, Topic
-from pausepoint.ui.widgets.common import card, label
+from pausepoint.ui.widgets.common import card, describe, label
 
 COLUMNS = 2
 MONOSPACE = "DejaVu Sans Mono, Noto Sans Mono, Consolas, Menlo, monospace"
@@ -76,6 +76,7 @@ class HelpPage(QWidget):
         head.addWidget(label(HELP_TITLE, "title"), 1)
         self.back_button = QPushButton("Back")
         self.back_button.setToolTip("Back to the start page (Esc)")
+        describe(self.back_button, None, "Back to the start page (Esc)")
         self.back_button.clicked.connect(self.back_requested.emit)
         head.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)

@@ -38,6 +38,7 @@ from pausepoint.calibration.breathing import (
 from pausepoint.ui import theme
 from pausepoint.ui.settings_model import PACER_RATES_BPM
 from pausepoint.ui.theme import Palette
+from pausepoint.ui.widgets.common import describe
 
 FRAME_MS = 33
 COUNT_SLACK_S = 1e-6
@@ -160,6 +161,7 @@ class PacerWidget(QFrame):
         hide = QPushButton("Hide")
         hide.setStyleSheet("padding: 2px 10px; min-height: 16px;")
         hide.setObjectName("hidePacer")
+        describe(hide, "Hide the pacer", "Puts the breathing pacer away; it can be opened again")
         hide.clicked.connect(self.closed.emit)
         head.addWidget(hide)
         self.hide_button = hide
@@ -179,11 +181,15 @@ class PacerWidget(QFrame):
         for rate in RATES_BPM:
             self.rate.addItem(f"{rate:g} breaths a minute", rate)
         self.rate.setCurrentIndex(RATES_BPM.index(DEFAULT_RATE_BPM))
+        describe(self.rate, "Breathing pace", "How many slow breaths a minute the pacer leads")
         self.rate.currentIndexChanged.connect(self._settings_changed)
         self.ratio = QComboBox()
         for name, fraction in INHALE_FRACTIONS.items():
             self.ratio.addItem(f"in {name.replace(':', ' : out ')}", fraction)
         self.ratio.setCurrentIndex(list(INHALE_FRACTIONS.values()).index(DEFAULT_INHALE_FRACTION))
+        describe(
+            self.ratio, "Breath in and out", "How long each breath in is, against the breath out"
+        )
         self.ratio.currentIndexChanged.connect(self._settings_changed)
         right.addWidget(self.rate)
         right.addWidget(self.ratio)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from pausepoint.ui.replay_model import SPEEDS, ReplayModel, source_words
 from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.common import card, label
+from pausepoint.ui.widgets.common import card, describe, label
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
@@ -74,7 +75,20 @@ def scenario_choice(scenarios: dict[str, str], chosen: str) -> QComboBox:
     for name, description in scenarios.items():
         choice.addItem(f"{name}: {description}", name)
     choice.setCurrentIndex(max(0, choice.findData(chosen)))
-    return choice
+    return describe(
+        choice,
+        "Simulated conversation",
+        "Which made-up conversation to play, and what happens in it",
+    )
+
+
+def _settings_button() -> QPushButton:
+    button = QPushButton("Settings…")
+    return describe(
+        button,
+        "Settings: sounds and notifications",
+        "Opens the settings: sounds, notifications, colours and the pacer",
+    )
 
 
 def _primary(text: str) -> QPushButton:
@@ -122,18 +136,25 @@ class StartPage(QWidget):
         self.advice = label("")
         advice_layout.addWidget(self.advice, 1)
         self.advice_help = QPushButton("All the steps…")
-        self.advice_help.setAccessibleName("Getting connected: all the steps")
+        describe(
+            self.advice_help,
+            "Getting connected: all the steps",
+            "Opens the page with every step for finding your strap",
+        )
         self.advice_help.clicked.connect(self.help_requested.emit)
         advice_layout.addWidget(self.advice_help, 0, Qt.AlignmentFlag.AlignBottom)
         strap_layout.addWidget(self.advice_box)
         self.found = QListWidget()
         self.found.setMaximumHeight(160)
+        describe(self.found, "Straps found", "The straps nearby, closest first; pick yours")
         self.found.itemDoubleClicked.connect(lambda _item: self._connect())
         strap_layout.addWidget(self.found)
         row = QHBoxLayout()
         self.connect_button = _primary("Connect")
         self.connect_button.clicked.connect(self._connect)
+        describe(self.connect_button, None, "Connects to the strap picked in the list")
         self.rescan_button = QPushButton("Look again")
+        describe(self.rescan_button, None, "Looks for straps nearby once more")
         self.rescan_button.clicked.connect(self.rescan_requested.emit)
         row.addWidget(self.connect_button)
         row.addWidget(self.rescan_button)
@@ -147,6 +168,11 @@ class StartPage(QWidget):
             label("A couple check-in follows both of you, each with your own strap.", "muted"), 1
         )
         self.couple_button = QPushButton("Couple check-in…")
+        describe(
+            self.couple_button,
+            "Couple check-in",
+            "Opens the form to start a session for two, each with a strap",
+        )
         self.couple_button.clicked.connect(self.couple_requested.emit)
         row.addWidget(self.couple_button)
         couple_layout.addLayout(row)
@@ -159,8 +185,10 @@ class StartPage(QWidget):
         self.speed = QComboBox()
         for speed in SIMULATION_SPEEDS:
             self.speed.addItem("real time" if speed == 1.0 else f"{speed:g}× faster", speed)
+        describe(self.speed, "Simulation speed", "How fast the simulated conversation plays")
         row.addWidget(self.speed)
         self.simulate_button = QPushButton("Start the simulation")
+        describe(self.simulate_button, None, "Starts a session with the chosen conversation")
         self.simulate_button.clicked.connect(
             lambda: self.simulate_requested.emit(
                 str(self.scenario.currentData()), float(self.speed.currentData())
@@ -172,11 +200,12 @@ class StartPage(QWidget):
         layout.addWidget(sim)
         history = QPushButton("See past sessions")
         history.clicked.connect(self.sessions_requested.emit)
-        self.settings_button = QPushButton("Settings…")
-        self.settings_button.setAccessibleName("Settings: sounds and notifications")
+        describe(history, None, "Lists the sessions recorded before, to replay them")
+        self.settings_button = _settings_button()
         self.settings_button.clicked.connect(self.settings_requested.emit)
         self.help_button = QPushButton(HELP_TITLE)
         self.help_button.setToolTip("What to do when your strap is not found")
+        describe(self.help_button, None, "What to do when your strap is not found")
         self.help_button.clicked.connect(self.help_requested.emit)
         row = QHBoxLayout()
         row.addWidget(history)
@@ -253,33 +282,64 @@ class LivePage(QWidget):
         row.setSpacing(10)
         self.marker_button = QPushButton(TRIGGERED)
         self.marker_button.setToolTip("Marks this moment in the session, to look at later")
+        describe(self.marker_button, None, "Marks this moment in the session, to look at later")
         self.marker_button.clicked.connect(lambda: self.marker_requested.emit(TRIGGERED))
         row.addWidget(self.marker_button)
         self.note = QLineEdit()
         self.note.setPlaceholderText("A note for this moment (kept with the session)")
+        describe(self.note, "Note", "A note for this moment, kept with the session")
         self.note.returnPressed.connect(self._save_note)
         row.addWidget(self.note, 1)
         self.save_note = QPushButton("Save note")
+        describe(self.save_note, None, "Keeps the note with this moment of the session")
         self.save_note.clicked.connect(self._save_note)
         row.addWidget(self.save_note)
         self.marked = label("", "muted")
         row.addWidget(self.marked)
         self.glance_button = QPushButton("Glance")
         self.glance_button.setToolTip(GLANCE_TIP)
+        describe(self.glance_button, None, GLANCE_TIP)
         self.glance_button.clicked.connect(self.glance_requested.emit)
         row.addWidget(self.glance_button)
         self.end_button = QPushButton("End session")
+        describe(self.end_button, None, "Stops the session; what was recorded is kept")
         self.end_button.clicked.connect(self.end_requested.emit)
-        self.settings_button = QPushButton("Settings…")
-        self.settings_button.setAccessibleName("Settings: sounds and notifications")
+        self.settings_button = _settings_button()
         self.settings_button.clicked.connect(self.settings_requested.emit)
         row.addWidget(self.settings_button)
         row.addWidget(self.end_button)
         self.new_button = _primary("New session")
+        describe(self.new_button, None, "Back to the start, to begin another session")
         self.new_button.clicked.connect(self.new_requested.emit)
         self.new_button.setVisible(False)
         row.addWidget(self.new_button)
         layout.addLayout(row)
+        self._tab_in_order()
+
+    def _tab_in_order(self) -> None:
+        """Tab goes from the check-in card to the pacer, the note, the buttons under it, and
+        only then to the graphs' choice and the list of what happened."""
+        view = self.session_view
+        card, pacer = view.checkin, view.pacer
+        chain: list[QWidget] = [
+            *card.buttons.values(),
+            card.back_at.minutes,
+            card.back_at.at,
+            pacer.hide_button,
+            pacer.rate,
+            pacer.ratio,
+            self.note,
+            self.save_note,
+            self.marker_button,
+            self.glance_button,
+            self.settings_button,
+            self.end_button,
+            self.new_button,
+            view.window_choice,
+            self.events,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _save_note(self) -> None:
         text = self.note.text().strip()
@@ -315,10 +375,14 @@ class SessionsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        describe(
+            self.table, "Past sessions", "One row a session, newest first; open one to replay it"
+        )
         self.table.cellDoubleClicked.connect(lambda row, _col: self._open(row))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.open_button = _primary("Replay this session")
+        describe(self.open_button, None, "Plays the chosen session again, as it happened")
         self.open_button.clicked.connect(lambda: self._open(self.table.currentRow()))
         row.addWidget(self.open_button)
         row.addStretch(1)
@@ -376,9 +440,12 @@ class ReplayPage(QWidget):
         head.addWidget(self.title, 1)
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self.export_requested.emit)
+        describe(self.export_button, "Export", "Saves the session's heartbeats to a file")
         self.report_button = QPushButton("Make a report")
+        describe(self.report_button, None, "Saves a one-page summary of the session")
         self.report_button.clicked.connect(self.report_requested.emit)
         back = QPushButton("Back to sessions")
+        describe(back, None, "Back to the list of past sessions")
         back.clicked.connect(self.back_requested.emit)
         for button in (self.export_button, self.report_button, back):
             head.addWidget(button)
@@ -391,14 +458,17 @@ class ReplayPage(QWidget):
         layout.addWidget(self.center, 1)
         controls = QHBoxLayout()
         self.play_button = _primary("Play")
+        describe(self.play_button, None, "Plays the session from here, or pauses it")
         self.play_button.clicked.connect(self.toggle_play)
         controls.addWidget(self.play_button)
         self.speed = QComboBox()
         for speed in SPEEDS:
             self.speed.addItem(f"{speed:g}×", speed)
+        describe(self.speed, "Replay speed", "How many times faster than it happened")
         self.speed.currentIndexChanged.connect(self._speed_changed)
         controls.addWidget(self.speed)
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        describe(self.slider, "Moment in the session", "Move it to go to another moment")
         self.slider.valueChanged.connect(self._slider_moved)
         controls.addWidget(self.slider, 1)
         self.position = QLabel("")
@@ -406,6 +476,7 @@ class ReplayPage(QWidget):
         self.go_to = QComboBox()
         """A couple's events, to jump to (one person's are listed beside the graphs)."""
         self.go_to.setPlaceholderText("Go to what happened…")
+        describe(self.go_to, "Go to what happened", "Jumps to a moment that was marked or noticed")
         self.go_to.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

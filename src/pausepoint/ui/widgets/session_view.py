@@ -17,6 +17,7 @@ from pausepoint.ui.view_model import (
     SessionViewModel,
 )
 from pausepoint.ui.widgets.checkin import CheckInCard
+from pausepoint.ui.widgets.common import describe
 from pausepoint.ui.widgets.pacer import PacerWidget
 from pausepoint.ui.widgets.plots import ArousalPlot, HeartRatePlot, TachogramPlot
 from pausepoint.ui.widgets.readings import Readings
@@ -101,6 +102,7 @@ class SessionView(QWidget):
         for window_s in WINDOW_CHOICES_S:
             self.window_choice.addItem(f"{window_s / 60:g} minutes", window_s)
         self.window_choice.setCurrentIndex(WINDOW_CHOICES_S.index(DEFAULT_WINDOW_S))
+        describe(self.window_choice, "Show the last", "How much of the session the graphs show")
         self.window_choice.currentIndexChanged.connect(
             lambda _i: self.set_window(float(self.window_choice.currentData()))
         )
