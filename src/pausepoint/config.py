@@ -25,6 +25,7 @@ DEFAULTS_PATH = DATA_DIR / "defaults.toml"
 @dataclass(frozen=True)
 class TimelineConfig:
     gap_slack_s: float
+    bridge_s: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,6 +172,13 @@ class ArtifactCorrector:
             self._release_first(released)
         return released
 
+    def bridge(self) -> None:
+        """After a short gap: the next beat has no predecessor (its change from the last
+        beat before the gap is not a dRR), but the thresholds learned so far hold. Flush
+        first."""
+        self._pending.clear()
+        self._past_rr_ms.clear()
+
     def reset(self) -> None:
         """Forget the history (after a gap). Beats still held are dropped: flush first."""
         self._pending.clear()

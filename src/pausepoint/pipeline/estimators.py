@@ -394,11 +394,18 @@ class _TimeWindow:
         self.window_s = float(window_s)
         self._beats: deque[tuple[float, float, float | None]] = deque()
         self._start_s: float | None = None
+        self._after_gap = False
 
     def reset(self) -> None:
-        """Forget every beat: the next beat starts a new run (call after a gap)."""
+        """Forget every beat: the next beat starts a new run (call after a long gap)."""
         self._beats.clear()
         self._start_s = None
+        self._after_gap = False
+
+    def bridge(self) -> None:
+        """A short gap: keep the window, but pair no beat across it (the next beat's
+        difference to the last one before the gap is not a successive difference)."""
+        self._after_gap = True
 
     def _push(self, beat: Beat) -> float:
         """Add the beat and drop the ones that left the window; return t_now."""
@@ -408,11 +415,12 @@ class _TimeWindow:
             last_t_s, last_rr_ms, _ = self._beats[-1]
             if beat.t_s < last_t_s:
                 raise ValueError(f"beat at t_s={beat.t_s} is older than the last ({last_t_s})")
-            diff_ms = beat.rr_ms - last_rr_ms
+            diff_ms = None if self._after_gap else beat.rr_ms - last_rr_ms
         else:
             diff_ms = None
             if self._start_s is None:
                 self._start_s = beat.t_s - beat.rr_ms / 1000.0
+        self._after_gap = False
         self._beats.append((beat.t_s, beat.rr_ms, diff_ms))
         self._entered(beat.rr_ms, diff_ms)
         oldest_kept_s = beat.t_s - self.window_s
@@ -687,6 +695,16 @@ class Estimators:
             self.resp_rate_bpm = spectral.resp_rate_bpm
             self.coherence = spectral.coherence
             self.lf_hf = spectral.lf_hf
+
+    def bridge(self) -> None:
+        """A few beats went missing: the time-domain windows keep what they hold and pair no
+        beat across the gap; the spectrum, whose time axis is the beats end to end, starts
+        again (it is shown, not judged)."""
+        for estimator in (self._hr, self._rmssd, self._rmssd_long, self._sdnn, self._pnn50):
+            estimator.bridge()
+        if self._spectrum is not None:
+            self._spectrum.reset()
+            self.hf_ms2 = self.resp_rate_bpm = self.coherence = self.lf_hf = None
 
     def gap(self) -> None:
         """The beats stopped: no difference or window may span the gap."""

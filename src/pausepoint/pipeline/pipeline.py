@@ -73,8 +73,13 @@ class Pipeline:
         if gap is not None:
             released += self._corrector.flush()
             self._estimators_add(released)
-            self._corrector.reset()
-            self._estimators.gap()
+            short = gap.end_s - gap.start_s <= self._cfg.timeline.bridge_s
+            if short and sample.contact is not False:
+                self._corrector.bridge()
+                self._estimators.bridge()
+            else:
+                self._corrector.reset()
+                self._estimators.gap()
             events.append(
                 Event(gap.start_s, EventKind.GAP, {"duration_s": round(gap.end_s - gap.start_s, 3)})
             )
