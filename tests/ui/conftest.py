@@ -12,6 +12,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,25 @@ def window(qtbot, qloop, config: Config, db: Path, clock: FakeClock):
     qloop.run_until_complete(win.shutdown())
     win.close()
     win.deleteLater()
+
+
+@pytest.fixture
+def light_again(qapp) -> Iterator[None]:
+    """Later tests find the palette in use and Qt's own as they were (a test chose dark)."""
+    from PySide6.QtGui import QPalette
+
+    from pausepoint.ui import theme
+
+    kept = QPalette(qapp.palette())
+    yield
+    theme.use(theme.LIGHT)
+    qapp.setPalette(kept)
+
+
+@pytest.fixture
+def settings_file() -> Iterator[Path]:
+    """The test session's settings file, put back as it was after the test."""
+    path = Path(os.environ["PAUSEPOINT_SETTINGS"])
+    kept = path.read_text()
+    yield path
+    path.write_text(kept)

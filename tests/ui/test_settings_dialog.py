@@ -5,39 +5,16 @@ cannot be written is one sentence, not a crash."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QSlider
 
 from pausepoint.calibration.breathing import EXHALE, INHALE
 from pausepoint.cues.synth import Cue
-from pausepoint.ui import theme
 from pausepoint.ui.settings_model import Settings
 from pausepoint.ui.sound import UNAVAILABLE
 from pausepoint.ui.widgets.settings_dialog import SettingsDialog
-
-
-@pytest.fixture
-def light_again(qapp) -> Iterator[None]:
-    """Later tests find the palette in use and Qt's own as they were (a test chose dark)."""
-    kept = QPalette(qapp.palette())
-    yield
-    theme.use(theme.LIGHT)
-    qapp.setPalette(kept)
-
-
-@pytest.fixture
-def settings_file() -> Iterator[Path]:
-    """The test session's settings file, put back as it was after the test."""
-    path = Path(os.environ["PAUSEPOINT_SETTINGS"])
-    kept = path.read_text()
-    yield path
-    path.write_text(kept)
 
 
 def test_ok_remembers_the_choice_and_the_window_uses_it(qtbot, window, settings_file) -> None:

@@ -6,8 +6,6 @@ and the pacer's and graphs' defaults come back in a new window."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,23 +19,7 @@ from pausepoint.ui.settings_model import Settings, load_settings, save_settings
 from pausepoint.ui.theme import DARK, LIGHT, Palette
 from pausepoint.ui.widgets.pacer import STEADY_TITLE, TITLE, PacerWidget
 
-
-@pytest.fixture(autouse=True)
-def light_again(qapp) -> Iterator[None]:
-    """Later tests find the palette in use and Qt's own as they were."""
-    kept = QPalette(qapp.palette())
-    yield
-    theme.use(LIGHT)
-    qapp.setPalette(kept)
-
-
-@pytest.fixture
-def settings_file() -> Iterator[Path]:
-    """The test session's settings file, put back as it was after the test."""
-    path = Path(os.environ["PAUSEPOINT_SETTINGS"])
-    kept = path.read_text()
-    yield path
-    path.write_text(kept)
+pytestmark = pytest.mark.usefixtures("light_again")
 
 
 @pytest.fixture

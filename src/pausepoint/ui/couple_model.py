@@ -496,13 +496,6 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
             for person in range(len(self.view.lanes)):
                 self.add_source_event(person, event)
 
-    def tick(self, now_t_s: float) -> None:
-        """The straps' clock reads ``now_t_s``: the break timer runs on without beats."""
-        if self.finished:
-            return
-        self.view.tick(now_t_s)
-        self._record_told()
-
     def _record_told(self) -> None:
         for person, event in self.view.take_told():
             self.add_source_event(person, event)

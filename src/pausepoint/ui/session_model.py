@@ -55,6 +55,8 @@ class SessionView(Protocol):
 
     def add_marker(self, t_s: float, text: str) -> None: ...
 
+    def tick(self, now_t_s: float) -> None: ...
+
 
 RecorderT = TypeVar("RecorderT", bound=SessionRecording)
 ViewT = TypeVar("ViewT", bound=SessionView)
@@ -107,6 +109,18 @@ class RecordingShell(Generic[RecorderT, ViewT]):
         self.recorder = None
         self.status.recording = False
         self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
+
+    def tick(self, now_t_s: float) -> None:
+        """The straps' clock reads ``now_t_s``: the break timer runs on without beats, and
+        an agreed time that came is recorded."""
+        if self.finished:
+            return
+        self.view.tick(now_t_s)
+        self._record_told()
+
+    def _record_told(self) -> None:
+        """Record the time-up events the view has seen come (each shell its own way)."""
+        raise NotImplementedError
 
     def add_marker(self, text: str) -> None:
         text = text.strip()
@@ -200,13 +214,6 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         self.updates += 1
         self.view.feed(update)
         self.status.feed(update, self.config.signal)
-        self._record_told()
-
-    def tick(self, now_t_s: float) -> None:
-        """The session clock reads ``now_t_s``: the break timer runs on without beats."""
-        if self.finished:
-            return
-        self.view.tick(now_t_s)
         self._record_told()
 
     def _record_told(self) -> None:
