@@ -333,7 +333,7 @@ def test_contact_loss_sends_no_rr_and_zero_heart_rate(seed: int) -> None:
     assert not any(start_s + 1 < s.t_s < end_s for s in on)
 
 
-@pytest.mark.parametrize("scenario", ["calm", "argument", "ectopic", "dropouts"])
+@pytest.mark.parametrize("scenario", ["calm", "argument", "ectopic", "dropouts", "optical"])
 def test_rr_is_whole_ticks_and_raw_bytes_say_the_same(scenario: str) -> None:
     r = rec(scenario, 1)
     for s in r.heart_samples():
@@ -386,7 +386,15 @@ def test_motion_channel_only_while_walking_and_merged_in_time_order() -> None:
     start_s, end_s = phase(r, "walking")
     assert g[(motion_t > start_s + 5) & (motion_t < end_s)].mean() > 0.15
     assert g[motion_t < start_s].max() < 0.05
-    for scenario in ("calm", "argument", "speech", "paced-breathing", "ectopic", "dropouts"):
+    for scenario in (
+        "calm",
+        "argument",
+        "speech",
+        "paced-breathing",
+        "ectopic",
+        "dropouts",
+        "optical",
+    ):
         other = rec(scenario, 2)
         assert not any(isinstance(s, MotionSample) for s in other.samples)
         assert other.truth.motion is False

@@ -114,6 +114,12 @@ class Plan:
     contact_lost: tuple[tuple[float, float], ...] = ()
     exchange: np.ndarray | None = None
     """Moment-to-moment arousal of a conversation (couples), felt within seconds."""
+    optical: bool = False
+    """An optical sensor (arm band, ear clip): no contact flag, heart rate held through gaps."""
+    sensor_gaps: tuple[tuple[float, float], ...] = ()
+    """Spans (session time) when an optical sensor finds no beats."""
+    beat_error_ms: float = 0.0
+    """Largest error in a detected beat's time: each RR is off by up to twice this."""
 
 
 def draw_person(seed: int, overrides: Mapping[str, float]) -> Person:

@@ -33,7 +33,12 @@ from pausepoint.sources.simulated.physiology import (
     rest_plan,
     slow_physiology,
 )
-from pausepoint.sources.simulated.strap import ArtifactTruth, motion, notifications
+from pausepoint.sources.simulated.strap import (
+    ArtifactTruth,
+    motion,
+    notifications,
+    optical_gaps,
+)
 
 SCENARIOS: dict[str, str] = {
     "calm": "10 min seated rest, spontaneous breathing",
@@ -46,6 +51,10 @@ SCENARIOS: dict[str, str] = {
     "walk": "10 min: 3 seated, 5 walking (HR +15-30 bpm, motion channel), 2 seated",
     "ectopic": "10 min calm with 5 % premature beats",
     "dropouts": "10 min calm with 6 runs of lost notifications and one 30 s contact loss",
+    "optical": (
+        "argument worn on an optical sensor (arm band, ear clip): beats timed to +-10-20 ms, "
+        "none found for 3-9 s at a time (more while talking), no contact flag"
+    ),
     "resonance": (
         "resonance-rate assessment (Lehrer) as calibration/resonance.toml schedules it: "
         "rest, then paced breathing at each of its rates with rest between"
@@ -60,6 +69,7 @@ _DEFAULT_MINUTES = {
     "walk": 10.0,
     "ectopic": 10.0,
     "dropouts": 10.0,
+    "optical": 35.0,
 }
 """Lengths of the scenarios with their own timeline; resonance lasts as its protocol does."""
 PACED_RATE_BPM = 6.0
@@ -102,6 +112,10 @@ class Truth:
     motion: bool
     phases: tuple[tuple[str, float, float], ...] = ()
     """The scenario's timeline: (name, start_s, end_s)."""
+    sensor_gaps: tuple[tuple[float, float], ...] = ()
+    """Spans (session time) when an optical sensor found no beats: no RR from them."""
+    rr_error_ms: float = 0.0
+    """The most a delivered RR differs from the true one, beyond the 1/1024 s tick."""
 
     def to_dict(self) -> dict[str, object]:
         return {name: jsonable(value) for name, value in asdict(self).items()}
@@ -195,6 +209,8 @@ def render(
         contact_lost=contact_lost,
         motion=bool(chest),
         phases=tuple(plan.phases),
+        sensor_gaps=plan.sensor_gaps,
+        rr_error_ms=2.0 * plan.beat_error_ms,
     )
     return Recording(samples=samples, truth=truth, curves=curves(plan.t_s, phys, duration_s))
 
@@ -256,8 +272,12 @@ def _plan(
             plan.talking = on
         else:
             plan.walking = on
-    elif scenario == "argument":
+    elif scenario in ("argument", "optical"):
         plan_argument(plan, duration_s, scale, person, rng, paced_rate_bpm)
+        if scenario == "optical":
+            plan.optical = True
+            plan.beat_error_ms = float(rng.uniform(5.0, 10.0))
+            plan.sensor_gaps = optical_gaps(plan, duration_s, rng)
     elif resonance is not None:
         _plan_resonance(plan, duration_s, scale, resonance)
     elif scenario == "ectopic":

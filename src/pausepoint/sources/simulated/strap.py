@@ -3,7 +3,8 @@
 Beats are placed on the strap's 1/1024 s clock, edited by artifacts on demand (ectopic,
 missed, extra), packed into ~1 Hz Heart Rate Measurement notifications exactly as a strap
 sends them, some lost on the way or sent without skin contact; a chest accelerometer gives
-the motion channel.
+the motion channel. An optical sensor (arm band, ear clip) times beats less precisely, finds
+none for seconds at a time and has no contact flag.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ _TICKS_PER_S = 1024
 _NOTIFY_PERIOD_S = 1.0
 _LATENCY_S = (0.004, 0.030)
 _HR_WINDOW_S = 5.0
+_OPTICAL_GAP_S = (3.0, 9.0)
+_OPTICAL_SHARE_REST = 0.06
+_OPTICAL_SHARE_MOVING = 0.25
+"""An arm band loses about a quarter of the time while its wearer moves."""
+_OPTICAL_CLEAR_MIN_S = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,32 @@ def _lost_runs(eligible: np.ndarray, count: int, rng: np.random.Generator) -> li
     return runs
 
 
+def optical_gaps(
+    plan: Plan, duration_s: float, rng: np.random.Generator
+) -> tuple[tuple[float, float], ...]:
+    """Bursts of 3-9 s with no beat found, as an optical sensor has whenever it is unsure.
+
+    They take ~6 % of the time at rest and a quarter while walking; talking's gestures
+    count as half of walking. At least 3 s of beats between bursts, so each is a gap of
+    its own; none ends in the last second.
+    """
+    moving = np.maximum(plan.walking, 0.5 * plan.talking)
+    mean_gap_s = 0.5 * sum(_OPTICAL_GAP_S)
+    gaps: list[tuple[float, float]] = []
+    t_s = 0.0
+    while True:
+        share = _OPTICAL_SHARE_REST + (_OPTICAL_SHARE_MOVING - _OPTICAL_SHARE_REST) * float(
+            np.interp(t_s, plan.t_s, moving)
+        )
+        mean_clear_s = mean_gap_s * (1.0 - share) / share
+        start_s = t_s + _OPTICAL_CLEAR_MIN_S + rng.exponential(mean_clear_s - _OPTICAL_CLEAR_MIN_S)
+        end_s = start_s + rng.uniform(*_OPTICAL_GAP_S)
+        if end_s > duration_s - 1.0:
+            return tuple(gaps)
+        gaps.append((float(start_s), float(end_s)))
+        t_s = end_s
+
+
 def notifications(
     beat_t_s: np.ndarray, plan: Plan, duration_s: float, rng: np.random.Generator
 ) -> tuple[
@@ -98,6 +130,8 @@ def notifications(
     notify_s = np.arange(rng.uniform(0.05, 1.0), duration_s, period_s)
     arrive_s = notify_s + rng.uniform(*_LATENCY_S, notify_s.size)
     times_s, kinds = _with_artifacts(beat_t_s, plan, duration_s, rng)
+    if plan.beat_error_ms > 0:
+        times_s = times_s + rng.uniform(-1.0, 1.0, times_s.size) * plan.beat_error_ms / 1000.0
     ticks = np.round(times_s * _TICKS_PER_S).astype(np.int64)
     beat_q_s = ticks / _TICKS_PER_S
     contact_lost = tuple((a, min(b, duration_s)) for a, b in plan.contact_lost if a < duration_s)
@@ -106,6 +140,8 @@ def notifications(
     for start_s, end_s in contact_lost:
         detected &= ~((times_s >= start_s) & (times_s <= end_s))
         contact &= ~((notify_s >= start_s) & (notify_s <= end_s))
+    for start_s, end_s in plan.sensor_gaps:
+        detected &= ~((times_s >= start_s) & (times_s <= end_s))
     has_rr = detected.copy()
     has_rr[0] = False
     has_rr[1:] &= detected[:-1]
@@ -129,7 +165,9 @@ def notifications(
         padded = np.concatenate((np.repeat(rr_valid_ms[:1], 4), rr_valid_ms))
         estimate = 60000.0 / np.median(np.lib.stride_tricks.sliding_window_view(padded, 5), 1)
         last = np.searchsorted(beat_q_s[valid], notify_s, side="right") - 1
-        fresh = (last >= 0) & (beat_q_s[valid][np.maximum(last, 0)] > notify_s - _HR_WINDOW_S)
+        fresh = last >= 0
+        if not plan.optical:  # an optical sensor holds its last heart rate through a gap
+            fresh &= beat_q_s[valid][np.maximum(last, 0)] > notify_s - _HR_WINDOW_S
         hr_bpm = np.where(fresh & contact, np.round(estimate[np.maximum(last, 0)]), 0).astype(int)
 
     sent = np.flatnonzero(delivered)
@@ -139,7 +177,7 @@ def notifications(
     for i in np.flatnonzero(~lost).tolist():
         rr_ms = tuple(rr_sent_ms[bounds[i] : bounds[i + 1]])
         hr = int(hr_bpm[i])
-        on = bool(contact[i])
+        on = None if plan.optical else bool(contact[i])
         raw = hrm.encode_heart_rate(hr, rr_ms, on, None)
         samples.append(HeartSample(float(arrive_s[i]), hr, rr_ms, on, None, raw))
 
