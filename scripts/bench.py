@@ -154,6 +154,73 @@ def bench_detection() -> None:
         say(f"flooding_false_in_speech{suffix}", talking, "of 20")
 
 
+FLOOD_LATENCY_ALLOWANCE_S = 60.0
+"""A flooding_start this long after the true flooded span still counts as catching it: the
+worst `argument` latency (docs/arousal.md, 52 s), rounded up."""
+
+
+def bench_optical() -> None:
+    """`optical` (an arm band's gappy, jittery beats), 20 seeds, the Start break pressed as
+    the golden tests do: what is shown without a heart rate, how soon the calm level is
+    learnt, false floods while calm, floods caught."""
+    from pausepoint.config import load_config
+    from pausepoint.model import EventKind, State
+    from pausepoint.pipeline.pipeline import Pipeline
+    from pausepoint.sources.simulated.scenarios import simulate
+
+    config = load_config()
+    blind_s = total_s = 0.0
+    blind_shares, baseline_s, latencies_s = [], [], []
+    calm_alarms = calm_alarm_seeds = caught = 0
+    for seed in range(20):
+        rec = simulate("optical", seed=seed)
+        truth = rec.truth
+        start_s, end_s = rec.samples[0].t_s, rec.samples[-1].t_s
+        calm_end_s = next(end for name, _, end in truth.phases if name == "calm")
+        pipeline = Pipeline(config, spectral=False)
+        break_s = truth.break_start_s
+        events = []
+        seed_blind_s = 0.0
+        for sample, next_t_s in zip(
+            rec.samples, [*(s.t_s for s in rec.samples[1:]), end_s], strict=True
+        ):
+            if break_s is not None and sample.t_s >= break_s:
+                pipeline.start_break(break_s)
+                break_s = None
+            update = pipeline.push(sample)
+            events += update.events
+            if update.hr_bpm is None and update.state != State.CALIBRATING:
+                seed_blind_s += next_t_s - sample.t_s
+        events += pipeline.finish(end_s).events
+        blind_s += seed_blind_s
+        total_s += end_s - start_s
+        blind_shares.append(seed_blind_s / (end_s - start_s))
+        learnt = [e.t_s for e in events if e.kind == EventKind.BASELINE]
+        if learnt:
+            baseline_s.append(learnt[0] - start_s)
+        floods = [e.t_s for e in events if e.kind == EventKind.FLOODING_START]
+        in_calm = sum(t < calm_end_s for t in floods)
+        calm_alarms += in_calm
+        calm_alarm_seeds += in_calm > 0
+        (onset_s, flood_end_s) = truth.flooded[0]
+        inside = [t for t in floods if onset_s < t <= flood_end_s + FLOOD_LATENCY_ALLOWANCE_S]
+        if inside:
+            caught += 1
+            latencies_s.append(inside[0] - onset_s)
+    say("optical_no_hr_shown_as_state_share", 100.0 * blind_s / total_s, "%")
+    say("optical_no_hr_shown_as_state_share_worst_seed", 100.0 * max(blind_shares), "%")
+    say("optical_baseline_learnt_seeds", len(baseline_s), "of 20")
+    if baseline_s:
+        say("optical_baseline_learnt_median", float(np.median(baseline_s)) / 60.0, "min")
+        say("optical_baseline_learnt_worst", float(np.max(baseline_s)) / 60.0, "min")
+    say("optical_flooding_start_in_calm", calm_alarms, "events")
+    say("optical_flooding_start_in_calm_seeds", calm_alarm_seeds, "of 20")
+    say("optical_flooding_caught_seeds", caught, "of 20")
+    if latencies_s:
+        say("optical_flooding_latency_median", float(np.median(latencies_s)), "s")
+        say("optical_flooding_latency_max", float(np.max(latencies_s)), "s")
+
+
 def bench_couple() -> None:
     """Couple mode on 20 simulated couples per scenario, and one 45-min couple end to end."""
     from pausepoint.config import load_config
@@ -296,6 +363,7 @@ def main() -> None:
     bench_naive_ratio()
     bench_couple()
     bench_detection()
+    bench_optical()
     bench_analyze_holter()
     bench_ble_latency()
     bench_store()

@@ -63,6 +63,17 @@ def test_no_flooding_without_emotional_arousal(scenario):
     assert {seed: t for seed, t in alarms.items() if t} == {}
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_optical_flood_is_caught_and_its_calm_stays_quiet(seed):
+    """An arm band's 3-9 s gaps and jittery beats neither hide the flood nor raise one."""
+    rec = simulate("optical", seed=seed)
+    starts = [e.t_s for e in of(EventKind.FLOODING_START, run(rec))]
+    (calm_end_s,) = [end_s for name, _, end_s in rec.truth.phases if name == "calm"]
+    (true_start_s, true_end_s) = rec.truth.flooded[0]
+    assert not [t for t in starts if t < calm_end_s]
+    assert any(true_start_s < t < true_end_s for t in starts)
+
+
 def test_walking_without_motion_channel_looks_like_arousal():
     """The motion discount is what keeps `walk` calm: without it, walking reads as alarm."""
     rec = simulate("walk", seed=3)
