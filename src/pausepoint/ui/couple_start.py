@@ -255,7 +255,7 @@ class CoupleStartPage(QWidget):
         source_layout.addWidget(self.scan_row)
         sim_row = QHBoxLayout()
         sim_row.setContentsMargins(0, 0, 0, 0)
-        self.scenario = scenario_choice(scenarios, DEFAULT_SCENARIO)
+        self.scenario, self.scenario_about = scenario_choice(scenarios, DEFAULT_SCENARIO)
         sim_row.addWidget(self.scenario, 1)
         self.speed = QComboBox()
         for speed in SIMULATION_SPEEDS:
@@ -265,6 +265,7 @@ class CoupleStartPage(QWidget):
         self.sim_row = QWidget()
         self.sim_row.setLayout(sim_row)
         source_layout.addWidget(self.sim_row)
+        source_layout.addWidget(self.scenario_about)
         layout.addWidget(source)
         partners = QHBoxLayout()
         partners.setSpacing(18)
@@ -343,6 +344,7 @@ class CoupleStartPage(QWidget):
     def _mode_changed(self) -> None:
         simulated = self.simulated
         self.sim_row.setVisible(simulated)
+        self.scenario_about.setVisible(simulated)
         self.scan_row.setVisible(not simulated)
         for form in self.partners:
             form.show_straps(not simulated)

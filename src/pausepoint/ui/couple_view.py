@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel
 from pausepoint.ui.session_model import TRIGGERED
-from pausepoint.ui.widgets.common import describe
+from pausepoint.ui.widgets.common import FittedScroll, describe
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
 
+LANES_MIN_PX = (1180, 630)
+"""Two lanes need this much room to show every word; a smaller window scrolls them rather
+than cut their words (the default 1280x820 window does not scroll)."""
 LINKAGE_CAPTION = "Heart rates together (exploratory, not a verdict on your relationship)"
 
 
@@ -71,7 +74,11 @@ class CouplePage(QWidget):
         self.couple_state.setStyleSheet(f"color: {theme.DEEP}; font-weight: 600;")
         head.addWidget(self.couple_state, 1)
         outer.addWidget(head_row)
-        lanes = QHBoxLayout()
+        lanes_box = QWidget()
+        lanes_box.setObjectName("page")
+        lanes_box.setMinimumSize(*LANES_MIN_PX)
+        lanes = QHBoxLayout(lanes_box)
+        lanes.setContentsMargins(0, 0, 0, 0)
         lanes.setSpacing(18)
         self.names: list[QLabel] = []
         self.lanes: list[SessionView] = []
@@ -94,7 +101,11 @@ class CouplePage(QWidget):
             lanes.addWidget(holder, 1)
             self.names.append(name)
             self.lanes.append(lane)
-        outer.addLayout(lanes, 1)
+        scroll = FittedScroll()
+        scroll.setObjectName("page")
+        scroll.setWidget(lanes_box)
+        self.lanes_scroll = scroll
+        outer.addWidget(scroll, 1)
         self.linkage_caption = QLabel(LINKAGE_CAPTION)
         self.linkage_caption.setObjectName("muted")
         self.linkage = QLabel("")

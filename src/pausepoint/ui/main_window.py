@@ -65,7 +65,7 @@ from pausepoint.ui.settings_model import Settings, remember_window_size, setting
 from pausepoint.ui.theme import Palette, palette_for
 from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
-from pausepoint.ui.widgets.common import describe
+from pausepoint.ui.widgets.common import FittedScroll, describe
 from pausepoint.ui.widgets.glance import GlancePage
 from pausepoint.ui.widgets.help_page import HelpPage
 from pausepoint.ui.widgets.pacer import PacerWidget
@@ -215,7 +215,10 @@ class MainWindow(QMainWindow):
             self.couple_page,
         ):
             self.pages.addWidget(page)
-        layout.addWidget(self.pages, 1)
+        fitted = FittedScroll()
+        fitted.setObjectName("page")
+        fitted.setWidget(self.pages)
+        layout.addWidget(fitted, 1)
         self.setCentralWidget(root)
 
         self.start_page.connect_requested.connect(lambda address: self.connect_strap(address))

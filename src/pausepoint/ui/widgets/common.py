@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -41,3 +43,52 @@ def describe(widget: W, name: str | None, description: str) -> W:
         widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
     return widget
+
+
+class FittedScroll(QScrollArea):
+    """What it holds fills the window; only a window smaller than its minimum scrolls it,
+    so a small screen never cuts words off. (Qt's own resizable scroll area gives the
+    content its preferred height, which graphs make far taller than a window, and would
+    scroll at every size.)"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what it holds
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        inner = self.widget()
+        if inner is not None:
+            least = inner.minimumSizeHint().expandedTo(inner.minimumSize())
+            inner.resize(self.viewport().size().expandedTo(least))
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" where the room runs out; the whole of it as a tooltip."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self._full = ""
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+        if shown != self.text():
+            self.setText(shown)

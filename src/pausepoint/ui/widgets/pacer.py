@@ -56,7 +56,7 @@ class _Breath(QWidget):
         super().__init__()
         self.fill = 0.0
         self.colours = theme.current()
-        self.setMinimumSize(110, 110)
+        self.setMinimumSize(96, 96)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -92,7 +92,7 @@ class _Steady(QWidget):
         self.left_s = 0
         self.inhale_fraction = DEFAULT_INHALE_FRACTION
         self.colours = theme.current()
-        self.setMinimumSize(110, 110)
+        self.setMinimumSize(96, 96)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_state(self, inhaling: bool, left_s: int, inhale_fraction: float) -> None:
@@ -171,6 +171,7 @@ class PacerWidget(QFrame):
         self.steady.setVisible(False)
         self.reduced_motion = False
         body = QHBoxLayout()
+        # The controls' words need more room than the circle: two thirds of the width.
         body.addWidget(self.breath, 1)
         body.addWidget(self.steady, 1)
         right = QVBoxLayout()
@@ -194,7 +195,7 @@ class PacerWidget(QFrame):
         right.addWidget(self.rate)
         right.addWidget(self.ratio)
         right.addStretch(1)
-        body.addLayout(right, 1)
+        body.addLayout(right, 2)
         layout.addLayout(body, 1)
         self.feedback = QLabel("")
         self.feedback.setWordWrap(True)

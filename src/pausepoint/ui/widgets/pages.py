@@ -36,7 +36,7 @@ from pausepoint.ui.replay_model import SPEEDS, ReplayModel, source_words
 from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.common import card, describe, label
+from pausepoint.ui.widgets.common import ElidedLabel, card, describe, label
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
@@ -67,19 +67,27 @@ def _page_layout(owner: QWidget) -> QVBoxLayout:
     return layout
 
 
-def scenario_choice(scenarios: dict[str, str], chosen: str) -> QComboBox:
-    """The simulated conversations, each with what happens in it."""
+def scenario_choice(scenarios: dict[str, str], chosen: str) -> tuple[QComboBox, ElidedLabel]:
+    """The simulated conversations by name, and under them what happens in the one chosen
+    (on one line, the whole of it as a tooltip where a small window has no room)."""
     choice = QComboBox()
-    choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    choice.setMinimumContentsLength(40)
-    for name, description in scenarios.items():
-        choice.addItem(f"{name}: {description}", name)
+    for name in scenarios:
+        choice.addItem(name, name)
     choice.setCurrentIndex(max(0, choice.findData(chosen)))
-    return describe(
+    about = ElidedLabel()
+    about.setObjectName("muted")
+
+    def say() -> None:
+        about.set_full_text(scenarios.get(str(choice.currentData()), ""))
+
+    choice.currentIndexChanged.connect(say)
+    say()
+    describe(
         choice,
         "Simulated conversation",
-        "Which made-up conversation to play, and what happens in it",
+        "Which made-up conversation to play; what happens in it is written beside it",
     )
+    return choice, about
 
 
 def _settings_button() -> QPushButton:
@@ -179,8 +187,9 @@ class StartPage(QWidget):
         layout.addWidget(couple)
         sim, sim_layout = card()
         sim_layout.addWidget(QLabel("No strap at hand? Try a simulated conversation"))
-        self.scenario = scenario_choice(scenarios, "argument")
+        self.scenario, about = scenario_choice(scenarios, "argument")
         sim_layout.addWidget(self.scenario)
+        sim_layout.addWidget(about)
         row = QHBoxLayout()
         self.speed = QComboBox()
         for speed in SIMULATION_SPEEDS:

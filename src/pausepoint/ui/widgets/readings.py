@@ -16,6 +16,7 @@ class _Number(QVBoxLayout):
         self.setSpacing(2)
         head = QLabel(caption)
         head.setObjectName("muted")
+        head.setWordWrap(True)  # "Variability (RMSSD)" in two lines in a couple's narrow lane
         self.addWidget(head)
         row = QHBoxLayout()
         self.value = QLabel("–")
@@ -59,7 +60,7 @@ class Readings(QFrame):
         numbers.addLayout(self.hr, 1)
         numbers.addLayout(self.rmssd, 1)
         layout.addLayout(numbers)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._state: State | None = None
         self._paint_state(None)
 

@@ -23,7 +23,7 @@ from pausepoint.ui.widgets.plots import ArousalPlot, HeartRatePlot, TachogramPlo
 from pausepoint.ui.widgets.readings import Readings
 
 SIDE_WIDTH_PX = 340
-COMPACT_PACER_PX = 300
+COMPACT_PACER_PX = 316
 """A couple's lane is half the window: its numbers sit above the graphs, beside a narrower
 pacer, so the check-in card keeps the lane's width."""
 
