@@ -103,6 +103,7 @@ class EstimatorsConfig:
 class BaselineConfig:
     settle_s: float
     window_s: float
+    span_s: float
     min_beats: int
     mad_to_sd: float
     rmssd_sd_floor_frac: float

@@ -84,7 +84,7 @@ def test_analyze_with_named_baseline_window(tmp_path, capsys):
     base = json.loads(capsys.readouterr().out)["baseline"]
     assert base["from"] == "window" and base["window_s"] == [60.0, 240.0]
     assert main(["analyze", str(out), "--baseline", "590:600", "--json"]) == 2
-    assert "too few clean beats" in capsys.readouterr().err
+    assert "at least 90 are needed" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from pausepoint.config import BaselineConfig
@@ -31,64 +33,80 @@ def robust_baseline(
 
 
 class BaselineWindow:
-    """Collects beat-level HR and 30-s RMSSD over one window of session time.
+    """Gathers beat-level HR and 30-s RMSSD for the calm level.
 
-    Without a named window it waits ``settle_s`` after the first beat and takes the
-    next ``window_s``; a window spoiled by a poor signal is started again.
+    Without a named window it waits ``settle_s`` after the first beat, then gathers
+    ``window_s`` of clean beats (the sum of their intervals) within the last ``span_s``: the
+    gaps an optical sensor leaves do not start it again, a poor signal does. A named window
+    is judged on what it holds, and ``refusal`` says why when that is too little.
     """
 
     def __init__(self, cfg: BaselineConfig, window_s: tuple[float, float] | None = None) -> None:
         self._cfg = cfg
         self._named = window_s
-        self._window_s = window_s
-        self._hr_bpm: list[float] = []
-        self._rmssd_ms: list[float] = []
-        self.failed = False
-        """A named window ended with too few clean beats to trust."""
+        self._start_s: float | None = None if window_s is None else window_s[0]
+        self._beats: deque[tuple[float, float, float | None]] = deque()
+        """(t_s, rr_ms, 30-s RMSSD then) of each clean beat gathered."""
+        self.clean_s = 0.0
+        """Clean beats gathered so far, in seconds of intervals."""
+        self.refusal: str | None = None
+        """Why a named window could not give a calm level."""
+
+    @property
+    def failed(self) -> bool:
+        return self.refusal is not None
 
     def add(self, t_s: float, rr_ms: float, rmssd_ms: float | None) -> Baseline | None:
-        """Feed one clean beat; returns the baseline once the window is complete."""
-        if self._window_s is None:
-            start_s = t_s + self._cfg.settle_s
-            self._window_s = (start_s, start_s + self._cfg.window_s)
-        start_s, end_s = self._window_s
-        if t_s < start_s or self.failed:
+        """Feed one clean beat; returns the baseline once enough is gathered."""
+        if self._start_s is None:
+            self._start_s = t_s + self._cfg.settle_s
+        if t_s < self._start_s or self.failed:
             return None
-        if t_s <= end_s:
-            self._hr_bpm.append(60000.0 / rr_ms)
-            if rmssd_ms is not None:
-                self._rmssd_ms.append(rmssd_ms)
+        if self._named is not None:
+            if t_s <= self._named[1]:
+                self._gather(t_s, rr_ms, rmssd_ms)
+                return None
+            return self.close()
+        self._gather(t_s, rr_ms, rmssd_ms)
+        while t_s - self._beats[0][0] > self._cfg.span_s:
+            self.clean_s -= self._beats.popleft()[1] / 1000.0
+        if self.clean_s < self._cfg.window_s or self._short() is not None:
             return None
-        if len(self._hr_bpm) < self._cfg.min_beats or not self._rmssd_ms:
-            if self._named:
-                self.failed = True
-            self.restart(t_s)
-            return None
-        return robust_baseline(
-            np.asarray(self._hr_bpm),
-            np.asarray(self._rmssd_ms),
-            self._cfg,
-            "window" if self._named else "session",
-            self._window_s,
-        )
+        return self._level("session", (self._beats[0][0], t_s))
 
     def close(self) -> Baseline | None:
-        """End of recording: a named window cut short is judged on what it holds."""
-        if not self._named or self.failed:
+        """End of a named window (or of the recording): judged on what it holds."""
+        if self._named is None or self.failed:
             return None
-        if len(self._hr_bpm) < self._cfg.min_beats or not self._rmssd_ms:
-            self.failed = True
+        self.refusal = self._short()
+        if self.refusal is not None:
             return None
-        return robust_baseline(
-            np.asarray(self._hr_bpm), np.asarray(self._rmssd_ms), self._cfg, "window", self._named
-        )
+        return self._level("window", self._named)
 
     def restart(self, t_s: float) -> None:
-        """Signal went poor mid-window: try again from here (a named window is kept)."""
-        self._hr_bpm.clear()
-        self._rmssd_ms.clear()
-        if not self._named:
-            self._window_s = (
-                t_s + self._cfg.settle_s,
-                t_s + self._cfg.settle_s + self._cfg.window_s,
+        """Signal went poor: what was gathered is doubtful; gather again after settling
+        (a named window keeps its bounds and only loses what it held)."""
+        self._beats.clear()
+        self.clean_s = 0.0
+        if self._named is None:
+            self._start_s = t_s + self._cfg.settle_s
+
+    def _gather(self, t_s: float, rr_ms: float, rmssd_ms: float | None) -> None:
+        self._beats.append((t_s, rr_ms, rmssd_ms))
+        self.clean_s += rr_ms / 1000.0
+
+    def _short(self) -> str | None:
+        """What the beats gathered lack, in words, or None."""
+        if len(self._beats) < self._cfg.min_beats:
+            return (
+                f"it holds {len(self._beats)} clean beats ({self.clean_s:.0f} s); "
+                f"at least {self._cfg.min_beats} are needed"
             )
+        if not any(rmssd is not None for _t, _rr, rmssd in self._beats):
+            return "it holds no 30-s stretch of clean beats to measure variability"
+        return None
+
+    def _level(self, source: str, window_s: tuple[float, float]) -> Baseline:
+        hr_bpm = np.array([60000.0 / rr for _t, rr, _r in self._beats])
+        rmssd_ms = np.array([r for _t, _rr, r in self._beats if r is not None])
+        return robust_baseline(hr_bpm, rmssd_ms, self._cfg, source, window_s)

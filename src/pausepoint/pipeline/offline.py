@@ -67,11 +67,12 @@ def analyze(
         spectral=False,
     )
     updates = run(samples, pipeline, progress)
-    if pipeline.baseline_failed and baseline_window_s is not None:
+    refusal = pipeline.baseline_refusal
+    if refusal is not None and baseline_window_s is not None:
         start_s, end_s = baseline_window_s
         raise BadInput(
-            f"{input_name}: the baseline window {start_s:g}:{end_s:g} s holds too few clean beats; "
-            "name a longer calm stretch"
+            f"{input_name}: the baseline window {start_s:g}:{end_s:g} s gives no calm level: "
+            f"{refusal}; name a longer calm stretch"
         )
     beats = [b for u in updates for b in u.beats]
     nn_ms = np.array([b.rr_ms for b in beats])

@@ -50,9 +50,9 @@ class Pipeline:
         return self._baseline
 
     @property
-    def baseline_failed(self) -> bool:
-        """A named baseline window held too few clean beats."""
-        return self._baseline_window is not None and self._baseline_window.failed
+    def baseline_refusal(self) -> str | None:
+        """Why a named baseline window gave no calm level (None when it did, or is open)."""
+        return None if self._baseline_window is None else self._baseline_window.refusal
 
     @property
     def state(self) -> State:
