@@ -161,15 +161,18 @@ worst `argument` latency (docs/arousal.md, 52 s), rounded up."""
 
 def bench_optical() -> None:
     """`optical` (an arm band's gappy, jittery beats), 20 seeds, the Start break pressed as
-    the golden tests do: what is shown without a heart rate, how soon the calm level is
-    learnt, false floods while calm, floods caught."""
+    the golden tests do: a judgement of the body now (calm, rising, settling, settled) shown
+    without a heart rate; how long "looking for your pulse" shows, and a flood or break kept
+    on screen without one; how soon the calm level is learnt, false floods while calm, floods
+    caught."""
     from pausepoint.config import load_config
     from pausepoint.model import EventKind, State
     from pausepoint.pipeline.pipeline import Pipeline
     from pausepoint.sources.simulated.scenarios import simulate
 
     config = load_config()
-    blind_s = total_s = 0.0
+    judging = (State.CALM, State.RISING, State.RECOVERING, State.READY)
+    blind_s = total_s = searching_s = kept_s = 0.0
     blind_shares, baseline_s, latencies_s = [], [], []
     calm_alarms = calm_alarm_seeds = caught = 0
     for seed in range(20):
@@ -189,8 +192,11 @@ def bench_optical() -> None:
                 break_s = None
             update = pipeline.push(sample)
             events += update.events
-            if update.hr_bpm is None and update.state != State.CALIBRATING:
-                seed_blind_s += next_t_s - sample.t_s
+            step_s = next_t_s - sample.t_s
+            if update.hr_bpm is None and update.state in judging:
+                seed_blind_s += step_s
+            searching_s += step_s * (update.state == State.SEARCHING)
+            kept_s += step_s * (update.pulse_lost and update.state in (State.FLOODED, State.BREAK))
         events += pipeline.finish(end_s).events
         blind_s += seed_blind_s
         total_s += end_s - start_s
@@ -209,6 +215,8 @@ def bench_optical() -> None:
             latencies_s.append(inside[0] - onset_s)
     say("optical_no_hr_shown_as_state_share", 100.0 * blind_s / total_s, "%")
     say("optical_no_hr_shown_as_state_share_worst_seed", 100.0 * max(blind_shares), "%")
+    say("optical_looking_for_pulse_share", 100.0 * searching_s / total_s, "%")
+    say("optical_flood_or_break_kept_without_pulse_share", 100.0 * kept_s / total_s, "%")
     say("optical_baseline_learnt_seeds", len(baseline_s), "of 20")
     if baseline_s:
         say("optical_baseline_learnt_median", float(np.median(baseline_s)) / 60.0, "min")

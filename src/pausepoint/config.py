@@ -81,6 +81,7 @@ class ArtifactConfig:
 @dataclass(frozen=True)
 class SignalConfig:
     recover_s: float
+    pulse_lost_s: float
     poor_artifact_rate: float
     good_artifact_rate: float
     """At or below this fraction of corrected beats the signal is shown as good."""

@@ -81,6 +81,8 @@ class State(StrEnum):
     RECOVERING = "recovering"
     READY = "ready"
     SIGNAL_POOR = "signal_poor"
+    SEARCHING = "searching"
+    """No beat for a few seconds: nothing is judged until one comes."""
 
 
 class EventKind(StrEnum):
@@ -148,3 +150,5 @@ class Update:
     artifact_rate: float | None = None
     motion_g: float | None = None
     baseline: Baseline | None = None
+    pulse_lost: bool = False
+    """No beat for ``pulse_lost_s``: the numbers above are left out, not guessed."""

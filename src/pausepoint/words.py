@@ -16,6 +16,7 @@ STATE_WORDS = {
     State.RECOVERING: "settling",
     State.READY: "settled - ready to go back",
     State.SIGNAL_POOR: "no clear signal - check the strap",
+    State.SEARCHING: "looking for your pulse…",
 }
 
 GLANCE_WORDS = {
@@ -33,6 +34,7 @@ GLANCE_WORDS = {
     "coming_down": "Coming down",
     "ready": "Ready",
     "signal_poor": "No clear signal",
+    "searching": "Finding pulse",
 }
 """The glance view's words, by check-in prompt kind: a few words, read from across a table."""
 GLANCE_SETTLED = "Settled"

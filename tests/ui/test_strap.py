@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hardware.bumble_backend import VirtualRadio
 from hardware.virtual_clock import VirtualClock
@@ -288,4 +289,53 @@ def test_the_break_timer_runs_on_while_the_strap_is_in_another_room(
     kinds = [e.kind for e in source_events]
     assert kinds == ["gap", "break_due", "reconnected"]
     assert source_events[1].detail == {"agreed_s": 60.0, "settled": None}
+    window.deleteLater()
+
+
+@pytest.mark.slow
+def test_a_strap_that_stops_sending_is_looked_for_and_judged_again(
+    qtbot, qloop, config, db
+) -> None:
+    """A chest strap loses notifications without a contact flag to say so: after a few
+    seconds the card and the chip say the pulse is being looked for, no heart rate is shown,
+    the graph has a gap, and the first beats back bring the state back."""
+    samples = simulate("calm", seed=5, minutes=1.0).heart_samples()
+    hole = [s for s in samples if not 20.0 <= s.t_s - samples[0].t_s < 29.0]
+    windows = []
+
+    def shown(window) -> tuple[str, str, str]:
+        window.render_frame()
+        view = window.live_page.session_view
+        readings = view.readings
+        return view.checkin.title.text(), readings.state.text(), readings.hr.value.text()
+
+    async def test(rig: Rig) -> None:
+        window = _window(config, db, rig)
+        windows.append(window)
+        window.connect_strap(STRAP_ADDRESS, label=STRAP_NAME)
+        await rig.until(lambda: window.status.link == "streaming")
+        start_s = rig.clock.now() + 0.5
+        play = asyncio.ensure_future(rig.strap.play(hole, start_t_s=start_s))
+        await rig.until(lambda: rig.clock.now() >= start_s + 15.0)
+        title, words, hr = shown(window)
+        assert title == "Getting to know your calm" and hr != "–"
+        await rig.until(lambda: rig.clock.now() >= start_s + 27.5)
+        assert window.status.link == "streaming"  # connected all along, just silent
+        assert shown(window) == ("Looking for your pulse…", "Looking for your pulse…", "–")
+        await rig.until(lambda: rig.clock.now() >= start_s + 33.0)
+        title, words, hr = shown(window)
+        assert title == "Getting to know your calm" and words == "Learning your calm level"
+        _t_s, hr_bpm = window.live_view.hr.view()
+        assert np.isnan(hr_bpm).any() and np.isfinite(hr_bpm[-1])
+        await play
+        window.end_session()
+        await window.task
+        await window.shutdown()
+
+    run(qloop, test)
+    window = windows[0]
+    with Store.open(db, readonly=True) as store:
+        (info,) = store.sessions()
+        kinds = [e.kind for e in store.events(info.id, origin="pipeline")]
+    assert "gap" in kinds
     window.deleteLater()

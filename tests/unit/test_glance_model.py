@@ -28,6 +28,7 @@ EXPECTED = {
     K.READY: ("Ready", Tone.READY),
     K.TIME_UP: ("Ready", Tone.READY),
     K.SIGNAL_POOR: ("No clear signal", Tone.QUIET),
+    K.SEARCHING: ("Finding pulse", Tone.QUIET),
 }
 
 

@@ -2,7 +2,7 @@
 
 Every transition needs its condition to hold for a while (sustain times) and leaves
 by a different, lower level than it entered by (hysteresis), so the state never
-flickers around a threshold. No decision is made on a poor signal.
+flickers around a threshold. No decision is made on a poor signal, nor without a pulse.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class Judgement:
     arousal: float | None
     signal_ok: bool
     baseline: Baseline | None
+    pulse: bool = True
+    """A beat came within ``pulse_lost_s``."""
 
 
 class _Timer:
@@ -62,7 +64,7 @@ class FloodingDetector:
         self._auto_break = auto_break
         self.state = State.CALIBRATING
         self._judged = State.CALIBRATING
-        """The state under signal_poor: where to return to when the signal is back."""
+        """The state under signal_poor or searching: where to return to."""
         self._flooded = False
         self._break_start_s: float | None = None
         self._flood = _Timer()
@@ -85,6 +87,14 @@ class FloodingDetector:
         detail = {} if agreed_s is None else {"agreed_s": round(agreed_s, 1)}
         return [Event(t_s, EventKind.BREAK_START, detail)]
 
+    def lose_pulse(self) -> None:
+        """No beat for a while: say so rather than show a judgement nobody measured. A flood
+        found and a break taken stay (the pause still stands); the timers wait for beats."""
+        if self.state in (State.FLOODED, State.BREAK, State.SEARCHING, State.SIGNAL_POOR):
+            return
+        self._judged = self.state
+        self.state = State.SEARCHING
+
     def step(self, j: Judgement) -> list[Event]:
         if not j.signal_ok:
             self._signal_back.clear()
@@ -92,7 +102,8 @@ class FloodingDetector:
                 timer.clear()
             if self.state == State.SIGNAL_POOR:
                 return []
-            self._judged = self.state
+            if self.state != State.SEARCHING:
+                self._judged = self.state
             self.state = State.SIGNAL_POOR
             return [Event(j.t_s, EventKind.SIGNAL_POOR)]
         events: list[Event] = []
@@ -101,6 +112,11 @@ class FloodingDetector:
                 return []
             self.state = self._judged
             events.append(Event(j.t_s, EventKind.SIGNAL_OK))
+        if not j.pulse:
+            self.lose_pulse()
+            return events
+        if self.state == State.SEARCHING:
+            self.state = self._judged
         if j.baseline is None or j.hr_bpm is None or j.rmssd_ms is None or j.arousal is None:
             if self.state == State.CALIBRATING or j.baseline is None:
                 self.state = State.CALIBRATING

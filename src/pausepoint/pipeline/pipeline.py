@@ -41,6 +41,8 @@ class Pipeline:
             config.flooding, config.break_, config.signal, auto_break=auto_break
         )
         self._contact_ok = True
+        self._last_beat_t_s: float | None = None
+        """When the last beat came (the first sample's time until one does)."""
         self._pending: list[Event] = []
         self.judgement: Judgement | None = None
         """What the detector was last given: a second detector may judge the same moment."""
@@ -69,6 +71,8 @@ class Pipeline:
             self._motion.update(sample.t_s, sample.motion_g)
             return self._update(sample.t_s, (), events)
         beats, gap = self._timeline.place(sample)
+        if beats or self._last_beat_t_s is None:
+            self._last_beat_t_s = beats[-1].t_s if beats else sample.t_s
         released: list[Beat] = []
         if gap is not None:
             released += self._corrector.flush()
@@ -98,6 +102,25 @@ class Pipeline:
                     break
         return self._update(sample.t_s, tuple(released), events)
 
+    def tick(self, t_s: float) -> Update | None:
+        """Time passes with no sample (a strap's notifications lost): once no beat has come
+        for ``pulse_lost_s`` the state says so. Nothing else is judged here, so a replay
+        without these ticks has the same events. None while there is nothing new to say."""
+        if not self._pulse_lost(t_s) or self._detector.state == State.SEARCHING:
+            return None
+        self._detector.lose_pulse()
+        return Update(
+            t_s=t_s,
+            state=self._detector.state,
+            motion_g=self._motion.motion_g,
+            baseline=self._baseline,
+            pulse_lost=True,
+        )
+
+    def _pulse_lost(self, t_s: float) -> bool:
+        last_s = self._last_beat_t_s
+        return last_s is not None and t_s - last_s > self._cfg.signal.pulse_lost_s
+
     def finish(self, t_s: float) -> Update:
         """End of stream: release the beats still held for look-ahead."""
         beats = self._corrector.flush()
@@ -120,6 +143,8 @@ class Pipeline:
         )
         if not signal_ok and self._baseline is None and self._baseline_window is not None:
             self._baseline_window.restart(t_s)
+        if self._pulse_lost(t_s):
+            return self._lost_update(t_s, beats, events, signal_ok)
         arousal = None
         hr_judged = None
         if self._baseline is not None and est.hr_bpm is not None:
@@ -152,6 +177,23 @@ class Pipeline:
             artifact_rate=artifact_rate,
             motion_g=motion_g,
             baseline=self._baseline,
+        )
+
+    def _lost_update(
+        self, t_s: float, beats: tuple[Beat, ...], events: list[Event], signal_ok: bool
+    ) -> Update:
+        """No beat for a while: the detector is told, and no number is shown as current."""
+        self.judgement = Judgement(t_s, None, None, None, signal_ok, self._baseline, pulse=False)
+        events += self._detector.step(self.judgement)
+        return Update(
+            t_s=t_s,
+            state=self._detector.state,
+            beats=beats,
+            events=tuple(events),
+            artifact_rate=self._corrector.artifact_rate(),
+            motion_g=self._motion.motion_g,
+            baseline=self._baseline,
+            pulse_lost=True,
         )
 
 

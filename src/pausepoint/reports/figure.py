@@ -470,7 +470,9 @@ def _lane(
 ) -> None:
     """One person's panel behind its curve: no clear signal, the break (or shared pause),
     flooded time, where the body settled, the markers."""
-    _shade(ax, spans(updates, (State.SIGNAL_POOR,)), SIGNAL_FILL, GID_SIGNAL_POOR, x)
+    _shade(
+        ax, spans(updates, (State.SIGNAL_POOR, State.SEARCHING)), SIGNAL_FILL, GID_SIGNAL_POOR, x
+    )
     _shade(ax, rests, BREAK_FILL, rest_gid, x)
     _shade(ax, summary["flooded_spans_s"], FLOODED_FILL, GID_FLOODED, x)
     for t_s in settled_s:

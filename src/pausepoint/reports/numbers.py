@@ -243,7 +243,9 @@ def session_summary(updates: Sequence[Update], outside: Sequence[Event] = ()) ->
         "flooded_s": sum(end_s - start_s for start_s, end_s in flooded),
         "longest_flooded_s": max((end_s - start_s for start_s, end_s in flooded), default=0.0),
         "rising_s": sum(b - a for a, b in spans(updates, (State.RISING,))),
-        "signal_poor_s": sum(b - a for a, b in spans(updates, (State.SIGNAL_POOR,))),
+        "signal_poor_s": sum(
+            b - a for a, b in spans(updates, (State.SIGNAL_POOR, State.SEARCHING))
+        ),
         "peak_hr_bpm": max(hr_values) if hr_values else None,
         "peak_arousal": max(arousals) if arousals else None,
         "breaks": _breaks(updates, outside),

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
 START_BOTH = "Start break for both"
 BREAK_TIPS = ("Each on your own: walk or sit somewhere quiet, and breathe slowly.",)
-OWN_STATES = (State.RISING, State.FLOODED, State.SIGNAL_POOR)
+OWN_STATES = (State.RISING, State.FLOODED, State.SIGNAL_POOR, State.SEARCHING)
 """After both settled, a lane shows its own prompt again when its partner stirs."""
 
 TIME_TO_PAUSE = "time to pause"

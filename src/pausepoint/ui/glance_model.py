@@ -43,6 +43,7 @@ TONES = {
     PromptKind.COMING_DOWN: Tone.BREAK,
     PromptKind.READY: Tone.READY,
     PromptKind.SIGNAL_POOR: Tone.QUIET,
+    PromptKind.SEARCHING: Tone.QUIET,
 }
 
 

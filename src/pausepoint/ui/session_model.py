@@ -210,6 +210,14 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         self._show(update)
         return update
 
+    def tick(self, now_t_s: float) -> None:
+        """Also the pipeline's: with no beat for a while (a strap's notifications lost, no
+        contact flag to say so) the state says it is looking for the pulse."""
+        update = None if self.finished else self.pipeline.tick(now_t_s)
+        if update is not None:
+            self._show(update)
+        super().tick(now_t_s)
+
     def _show(self, update: Update) -> None:
         self.updates += 1
         self.view.feed(update)

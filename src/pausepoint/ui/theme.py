@@ -164,6 +164,7 @@ STATE_COLOURS = {
     State.RECOVERING: BLUISH_GREEN,
     State.READY: BLUISH_GREEN,
     State.SIGNAL_POOR: SLATE,
+    State.SEARCHING: SLATE,
 }
 """The state chip's ground (white words; INK on orange), the same in either palette."""
 

@@ -116,6 +116,8 @@ class PromptKind(StrEnum):
     COMING_DOWN = "coming_down"
     READY = "ready"
     SIGNAL_POOR = "signal_poor"
+    SEARCHING = "searching"
+    """No beat for a few seconds: nothing is judged until one comes."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ OUT_OF_REACH = (
     "The strap is out of reach: the timer keeps running, and the strap reconnects when you "
     "come back."
 )
+NO_PULSE = "No heartbeat has come through for a few seconds: the timer keeps running."
 
 
 def hormones_text(break_min_s: float) -> str:
@@ -198,6 +201,8 @@ class CheckIn:
 
     def reset(self) -> None:
         self.state: State | None = None
+        self.beatless = False
+        """The last update came without a beat for a while (the sensor unsure, or loose)."""
         self.t_s: float | None = None
         """The last update's time."""
         self.now_t_s: float | None = None
@@ -224,6 +229,7 @@ class CheckIn:
         self.t_s = u.t_s
         self.now_t_s = max(u.t_s, self.now_t_s or u.t_s)
         self.state = u.state
+        self.beatless = u.pulse_lost
         self.arousal = u.arousal
         if u.state in (State.RISING, State.FLOODED):
             self.back_in_talk = False
@@ -276,10 +282,11 @@ class CheckIn:
 
     @property
     def pulse_lost(self) -> bool:
-        """Nothing measured for a while: the strap is out of range or off."""
+        """Nothing measured for a while: the strap is out of range or off, or sends no beats."""
         if self.t_s is None or self.now_t_s is None:
             return False
-        return self.now_t_s - self.t_s >= PULSE_LOST_S or self.state == State.SIGNAL_POOR
+        lost = self.beatless or self.state == State.SIGNAL_POOR
+        return lost or self.now_t_s - self.t_s >= PULSE_LOST_S
 
     def _keep_time(self) -> None:
         """The agreed time come: told once (settled or not, or unknown without a pulse);
@@ -315,7 +322,7 @@ class CheckIn:
         if u.state in (State.RISING, State.FLOODED):
             check.result = False
             return
-        if u.state in (State.CALIBRATING, State.SIGNAL_POOR) or u.arousal is None:
+        if u.state in (State.CALIBRATING, State.SIGNAL_POOR, State.SEARCHING) or u.arousal is None:
             check.start_t_s = None
             check.stirred = False
             return
@@ -346,6 +353,14 @@ class CheckIn:
                 "The strap signal is unclear.",
                 "Check that the strap is snug and its electrodes are moist. Nothing is judged "
                 "until the signal is clear again.",
+            )
+        if state == State.SEARCHING:
+            return Prompt(
+                PromptKind.SEARCHING,
+                "Looking for your pulse…",
+                "No heartbeat has come through for a few seconds, so nothing is judged just "
+                "now. It comes back with the next beats; if it lasts, check that the strap sits "
+                "snug against your skin.",
             )
         if self.back_in_talk and state in (State.READY, State.CALM):
             return Prompt(
@@ -449,7 +464,7 @@ class CheckIn:
         back_at = self.back_at_text(brk)
         tips: tuple[str, ...] = BREAK_WORDS
         if self.pulse_lost and state != State.SIGNAL_POOR:
-            tips = (OUT_OF_REACH, *tips)
+            tips = (NO_PULSE if self.beatless else OUT_OF_REACH, *tips)
         elif state == State.SIGNAL_POOR:
             tips = ("The strap signal is unclear: check it is snug and moist.", *tips)
         more = {Action.MORE_TIME: more_time_label(self._cfg.break_.extend_s)}
