@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pausepoint.errors import BadInput, UserError
-from pausepoint.model import HeartSample, rr_ms_from_ticks
+from pausepoint.model import HeartSample, MotionSample, rr_ms_from_ticks
 from pausepoint.sources import files
 from pausepoint.sources.files import (
     RR_MAX_MS,
@@ -195,6 +195,65 @@ def test_pausepoint_csv_rewrites_byte_for_byte(tmp_path: Path) -> None:
     copy = tmp_path / "copy.csv"
     write_pausepoint_csv(copy, to_samples(read_rr_file(source)))
     assert copy.read_bytes() == source.read_bytes()
+
+
+def test_an_old_pausepoint_csv_reads_with_no_motion_and_is_written_as_it_was(
+    tmp_path: Path,
+) -> None:
+    source = DATA / "pausepoint_session.csv"  # written before the motion_g column existed
+    rec = read_rr_file(source)
+    assert rec.motion_rows == ()
+    assert not any(isinstance(s, MotionSample) for s in to_samples(rec))
+    copy = tmp_path / "copy.csv"
+    write_pausepoint_csv(copy, to_samples(rec))
+    assert copy.read_text().splitlines()[0] == "t_s,rr_ms,hr_bpm,contact"
+
+
+def test_motion_rows_come_back_in_place(tmp_path: Path) -> None:
+    samples = [
+        MotionSample(0.5, 0.012),
+        HeartSample(1.0, 70, (850.0,), True),
+        MotionSample(1.0, 0.0),  # the same arrival time as the beat before it
+        HeartSample(1.0, 70, (860.0,), True),  # kept apart from the first by the motion row
+        HeartSample(1.5, 0, (), False),
+        MotionSample(1.5, 0.31),
+        HeartSample(1.5, 0, (), False),
+        HeartSample(2.0, 72, (840.0, 830.0), None),
+        MotionSample(2.5, 0.2),
+    ]
+    path = tmp_path / "walk.csv"
+    write_pausepoint_csv(path, samples)
+    lines = path.read_text().splitlines()
+    assert lines[:3] == ["t_s,rr_ms,hr_bpm,contact,motion_g", "0.5,,,,0.012", "1.0,850.0,70,1,"]
+    rec = read_rr_file(path)
+    assert [row.motion_g for row in rec.motion_rows] == [0.012, 0.0, 0.31, 0.2]
+    assert "4 motion levels (g)" in rec.unit_note
+    assert rec.rr_ms.tolist() == [850.0, 860.0, 840.0, 830.0]
+    assert to_samples(rec) == samples
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        ("2.0,800,70,1,0.2", "line 3: rr_ms, hr_bpm or contact beside motion_g"),
+        ("2.0,,70,,0.2", "line 3: rr_ms, hr_bpm or contact beside motion_g"),
+        ("2.0,,,1,0.2", "line 3: rr_ms, hr_bpm or contact beside motion_g"),
+        ("2.0,,,,-0.1", "line 3: motion_g '-0.1' is below zero"),
+        ("2.0,,,,fast", "line 3: 'fast' is not a number"),
+        ("2.0,,,,nan", "line 3: 'nan' is not a number"),
+        ("0.5,,,,0.2", "line 3: time '0.5' is earlier than the line before"),
+    ],
+)
+def test_a_bad_motion_row_is_one_line(tmp_path: Path, row: str, words: str) -> None:
+    path = write(tmp_path, "walk.csv", f"t_s,rr_ms,hr_bpm,contact,motion_g\n1.0,800,70,1,\n{row}\n")
+    assert words in bad_input(path)
+
+
+def test_the_writer_refuses_a_motion_level_it_could_not_read_back(tmp_path: Path) -> None:
+    for motion_g in (-0.1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="motion_g"):
+            write_pausepoint_csv(tmp_path / "s.csv", [MotionSample(1.0, motion_g)])
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_pausepoint_csv_without_optional_columns(tmp_path: Path) -> None:
