@@ -307,6 +307,28 @@ def test_round_trip_is_exact(tmp_path: Path, rows: list, times: list[float]) -> 
     assert [s.t_s.hex() for s in back] == [float(s.t_s).hex() for s in samples]
 
 
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=heart_samples,
+    motion_g=st.lists(st.one_of(st.none(), st.floats(0.0, 16.0)), min_size=30, max_size=30),
+    times=st.lists(st.floats(-1e9, 1e9), min_size=60, max_size=60, unique=True).map(sorted),
+)
+def test_round_trip_with_motion_is_exact(
+    tmp_path: Path, rows: list, motion_g: list[float | None], times: list[float]
+) -> None:
+    """Motion samples wherever they fall among the notifications come back in place."""
+    samples: list[HeartSample | MotionSample] = []
+    for i, (hr_bpm, rr_ms, contact) in enumerate(rows):
+        samples.append(HeartSample(times[2 * i], hr_bpm, tuple(rr_ms), contact))
+        if motion_g[i] is not None:
+            samples.append(MotionSample(times[2 * i + 1], motion_g[i]))
+    path = tmp_path / "round.csv"
+    write_pausepoint_csv(path, samples)
+    assert to_samples(read_rr_file(path)) == samples
+
+
 # --- writing -------------------------------------------------------------------------------
 
 

@@ -667,18 +667,21 @@ def _motion_column(
     if tokens is None:
         return [math.nan] * len(line_nos), np.zeros(len(line_nos), dtype=bool)
     motion_g, is_motion = _optional_numbers(name, tokens, line_nos, hint)
-    contact_tokens = by_name.get("contact", [""] * len(tokens))
-    for i in np.flatnonzero(is_motion).tolist():
-        if has_heart[i] or contact_tokens[i]:
-            raise BadInput(
-                f"{name} line {line_nos[i]}: rr_ms, hr_bpm or contact beside motion_g; a row "
-                "holds a heartbeat or a motion level, not both"
-            )
-        if motion_g[i] < 0:
-            raise BadInput(
-                f"{name} line {line_nos[i]}: motion_g {_show(tokens[i])} is below zero; a "
-                "motion level is 0 g or more"
-            )
+    contact = by_name.get("contact", [""] * len(tokens))
+    has_contact = np.array([token != "" for token in contact], dtype=bool)
+    both = np.flatnonzero(is_motion & (has_heart | has_contact))
+    if both.size:
+        raise BadInput(
+            f"{name} line {line_nos[int(both[0])]}: rr_ms, hr_bpm or contact beside motion_g; "
+            "a row holds a heartbeat or a motion level, not both"
+        )
+    below = np.flatnonzero(is_motion & (motion_g < 0))
+    if below.size:
+        i = int(below[0])
+        raise BadInput(
+            f"{name} line {line_nos[i]}: motion_g {_show(tokens[i])} is below zero; a motion "
+            "level is 0 g or more"
+        )
     return motion_g.tolist(), is_motion
 
 
