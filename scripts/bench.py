@@ -229,6 +229,31 @@ def bench_optical() -> None:
         say("optical_flooding_latency_max", float(np.max(latencies_s)), "s")
 
 
+def bench_walk_file() -> None:
+    """`simulate walk --out F.csv` then `analyze F.csv --json`, 20 seeds, in-process through
+    the CLI: walking judged from a file, its motion kept (target: no flooding_start)."""
+    import contextlib
+    import io
+    import json
+    import tempfile
+
+    from pausepoint.cli.main import main as cli
+
+    starts = 0
+    with tempfile.TemporaryDirectory() as folder:
+        for seed in range(20):
+            path = Path(folder) / f"walk-{seed}.csv"
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                cli(["simulate", "walk", "--seed", str(seed), "--out", str(path)])
+                out.seek(0)
+                out.truncate()
+                cli(["analyze", str(path), "--json"])
+            events = json.loads(out.getvalue())["events"]
+            starts += sum(e["kind"] == "flooding_start" for e in events)
+    say("walk_file_flooding_start", starts, "events in 20 seeds")
+
+
 def bench_couple() -> None:
     """Couple mode on 20 simulated couples per scenario, and one 45-min couple end to end."""
     from pausepoint.config import load_config
@@ -372,6 +397,7 @@ def main() -> None:
     bench_couple()
     bench_detection()
     bench_optical()
+    bench_walk_file()
     bench_analyze_holter()
     bench_ble_latency()
     bench_store()

@@ -290,3 +290,132 @@ def test_cues_are_spoken_on_time_without_waiting() -> None:
     assert [text for _, text in heard] == [text for _, text in cues]
     assert all(at == pytest.approx(t) for (at, _), (t, _) in zip(heard, cues, strict=True))
     assert now[0] == pytest.approx(RESONANCE.duration_s)
+
+
+# --- calibrate baseline FILE: a calm level from a recording made elsewhere ---------------
+
+DATA = Path(__file__).parent.parent / "data"
+POLAR_H10_IBI = DATA / "dhyb_polar_h10_ibi" / "sample_data_ibi.csv"
+ELITE_HRV = DATA / "2024-03-01 07-30-15.txt"
+PYHRV_NN = DATA / "pyhrv_0.5.0_samples" / "SampleNNISeriesShort.npy"
+
+
+def written_as(fmt: str, folder: Path, seed: int) -> Path:
+    """A simulated seated rest written as another tool writes its RR files."""
+    samples = simulate("calm", seed=seed, minutes=5.5).heart_samples()
+    if fmt == "polar-sensor-logger":
+        start = datetime(2024, 3, 1, 7, 30, tzinfo=UTC)
+        rows = [
+            f"{(start + timedelta(seconds=s.t_s)).isoformat(timespec='milliseconds')[:-6]};"
+            f"{round(rr_ms)}"
+            for s in samples
+            for rr_ms in s.rr_ms
+        ]
+        path = folder / "Polar_H10_0A1B2C3D_20240301_073000_RR.txt"
+        path.write_text("Phone timestamp;RR-interval [ms]\n" + "\n".join(rows) + "\n")
+        return path
+    rr_ms = [rr_ms for s in samples for rr_ms in s.rr_ms]
+    if fmt == "kubios":
+        t_s = [sum(rr_ms[: i + 1]) / 1000.0 for i in range(len(rr_ms))]
+        path = folder / "kubios_export.txt"
+        rows = [f"{t:.3f}\t{rr / 1000.0:.3f}" for t, rr in zip(t_s, rr_ms, strict=True)]
+        path.write_text("Time (s)\tRR (s)\n" + "\n".join(rows) + "\n")
+        return path
+    path = folder / "2024-03-02 07-15-00.txt"  # Elite HRV: whole ms, named by its start
+    path.write_text("".join(f"{round(v)}\n" for v in rr_ms))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["polar-sensor-logger", "kubios", "elite-hrv"])
+def test_a_calm_level_from_another_apps_file(run, db: Path, tmp_path: Path, fmt: str) -> None:
+    path = written_as(fmt, tmp_path, seed=5)
+    code, out, err = run("calibrate", "baseline", str(path), "--profile", "alex")
+    assert code == 0, err
+    (alex,) = profiles_in(db)
+    assert alex.baseline is not None
+    assert abs(alex.baseline.hr_bpm - simulate("calm", seed=5).truth.resting_hr_bpm) < 3
+    assert out.splitlines()[0].startswith(f"Baseline for alex (file {path.name}, ")
+    assert f"{alex.baseline.hr_bpm:5.1f} bpm" in out and "Saved in profile alex." in out
+
+
+def test_a_real_polar_h10_rest_is_the_calm_level_analyze_uses(run, db: Path) -> None:
+    code, out, err = run("calibrate", "baseline", str(POLAR_H10_IBI))
+    assert code == 0, err
+    assert "Baseline for me (file sample_data_ibi.csv, 30-300 s):" in out  # settled 30 s
+    (me,) = profiles_in(db)
+    assert me.active and me.baseline is not None
+
+    code, out, err = run("calibrate", "baseline", str(POLAR_H10_IBI), "--window", "300:600",
+                         "--profile", "sam", "--json")  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    live = json.loads(run("calibrate", "baseline", "--simulate", "calm", "--profile", "x",
+                          "--json")[1])  # fmt: skip
+    assert result.keys() == live.keys()
+    assert result["assessment"].keys() == live["assessment"].keys()
+    assert result["saved_profile"].keys() == live["saved_profile"].keys()
+    assert result["source"] == "file sample_data_ibi.csv, 300-600 s"
+    assessment = result["assessment"]
+    assert assessment["accepted"] and assessment["window_s"] == [300.0, 600.0]
+    assert 290 < assessment["covered_s"] <= 302
+    sam = next(p for p in profiles_in(db) if p.name == "sam")
+    assert sam.baseline is not None and not sam.active
+    assert result["saved_profile"]["baseline"]["hr_bpm"] == round(sam.baseline.hr_bpm, 1)
+    assert sam.baseline.hr_bpm != me.baseline.hr_bpm  # the later five minutes, not the first
+
+    for name, profile in (("me", me), ("sam", sam)):
+        code, out, err = run("analyze", str(POLAR_H10_IBI), "--profile", name, "--json")
+        assert code == 0, err
+        judged = json.loads(out)["baseline"]
+        assert profile.baseline is not None
+        assert judged["from"] == "profile"
+        assert judged["hr_bpm"] == round(profile.baseline.hr_bpm, 1)
+        assert judged["rmssd_ms"] == round(profile.baseline.rmssd_ms, 1)
+
+
+def test_a_recording_that_is_no_baseline_is_refused_with_its_reasons(run, db: Path) -> None:
+    code, out, _ = run("calibrate", "baseline", str(ELITE_HRV), "--profile", "alex")
+    assert code == 1
+    assert "Only 0.0 minutes of heartbeats came through" in out
+    assert "Nothing was saved." in out
+    # pyHRV's 5-minute sample: real beats, but too many of them need correcting
+    code, out, _ = run("calibrate", "baseline", str(PYHRV_NN), "--json")
+    result = json.loads(out)
+    assert code == 1 and result["saved_profile"] is None
+    assert not result["assessment"]["accepted"]
+    assert result["assessment"]["artifact_rate"] > 0.05
+    assert any("needed correcting" in reason for reason in result["assessment"]["reasons"])
+    # A window too short to hold 3 minutes of beats
+    code, out, _ = run("calibrate", "baseline", str(POLAR_H10_IBI), "--window", "60:150")
+    assert code == 1 and "Only 1.5 minutes" in out
+    assert profiles_in(db) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--window", "700:900"), "window 700:900 s is not within the recording"),
+        (("--window", "0:660"), "runs from 0.2 to 600.2 s"),
+        (("--window", "300:60"), "START_S must be below END_S"),
+        (("--window", "one:two"), "is not START_S:END_S"),
+    ],
+)
+def test_a_bad_window_is_one_line(run, db: Path, args: tuple[str, ...], words: str) -> None:
+    code, _, err = run("calibrate", "baseline", str(POLAR_H10_IBI), *args)
+    assert words in one_line_error(code, err)
+    assert profiles_in(db) == []
+
+
+def test_an_unusable_file_is_one_line(run, db: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("we talked about money\n")
+    for args, words in (
+        ((str(tmp_path / "missing.csv"),), "missing.csv: no such file"),
+        ((str(notes),), "notes.txt line 1: no RR column"),
+        ((str(tmp_path),), "is a folder, not a file"),
+        (("--simulate", "calm", "--window", "0:300"), "--window cuts a recording"),
+        ((str(POLAR_H10_IBI), "--simulate", "calm"), "not allowed with argument FILE"),
+    ):
+        code, _, err = run("calibrate", "baseline", *args)
+        assert words in one_line_error(code, err)
+    assert profiles_in(db) == []

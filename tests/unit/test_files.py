@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pausepoint.errors import BadInput, UserError
-from pausepoint.model import HeartSample, rr_ms_from_ticks
+from pausepoint.model import HeartSample, MotionSample, rr_ms_from_ticks
 from pausepoint.sources import files
 from pausepoint.sources.files import (
     RR_MAX_MS,
@@ -197,6 +197,65 @@ def test_pausepoint_csv_rewrites_byte_for_byte(tmp_path: Path) -> None:
     assert copy.read_bytes() == source.read_bytes()
 
 
+def test_an_old_pausepoint_csv_reads_with_no_motion_and_is_written_as_it_was(
+    tmp_path: Path,
+) -> None:
+    source = DATA / "pausepoint_session.csv"  # written before the motion_g column existed
+    rec = read_rr_file(source)
+    assert rec.motion_rows == ()
+    assert not any(isinstance(s, MotionSample) for s in to_samples(rec))
+    copy = tmp_path / "copy.csv"
+    write_pausepoint_csv(copy, to_samples(rec))
+    assert copy.read_text().splitlines()[0] == "t_s,rr_ms,hr_bpm,contact"
+
+
+def test_motion_rows_come_back_in_place(tmp_path: Path) -> None:
+    samples = [
+        MotionSample(0.5, 0.012),
+        HeartSample(1.0, 70, (850.0,), True),
+        MotionSample(1.0, 0.0),  # the same arrival time as the beat before it
+        HeartSample(1.0, 70, (860.0,), True),  # kept apart from the first by the motion row
+        HeartSample(1.5, 0, (), False),
+        MotionSample(1.5, 0.31),
+        HeartSample(1.5, 0, (), False),
+        HeartSample(2.0, 72, (840.0, 830.0), None),
+        MotionSample(2.5, 0.2),
+    ]
+    path = tmp_path / "walk.csv"
+    write_pausepoint_csv(path, samples)
+    lines = path.read_text().splitlines()
+    assert lines[:3] == ["t_s,rr_ms,hr_bpm,contact,motion_g", "0.5,,,,0.012", "1.0,850.0,70,1,"]
+    rec = read_rr_file(path)
+    assert [row.motion_g for row in rec.motion_rows] == [0.012, 0.0, 0.31, 0.2]
+    assert "4 motion levels (g)" in rec.unit_note
+    assert rec.rr_ms.tolist() == [850.0, 860.0, 840.0, 830.0]
+    assert to_samples(rec) == samples
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        ("2.0,800,70,1,0.2", "line 3: rr_ms, hr_bpm or contact beside motion_g"),
+        ("2.0,,70,,0.2", "line 3: rr_ms, hr_bpm or contact beside motion_g"),
+        ("2.0,,,1,0.2", "line 3: rr_ms, hr_bpm or contact beside motion_g"),
+        ("2.0,,,,-0.1", "line 3: motion_g '-0.1' is below zero"),
+        ("2.0,,,,fast", "line 3: 'fast' is not a number"),
+        ("2.0,,,,nan", "line 3: 'nan' is not a number"),
+        ("0.5,,,,0.2", "line 3: time '0.5' is earlier than the line before"),
+    ],
+)
+def test_a_bad_motion_row_is_one_line(tmp_path: Path, row: str, words: str) -> None:
+    path = write(tmp_path, "walk.csv", f"t_s,rr_ms,hr_bpm,contact,motion_g\n1.0,800,70,1,\n{row}\n")
+    assert words in bad_input(path)
+
+
+def test_the_writer_refuses_a_motion_level_it_could_not_read_back(tmp_path: Path) -> None:
+    for motion_g in (-0.1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="motion_g"):
+            write_pausepoint_csv(tmp_path / "s.csv", [MotionSample(1.0, motion_g)])
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_pausepoint_csv_without_optional_columns(tmp_path: Path) -> None:
     rec = read_rr_file(write(tmp_path, "s.csv", "t_s,rr_ms\n1.5,800\n1.5,1000\n2.5,\n"))
     assert rec.hr_bpm is None and rec.contact is None
@@ -246,6 +305,28 @@ def test_round_trip_is_exact(tmp_path: Path, rows: list, times: list[float]) -> 
     back = to_samples(read_rr_file(path))
     assert back == samples
     assert [s.t_s.hex() for s in back] == [float(s.t_s).hex() for s in samples]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=heart_samples,
+    motion_g=st.lists(st.one_of(st.none(), st.floats(0.0, 16.0)), min_size=30, max_size=30),
+    times=st.lists(st.floats(-1e9, 1e9), min_size=60, max_size=60, unique=True).map(sorted),
+)
+def test_round_trip_with_motion_is_exact(
+    tmp_path: Path, rows: list, motion_g: list[float | None], times: list[float]
+) -> None:
+    """Motion samples wherever they fall among the notifications come back in place."""
+    samples: list[HeartSample | MotionSample] = []
+    for i, (hr_bpm, rr_ms, contact) in enumerate(rows):
+        samples.append(HeartSample(times[2 * i], hr_bpm, tuple(rr_ms), contact))
+        if motion_g[i] is not None:
+            samples.append(MotionSample(times[2 * i + 1], motion_g[i]))
+    path = tmp_path / "round.csv"
+    write_pausepoint_csv(path, samples)
+    assert to_samples(read_rr_file(path)) == samples
 
 
 # --- writing -------------------------------------------------------------------------------

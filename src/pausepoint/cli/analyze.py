@@ -19,7 +19,7 @@ from pausepoint.errors import UserError
 if TYPE_CHECKING:
     from pausepoint.cli.common import Subparsers
     from pausepoint.config import Config
-    from pausepoint.model import Baseline, HeartSample
+    from pausepoint.model import Baseline, Sample
 
 
 def register(sub: Subparsers) -> None:
@@ -114,7 +114,7 @@ def _profiled(
 
 def _analyze_one(
     args: argparse.Namespace,
-    samples: list[HeartSample],
+    samples: list[Sample],
     config: Config,
     baseline: Baseline | None,
 ) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def _analyze_one(
 
 def _analyze_couple(
     args: argparse.Namespace,
-    read: list[tuple[list[HeartSample], str]],
+    read: list[tuple[list[Sample], str]],
     people: list[tuple[Config, Baseline | None]],
 ) -> dict[str, Any]:
     from pausepoint.couple.engine import analyze_couple

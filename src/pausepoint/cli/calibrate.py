@@ -1,9 +1,9 @@
 """``calibrate baseline`` and ``calibrate resonance``: measure a person's calm level, or the
 breathing rate their heart follows best, and keep it in their profile.
 
-Thin shells over pausepoint.calibration.assessment. A simulated run is assessed at once; a
-strap is recorded in real time (kept as a session, so the raw beats are never lost) and
-assessed when the protocol ends.
+Thin shells over pausepoint.calibration.assessment. A simulated run, or a rest recorded
+elsewhere (``calibrate baseline FILE``), is assessed at once; a strap is recorded in real time
+(kept as a session, so the raw beats are never lost) and assessed when the protocol ends.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pausepoint.calibration.assessment import BaselineAssessment, ResonanceAssessment
@@ -21,10 +23,10 @@ from pausepoint.calibration.profiles import (
     active_profile,
     save_calibration,
 )
-from pausepoint.cli.common import DB_OPTION, Parser, profile_name, scenario, write_json
+from pausepoint.cli.common import DB_OPTION, Parser, profile_name, scenario, window, write_json
 from pausepoint.cli.store_access import open_store
-from pausepoint.errors import UserError
-from pausepoint.protocols import ResonanceProtocol
+from pausepoint.errors import BadInput, UserError
+from pausepoint.protocols import BaselineProtocol, ResonanceProtocol
 from pausepoint.strap.target import strap_target
 
 if TYPE_CHECKING:
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from pausepoint.strap.ble import BleBackend, LinkState
 
 PHASE_EPSILON_S = 1e-6
+WINDOW_END_SLACK_S = 1.0
+"""A window may end this far after a file's last notification (its times are rounded)."""
 
 
 def register(sub: Subparsers) -> None:
@@ -45,12 +49,29 @@ def register(sub: Subparsers) -> None:
     steps = p.add_subparsers(dest="step", metavar="STEP", parser_class=Parser, required=True)
 
     b = steps.add_parser(
-        "baseline", parents=[DB_OPTION], help="5 minutes of quiet rest: your calm heart rate"
+        "baseline",
+        parents=[DB_OPTION],
+        help="5 minutes of quiet rest: your calm heart rate (a strap, or a recording)",
     )
     _common_options(b)
     src = b.add_mutually_exclusive_group(required=True)
+    src.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="a seated rest recorded elsewhere, e.g. an Elite HRV morning reading, a Kubios "
+        "export or a Polar Sensor Logger file (docs/file-formats.md)",
+    )
     src.add_argument("--simulate", metavar="SCENARIO", type=scenario, help="e.g. calm")
     src.add_argument("--device", metavar="ADDRESS|NAME", help="a strap's address or name")
+    b.add_argument(
+        "--window",
+        type=window,
+        metavar="START_S:END_S",
+        help="with FILE: the calm stretch to judge, in the file's seconds (default: from "
+        "30 s after its first beat to 5 minutes)",
+    )
     b.set_defaults(func=cmd_calibrate_baseline)
 
     r = steps.add_parser(
@@ -94,9 +115,16 @@ def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
     config = load_config()
     protocol = load_baseline_protocol()
     minutes = protocol.duration_s / 60.0
+    if args.window is not None and args.file is None:
+        raise UserError("--window cuts a recording: give its FILE too, or leave --window out")
+    # A file is read before the store opens: one that cannot be used changes nothing.
+    rest = None if args.file is None else _recorded_rest(args.file, args.window, protocol)
+    start_s: float | None = 0.0
     with open_store(args, write=True) as store:
         name = _chosen_name(args, store)
-        if args.device is not None:
+        if rest is not None:
+            samples, source, protocol, start_s = rest
+        elif args.device is not None:
             _say(
                 args,
                 f"Baseline for {name}: sit comfortably, feet on the floor, and breathe as usual "
@@ -118,14 +146,40 @@ def cmd_calibrate_baseline(args: argparse.Namespace) -> int:
             samples = list(simulate(args.simulate, seed=args.seed, minutes=minutes).samples)
             source = f"simulated {args.simulate}, seed {args.seed}"
         assessment = assess_baseline(
-            samples, protocol, config, start_s=0.0, measured_utc=store.utc_now()
+            samples, protocol, config, start_s=start_s, measured_utc=store.utc_now()
         )
         profile = save_calibration(store, name, assessment) if assessment.accepted else None
+    if rest is not None:
+        first_s, last_s = assessment.window_s
+        source += f", {first_s:.0f}-{last_s:.0f} s"
     if args.json:
         _write_assessment(name, source, assessment, profile)
     else:
         _print_baseline(name, source, assessment, profile, config)
     return 0 if assessment.accepted else 1
+
+
+def _recorded_rest(
+    path: Path, window_s: tuple[float, float] | None, protocol: BaselineProtocol
+) -> tuple[Sequence[Sample], str, BaselineProtocol, float | None]:
+    """A rest recorded elsewhere, with the protocol and start it is judged by. Without a
+    window it is judged as a live rest is (settling first, from its first beat); a window
+    is the calm stretch the person chose, judged whole."""
+    from pausepoint.cli.common import read_samples
+
+    samples, _ = read_samples(path)
+    source = f"file {path.name}"
+    if window_s is None:
+        return samples, source, protocol, None
+    start_s, end_s = window_s
+    first_s, last_s = samples[0].t_s, samples[-1].t_s
+    if end_s <= first_s or start_s >= last_s or end_s > last_s + WINDOW_END_SLACK_S:
+        raise BadInput(
+            f"{path.name}: the window {start_s:g}:{end_s:g} s is not within the recording, "
+            f"which runs from {first_s:.1f} to {last_s:.1f} s; name a stretch inside it"
+        )
+    judged = replace(protocol, settle_s=0.0, duration_s=end_s - start_s)
+    return samples, source, judged, start_s
 
 
 def _write_assessment(

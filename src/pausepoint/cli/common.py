@@ -16,7 +16,7 @@ from pausepoint.errors import BadInput, UserError
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from pausepoint.model import HeartSample
+    from pausepoint.model import Sample
     from pausepoint.sessions.records import SessionInfo
     from pausepoint.sessions.store import Store
 
@@ -133,13 +133,15 @@ def add_profile_option(
 # --- input, questions and output ---------------------------------------------------------
 
 
-def read_samples(path: Path) -> tuple[list[HeartSample], str]:
-    """An RR file's samples and the note on its unit; an empty one is a one-line BadInput."""
+def read_samples(path: Path) -> tuple[list[Sample], str]:
+    """An RR file's samples (motion too, when it has some) and the note on its unit; one
+    without a heartbeat is a one-line BadInput."""
+    from pausepoint.model import HeartSample
     from pausepoint.sources.files import read_rr_file, to_samples
 
     rec = read_rr_file(path)
     samples = to_samples(rec)
-    if not samples:
+    if not any(isinstance(sample, HeartSample) for sample in samples):
         raise BadInput(f"{path}: no RR intervals in the file; nothing to analyze")
     return samples, rec.unit_note
 

@@ -24,13 +24,15 @@ def cmd_hrv(args: argparse.Namespace) -> int:
     import numpy as np
 
     from pausepoint.config import load_config
+    from pausepoint.model import HeartSample
     from pausepoint.pipeline.offline import corrected_beats, hrv_table
 
     samples, unit_note = read_samples(args.input)
+    heart = [s for s in samples if isinstance(s, HeartSample)]
     if args.no_correction:
-        rr_ms = np.array([v for s in samples for v in s.rr_ms])
+        rr_ms = np.array([v for s in heart for v in s.rr_ms])
     else:
-        rr_ms = np.array([b.rr_ms for b in corrected_beats(samples, load_config())])
+        rr_ms = np.array([b.rr_ms for b in corrected_beats(heart, load_config())])
     table = hrv_table(rr_ms)
     if args.json:
         write_json(table)

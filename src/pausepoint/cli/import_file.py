@@ -25,6 +25,7 @@ def register(sub: Subparsers) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from pausepoint.cli.progress import Progress
     from pausepoint.config import load_config
+    from pausepoint.model import HeartSample
     from pausepoint.sessions.recorder import Recorder
     from pausepoint.sources.files import read_rr_file, to_samples
     from pausepoint.words import clock_text
@@ -32,7 +33,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     name = args.file.name
     rec = read_rr_file(args.file)
     samples = to_samples(rec)
-    if not samples:
+    if not any(isinstance(sample, HeartSample) for sample in samples):
         raise BadInput(f"{name}: no RR intervals in the file; nothing to import")
     config = load_config()
     with open_store(args, write=True) as store:

@@ -62,7 +62,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         recordings = [("", rec, args.out)]
         truth = rec.truth.to_dict()
     for whose, rec, path in recordings:
-        write_pausepoint_csv(path, rec.heart_samples())
+        write_pausepoint_csv(path, rec.samples)
         beats = sum(len(s.rr_ms) for s in rec.heart_samples())
         print(
             f"{args.scenario} (seed {args.seed}){whose}: {beats} beats, "

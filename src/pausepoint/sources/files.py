@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from pausepoint.errors import BadInput, UserError
-from pausepoint.model import HeartSample, rr_ms_from_ticks
+from pausepoint.model import HeartSample, MotionSample, Sample, rr_ms_from_ticks
 
 RR_MIN_MS = 100.0
 """Shortest RR accepted from other tools: 600 bpm, beyond any heart; the real Holter
@@ -48,6 +48,9 @@ of a BLE strap jitter by tens of ms (median 72 ms in a Polar H10 log)."""
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 PAUSEPOINT_COLUMNS = ("t_s", "rr_ms", "hr_bpm", "contact")
+MOTION_COLUMN = "motion_g"
+"""pausepoint CSV's fifth column, written only when a recording has motion (a Polar H10's
+accelerometer), so files without motion are as they always were."""
 _NPY_MAGIC = b"\x93NUMPY"
 _RR_NAME = re.compile(
     r"(rr|rri|ibi|ibis|nn|nni|ppi|intervals?|(rr|nn|ibi|inter-?beat|beat-to-beat)[ _-]?intervals?)"
@@ -71,6 +74,18 @@ class EmptyRow:
     contact: bool | None
 
 
+@dataclass(frozen=True, slots=True)
+class MotionRow:
+    """A pausepoint CSV row of movement (an accelerometer level, gravity removed): kept so a
+    file judges walking as the live session did."""
+
+    rr_rows_before: int
+    empty_rows_before: int
+    """How many RR rows, and how many rows without RR, precede it: its place among them."""
+    t_s: float
+    motion_g: float
+
+
 @dataclass(frozen=True, eq=False)
 class RrRecording:
     """One file's RR intervals, in ms, with the times and extras the file holds.
@@ -92,6 +107,8 @@ class RrRecording:
     hr_bpm: np.ndarray | None = None
     contact: np.ndarray | None = None
     empty_rows: tuple[EmptyRow, ...] = ()
+    motion_rows: tuple[MotionRow, ...] = ()
+    """pausepoint CSV only; other formats carry no motion."""
 
 
 def read_rr_file(path: str | Path) -> RrRecording:
@@ -112,25 +129,35 @@ def read_rr_file(path: str | Path) -> RrRecording:
         return _read_with_header(path, name, rows[0][0], names, delimiter, rows[1:])
 
 
-def to_samples(rec: RrRecording) -> list[HeartSample]:
-    """Notifications as a strap would have sent them, for the pipeline and replay."""
+def to_samples(rec: RrRecording) -> list[Sample]:
+    """Notifications as a strap would have sent them, and the motion samples between them in
+    the file's order, for the pipeline and replay."""
     with np.errstate(all="ignore"):
         if rec.t_kind == "arrival" and rec.t_s is not None:
             return _arrival_samples(rec)
         return _beat_samples(rec)
 
 
-def write_pausepoint_csv(path: str | Path, samples: Iterable[HeartSample]) -> None:
-    """One row per RR (a row with empty rr_ms for a notification without RR), repr floats
-    so reading it back gives the same bits."""
-    lines = [",".join(PAUSEPOINT_COLUMNS)]
+def write_pausepoint_csv(path: str | Path, samples: Iterable[Sample]) -> None:
+    """One row per RR (a row with empty rr_ms for a notification without RR) and, when there
+    is motion, a motion_g column with a row of its own per motion sample; repr floats so
+    reading it back gives the same bits."""
+    samples = list(samples)
+    motion = any(isinstance(sample, MotionSample) for sample in samples)
+    lines = [",".join([*PAUSEPOINT_COLUMNS, MOTION_COLUMN] if motion else PAUSEPOINT_COLUMNS)]
+    no_motion = "," if motion else ""
     last_t_s = -math.inf
     for sample in samples:
         t_text = _repr_finite(sample.t_s, "t_s")
-        if not last_t_s <= sample.t_s or not 0 <= sample.hr_bpm <= HR_MAX_BPM:
-            raise ValueError(f"t_s out of order or hr_bpm outside 0..{HR_MAX_BPM}: {sample!r}")
+        if not last_t_s <= sample.t_s:
+            raise ValueError(f"t_s out of order: {sample!r}")
         last_t_s = sample.t_s
-        tail = f"{int(sample.hr_bpm)},{_contact_text(sample.contact)}"
+        if isinstance(sample, MotionSample):
+            lines.append(f"{t_text},,,,{_repr_finite(sample.motion_g, 'motion_g', zero=True)}")
+            continue
+        if not 0 <= sample.hr_bpm <= HR_MAX_BPM:
+            raise ValueError(f"hr_bpm outside 0..{HR_MAX_BPM}: {sample!r}")
+        tail = f"{int(sample.hr_bpm)},{_contact_text(sample.contact)}{no_motion}"
         if not sample.rr_ms:
             lines.append(f"{t_text},,{tail}")
         for rr_ms in sample.rr_ms:
@@ -146,18 +173,17 @@ def write_kubios_txt(path: str | Path, rr_ms: Iterable[float] | np.ndarray) -> N
 
 
 def write_heart_file(
-    path: str | Path, samples: Iterable[object], *, kubios: bool | None = None
+    path: str | Path, samples: Iterable[Sample], *, kubios: bool | None = None
 ) -> None:
-    """A session's beats as pausepoint CSV (arrival times kept) or, with ``kubios`` (by
-    default: for a .txt path), Kubios RR text. Samples that are not heart samples are left
-    out."""
-    heart = [s for s in samples if isinstance(s, HeartSample)]
+    """A session's samples as pausepoint CSV (arrival times and motion kept) or, with
+    ``kubios`` (by default: for a .txt path), its RR as Kubios text."""
     if kubios is None:
         kubios = Path(path).suffix.lower() == ".txt"
     if kubios:
-        write_kubios_txt(path, [rr_ms for sample in heart for rr_ms in sample.rr_ms])
+        rr_ms = [v for s in samples if isinstance(s, HeartSample) for v in s.rr_ms]
+        write_kubios_txt(path, rr_ms)
     else:
-        write_pausepoint_csv(path, heart)
+        write_pausepoint_csv(path, samples)
 
 
 def partner_path(out: Path, person: int) -> Path:
@@ -343,9 +369,12 @@ def _recording(
     hr_bpm: np.ndarray | None = None,
     contact: np.ndarray | None = None,
     empty_rows: tuple[EmptyRow, ...] = (),
+    motion_rows: tuple[MotionRow, ...] = (),
 ) -> RrRecording:
     _freeze(rr_ms, t_s, hr_bpm, contact)
-    return RrRecording(path, fmt, note, rr_ms, t_s, t_kind, hr_bpm, contact, empty_rows)
+    return RrRecording(
+        path, fmt, note, rr_ms, t_s, t_kind, hr_bpm, contact, empty_rows, motion_rows
+    )
 
 
 def _columns(
@@ -489,7 +518,8 @@ def _read_with_header(
     rows: list[tuple[int, str]],
 ) -> RrRecording:
     lowered = [field.lower() for field in header]
-    known = set(lowered) <= set(PAUSEPOINT_COLUMNS) and len(set(lowered)) == len(lowered)
+    ours = {*PAUSEPOINT_COLUMNS, MOTION_COLUMN}
+    known = set(lowered) <= ours and len(set(lowered)) == len(lowered)
     if known and {"t_s", "rr_ms"} <= set(lowered):
         return _pausepoint(path, name, lowered, delimiter, rows)
     if lowered == ["phone timestamp", "rr-interval [ms]"]:
@@ -551,7 +581,7 @@ def _optional_numbers(
 def _pausepoint(
     path: Path, name: str, names: list[str], delimiter: str | None, rows: list[tuple[int, str]]
 ) -> RrRecording:
-    hint = "expected rows t_s,rr_ms,hr_bpm,contact as pausepoint writes them"
+    hint = "expected rows t_s,rr_ms,hr_bpm,contact[,motion_g] as pausepoint writes them"
     if not rows:
         raise BadInput(f"{name}: a header but no notifications after it; {hint}")
     columns, line_nos = _columns(name, rows, delimiter, len(names), hint)
@@ -569,8 +599,9 @@ def _pausepoint(
         STRAP_RR_MAX_MS,
     )
     hr_bpm_all = None
+    has_hr = np.zeros(len(rows), dtype=bool)
     if "hr_bpm" in by_name:
-        hr_bpm_all, _ = _optional_numbers(name, by_name["hr_bpm"], line_nos, hint)
+        hr_bpm_all, has_hr = _optional_numbers(name, by_name["hr_bpm"], line_nos, hint)
         bad = np.flatnonzero((hr_bpm_all < 0) | (hr_bpm_all > HR_MAX_BPM))
         if bad.size:
             i = int(bad[0])
@@ -587,7 +618,10 @@ def _pausepoint(
                     f"{name} line {number}: contact {_show(token)} is not 0, 1 or empty; {hint}"
                 )
         contact_all = np.array([codes[token] for token in by_name["contact"]])
+    motion_g_all, is_motion = _motion_column(name, by_name, line_nos, has_rr | has_hr, hint)
+    is_empty = ~has_rr & ~is_motion
     rr_rows_before = np.cumsum(has_rr) - has_rr
+    empty_rows_before = np.cumsum(is_empty) - is_empty
     empty_rows = tuple(
         EmptyRow(
             int(rr_rows_before[i]),
@@ -595,19 +629,60 @@ def _pausepoint(
             math.nan if hr_bpm_all is None else float(hr_bpm_all[i]),
             None if contact_all is None or math.isnan(contact_all[i]) else bool(contact_all[i]),
         )
-        for i in np.flatnonzero(~has_rr)
+        for i in np.flatnonzero(is_empty)
     )
+    motion_rows = tuple(
+        MotionRow(
+            int(rr_rows_before[i]), int(empty_rows_before[i]), float(t_all[i]), motion_g_all[i]
+        )
+        for i in np.flatnonzero(is_motion).tolist()
+    )
+    note = "RR in ms; t_s is the host arrival time of the notification that carried it"
+    if motion_rows:
+        note += f"; {len(motion_rows)} motion levels (g)"
     return _recording(
         path,
         "pausepoint",
-        "RR in ms; t_s is the host arrival time of the notification that carried it",
+        note,
         rr_ms_all[rr_rows],
         t_all[rr_rows],
         "arrival",
         None if hr_bpm_all is None else hr_bpm_all[rr_rows],
         None if contact_all is None else contact_all[rr_rows],
         empty_rows,
+        motion_rows,
     )
+
+
+def _motion_column(
+    name: str,
+    by_name: dict[str, list[str]],
+    line_nos: list[int],
+    has_heart: np.ndarray,
+    hint: str,
+) -> tuple[list[float], np.ndarray]:
+    """motion_g of each row (NaN where empty) and which rows are motion rows; a row is a
+    heartbeat's or a motion level's, never both, and a level is 0 g or more."""
+    tokens = by_name.get(MOTION_COLUMN)
+    if tokens is None:
+        return [math.nan] * len(line_nos), np.zeros(len(line_nos), dtype=bool)
+    motion_g, is_motion = _optional_numbers(name, tokens, line_nos, hint)
+    contact = by_name.get("contact", [""] * len(tokens))
+    has_contact = np.array([token != "" for token in contact], dtype=bool)
+    both = np.flatnonzero(is_motion & (has_heart | has_contact))
+    if both.size:
+        raise BadInput(
+            f"{name} line {line_nos[int(both[0])]}: rr_ms, hr_bpm or contact beside motion_g; "
+            "a row holds a heartbeat or a motion level, not both"
+        )
+    below = np.flatnonzero(is_motion & (motion_g < 0))
+    if below.size:
+        i = int(below[0])
+        raise BadInput(
+            f"{name} line {line_nos[i]}: motion_g {_show(tokens[i])} is below zero; a motion "
+            "level is 0 g or more"
+        )
+    return motion_g.tolist(), is_motion
 
 
 def _polar_sensor_logger(path: Path, name: str, rows: list[tuple[int, str]]) -> RrRecording:
@@ -659,23 +734,38 @@ def _contact_of(value: float) -> bool | None:
     return None if math.isnan(value) else bool(value)
 
 
+def _other_rows(rec: RrRecording) -> list[tuple[int, Sample]]:
+    """The rows without RR (empty notifications, motion) as samples, in the file's order,
+    each with the number of RR rows before it."""
+    rows: list[tuple[int, Sample]] = []
+    empties = rec.empty_rows
+    done = 0
+    for row in rec.motion_rows:
+        rows += [
+            (e.rr_rows_before, _empty_sample(e)) for e in empties[done : row.empty_rows_before]
+        ]
+        done = row.empty_rows_before
+        rows.append((row.rr_rows_before, MotionSample(row.t_s, row.motion_g)))
+    return rows + [(e.rr_rows_before, _empty_sample(e)) for e in empties[done:]]
+
+
 def _group_samples(
     rec: RrRecording, t_s: np.ndarray, starts: np.ndarray, t_at_end: bool
-) -> list[HeartSample]:
+) -> list[Sample]:
     """One HeartSample per group of RR rows (a group ends where the next starts), with the
-    empty rows put back where the file had them."""
+    rows without RR put back where the file had them."""
     count = rec.rr_ms.size
     rr_ms_list = rec.rr_ms.tolist()
     t_s_list = t_s.tolist()
     hr_bpm_list = rec.hr_bpm.tolist() if rec.hr_bpm is not None else [math.nan] * count
     contact_list = rec.contact.tolist() if rec.contact is not None else [math.nan] * count
-    samples: list[HeartSample] = []
-    empties = iter(rec.empty_rows)
-    pending = next(empties, None)
+    samples: list[Sample] = []
+    others = iter(_other_rows(rec))
+    pending = next(others, None)
     for start, end in itertools.pairwise([*starts.tolist(), count]):
-        while pending is not None and pending.rr_rows_before <= start:
-            samples.append(_empty_sample(pending))
-            pending = next(empties, None)
+        while pending is not None and pending[0] <= start:
+            samples.append(pending[1])
+            pending = next(others, None)
         group = rr_ms_list[start:end]
         samples.append(
             HeartSample(
@@ -686,8 +776,8 @@ def _group_samples(
             )
         )
     while pending is not None:
-        samples.append(_empty_sample(pending))
-        pending = next(empties, None)
+        samples.append(pending[1])
+        pending = next(others, None)
     return samples
 
 
@@ -701,23 +791,23 @@ def _changes(values: np.ndarray) -> np.ndarray:
     return (before != after) & ~(np.isnan(before) & np.isnan(after))
 
 
-def _arrival_samples(rec: RrRecording) -> list[HeartSample]:
+def _arrival_samples(rec: RrRecording) -> list[Sample]:
     """Consecutive rows with one arrival time (and one hr, one contact) are one notification;
-    a row without RR is a notification of its own."""
+    a row without RR is a notification of its own, and a motion row ends one."""
     assert rec.t_s is not None
     change = _changes(rec.t_s)
     for extra in (rec.hr_bpm, rec.contact):
         if extra is not None:
             change |= _changes(extra)
-    splits = [
-        row.rr_rows_before for row in rec.empty_rows if 0 < row.rr_rows_before < rec.rr_ms.size
-    ]
+    before = [row.rr_rows_before for row in rec.empty_rows]
+    before += [row.rr_rows_before for row in rec.motion_rows]
+    splits = [n for n in before if 0 < n < rec.rr_ms.size]
     starts = np.union1d(np.flatnonzero(change) + 1, splits).astype(np.int64)
     starts = np.concatenate(([0], starts)) if rec.rr_ms.size else starts
     return _group_samples(rec, rec.t_s, starts, t_at_end=False)
 
 
-def _beat_samples(rec: RrRecording) -> list[HeartSample]:
+def _beat_samples(rec: RrRecording) -> list[Sample]:
     """Beats grouped into ~1 s notifications, each stamped with the time of its last beat."""
     if rec.rr_ms.size == 0:
         return _group_samples(rec, rec.rr_ms, np.zeros(0, dtype=np.int64), t_at_end=True)
@@ -730,10 +820,11 @@ def _beat_samples(rec: RrRecording) -> list[HeartSample]:
 # --- writing ----------------------------------------------------------------------------
 
 
-def _repr_finite(value: float, what: str, positive: bool = False) -> str:
+def _repr_finite(value: float, what: str, positive: bool = False, zero: bool = False) -> str:
+    """``positive``: above zero; ``zero``: zero or above."""
     number = float(value)
-    if not math.isfinite(number) or (positive and number <= 0):
-        kind = "a finite positive" if positive else "a finite"
+    if not math.isfinite(number) or (positive and number <= 0) or (zero and number < 0):
+        kind = "a finite positive" if positive else "a finite non-negative" if zero else "a finite"
         raise ValueError(f"{what} must be {kind} number, not {value!r}")
     return repr(number)
 
