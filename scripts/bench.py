@@ -254,6 +254,53 @@ def bench_walk_file() -> None:
     say("walk_file_flooding_start", starts, "events in 20 seeds")
 
 
+def bench_rhythm() -> None:
+    """Frequent premature beats and an irregular rhythm, 20 seeds each: the share of time
+    judged after the calm level is learnt, false floods at rest, and `bigeminy-argument`'s
+    floods caught and how fast against `argument` on the same seeds; then the ordinary
+    scenarios' false floods (walk with its motion channel)."""
+    from pausepoint.config import load_config
+    from pausepoint.model import EventKind, State
+    from pausepoint.pipeline.pipeline import Pipeline
+    from pausepoint.sources.simulated.scenarios import simulate
+
+    config = load_config()
+    unjudged = (State.CALIBRATING, State.SIGNAL_POOR, State.SEARCHING)
+    for scenario in ("bigeminy", "irregular"):
+        judged_s = after_s = 0.0
+        shares, floods = [], 0
+        for seed in range(20):
+            rec = simulate(scenario, seed=seed)
+            pipeline = Pipeline(config, spectral=False)
+            seed_judged_s = seed_after_s = 0.0
+            ends = [*(s.t_s for s in rec.samples[1:]), rec.samples[-1].t_s]
+            for sample, next_t_s in zip(rec.samples, ends, strict=True):
+                update = pipeline.push(sample)
+                floods += sum(e.kind == EventKind.FLOODING_START for e in update.events)
+                if update.baseline is not None:
+                    seed_after_s += next_t_s - sample.t_s
+                    seed_judged_s += (next_t_s - sample.t_s) * (update.state not in unjudged)
+            judged_s += seed_judged_s
+            after_s += seed_after_s
+            shares.append(seed_judged_s / seed_after_s if seed_after_s else 0.0)
+        say(f"{scenario}_judged_after_baseline_share", 100.0 * judged_s / after_s, "%")
+        say(f"{scenario}_judged_after_baseline_share_worst_seed", 100.0 * min(shares), "%")
+        say(f"{scenario}_flooding_start", floods, "events")
+    for scenario in ("argument", "bigeminy-argument"):
+        latencies_s = []
+        for seed in range(20):
+            flood_s, onset_s = _first_flood_s(config, scenario, seed)
+            if flood_s is not None and onset_s is not None:
+                latencies_s.append(flood_s - onset_s)
+        say(f"{scenario}_flooded_seeds", len(latencies_s), "of 20")
+        if latencies_s:
+            say(f"{scenario}_flooding_latency_median", float(np.median(latencies_s)), "s")
+            say(f"{scenario}_flooding_latency_max", float(np.max(latencies_s)), "s")
+    for scenario in ("calm", "paced-breathing", "speech", "ectopic", "dropouts", "walk"):
+        false = sum(_first_flood_s(config, scenario, seed)[0] is not None for seed in range(20))
+        say(f"{scenario}_false_floods", false, "of 20 seeds")
+
+
 def bench_couple() -> None:
     """Couple mode on 20 simulated couples per scenario, and one 45-min couple end to end."""
     from pausepoint.config import load_config
@@ -397,6 +444,7 @@ def main() -> None:
     bench_couple()
     bench_detection()
     bench_optical()
+    bench_rhythm()
     bench_walk_file()
     bench_analyze_holter()
     bench_ble_latency()

@@ -88,6 +88,20 @@ class SignalConfig:
 
 
 @dataclass(frozen=True)
+class RhythmConfig:
+    window_beats: int
+    min_jump: float
+    pattern_ratio: float
+    long_ratio: float
+    short_ratio: float
+    max_odd_share: float
+    min_turns: float
+    enter_beats: int
+    leave_beats: int
+    min_nn_pairs: int
+
+
+@dataclass(frozen=True)
 class EstimatorsConfig:
     hr_window_s: float
     rmssd_window_s: float
@@ -162,6 +176,7 @@ class Config:
     timeline: TimelineConfig
     artifacts: ArtifactConfig
     signal: SignalConfig
+    rhythm: RhythmConfig
     estimators: EstimatorsConfig
     baseline: BaselineConfig
     arousal: ArousalConfig

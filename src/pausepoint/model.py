@@ -152,3 +152,6 @@ class Update:
     baseline: Baseline | None = None
     pulse_lost: bool = False
     """No beat for ``pulse_lost_s``: the numbers above are left out, not guessed."""
+    rhythm: str | None = None
+    """"extra_beats" or "irregular" when the rhythm is judged by heart rate alone (the
+    numbers beat-to-beat variability needs are then left out), else None."""

@@ -19,6 +19,12 @@ STATE_WORDS = {
     State.SEARCHING: "looking for your pulse…",
 }
 
+RHYTHM_WORDS = {
+    "extra_beats": "Many extra heartbeats: judging by heart rate alone.",
+    "irregular": "An irregular heartbeat: judging by heart rate alone.",
+}
+"""Said beside the state while a rhythm is judged by heart rate alone: plain, no diagnosis."""
+
 GLANCE_WORDS = {
     "waiting": "Waiting",
     "calibrating": "Learning your calm",

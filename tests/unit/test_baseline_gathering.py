@@ -71,6 +71,6 @@ def test_an_unbroken_calm_gives_its_level_after_settling_and_two_minutes() -> No
 def test_a_named_window_says_why_it_gave_no_level() -> None:
     window = BaselineWindow(CONFIG.baseline, (0.0, 30.0))
     for i in range(40):
-        window.add(i * 0.8, 800.0, 40.0)
+        window.add(i * 0.8, 800.0, 75.0, 40.0)
     assert window.close() is None
     assert window.refusal == "it holds 38 clean beats (30 s); at least 90 are needed"

@@ -45,8 +45,8 @@ class BaselineWindow:
         self._cfg = cfg
         self._named = window_s
         self._start_s: float | None = None if window_s is None else window_s[0]
-        self._beats: deque[tuple[float, float, float | None]] = deque()
-        """(t_s, rr_ms, 30-s RMSSD then) of each clean beat gathered."""
+        self._beats: deque[tuple[float, float, float, float | None]] = deque()
+        """(t_s, rr_ms, hr_bpm, 30-s RMSSD then) of each clean beat gathered."""
         self.clean_s = 0.0
         """Clean beats gathered so far, in seconds of intervals."""
         self.refusal: str | None = None
@@ -56,18 +56,21 @@ class BaselineWindow:
     def failed(self) -> bool:
         return self.refusal is not None
 
-    def add(self, t_s: float, rr_ms: float, rmssd_ms: float | None) -> Baseline | None:
-        """Feed one clean beat; returns the baseline once enough is gathered."""
+    def add(
+        self, t_s: float, rr_ms: float, hr_bpm: float, rmssd_ms: float | None
+    ) -> Baseline | None:
+        """Feed one clean beat (its interval, its heart rate, the RMSSD then); returns the
+        baseline once enough is gathered."""
         if self._start_s is None:
             self._start_s = t_s + self._cfg.settle_s
         if t_s < self._start_s or self.failed:
             return None
         if self._named is not None:
             if t_s <= self._named[1]:
-                self._gather(t_s, rr_ms, rmssd_ms)
+                self._gather(t_s, rr_ms, hr_bpm, rmssd_ms)
                 return None
             return self.close()
-        self._gather(t_s, rr_ms, rmssd_ms)
+        self._gather(t_s, rr_ms, hr_bpm, rmssd_ms)
         while t_s - self._beats[0][0] > self._cfg.span_s:
             self.clean_s -= self._beats.popleft()[1] / 1000.0
         if self.clean_s < self._cfg.window_s or self._short() is not None:
@@ -91,8 +94,8 @@ class BaselineWindow:
         if self._named is None:
             self._start_s = t_s + self._cfg.settle_s
 
-    def _gather(self, t_s: float, rr_ms: float, rmssd_ms: float | None) -> None:
-        self._beats.append((t_s, rr_ms, rmssd_ms))
+    def _gather(self, t_s: float, rr_ms: float, hr_bpm: float, rmssd_ms: float | None) -> None:
+        self._beats.append((t_s, rr_ms, hr_bpm, rmssd_ms))
         self.clean_s += rr_ms / 1000.0
 
     def _short(self) -> str | None:
@@ -102,11 +105,11 @@ class BaselineWindow:
                 f"it holds {len(self._beats)} clean beats ({self.clean_s:.0f} s); "
                 f"at least {self._cfg.min_beats} are needed"
             )
-        if not any(rmssd is not None for _t, _rr, rmssd in self._beats):
+        if not any(rmssd is not None for _t, _rr, _hr, rmssd in self._beats):
             return "it holds no 30-s stretch of clean beats to measure variability"
         return None
 
     def _level(self, source: str, window_s: tuple[float, float]) -> Baseline:
-        hr_bpm = np.array([60000.0 / rr for _t, rr, _r in self._beats])
-        rmssd_ms = np.array([r for _t, _rr, r in self._beats if r is not None])
+        hr_bpm = np.array([hr for _t, _rr, hr, _r in self._beats])
+        rmssd_ms = np.array([r for _t, _rr, _hr, r in self._beats if r is not None])
         return robust_baseline(hr_bpm, rmssd_ms, self._cfg, source, window_s)

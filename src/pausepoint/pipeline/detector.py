@@ -27,6 +27,8 @@ class Judgement:
     baseline: Baseline | None
     pulse: bool = True
     """A beat came within ``pulse_lost_s``."""
+    hr_only: bool = False
+    """A rhythm where RMSSD may be missing: heart rate alone judges then."""
 
 
 class _Timer:
@@ -117,7 +119,8 @@ class FloodingDetector:
             return events
         if self.state == State.SEARCHING:
             self.state = self._judged
-        if j.baseline is None or j.hr_bpm is None or j.rmssd_ms is None or j.arousal is None:
+        no_rmssd = j.rmssd_ms is None and not j.hr_only
+        if j.baseline is None or j.hr_bpm is None or no_rmssd or j.arousal is None:
             if self.state == State.CALIBRATING or j.baseline is None:
                 self.state = State.CALIBRATING
             return events
@@ -125,11 +128,15 @@ class FloodingDetector:
         return events
 
     def _judge(self, j: Judgement, base: Baseline) -> list[Event]:
-        assert j.hr_bpm is not None and j.rmssd_ms is not None and j.arousal is not None
+        assert j.hr_bpm is not None and j.arousal is not None
         cfg = self._cfg
         rise_bpm = flooding_rise_bpm(base.hr_bpm, cfg)
         entry_hr_bpm = min(cfg.ceiling_hr_bpm, base.hr_bpm + rise_bpm)
-        withdrawn = j.rmssd_ms <= base.rmssd_ms - cfg.rmssd_drop_sd * base.rmssd_sd_ms
+        # Without RMSSD (a rhythm of extra beats, an irregular one) the rise alone, held, as
+        # for the ceiling.
+        withdrawn = (
+            j.rmssd_ms is None or j.rmssd_ms <= base.rmssd_ms - cfg.rmssd_drop_sd * base.rmssd_sd_ms
+        )
         criterion = j.hr_bpm >= cfg.ceiling_hr_bpm or (
             j.hr_bpm >= base.hr_bpm + rise_bpm and withdrawn
         )
@@ -140,7 +147,9 @@ class FloodingDetector:
             # rate under the ceiling: each a margin away from what let the state in.
             settled_hr = j.hr_bpm < entry_hr_bpm - cfg.exit_margin_bpm
             vagal_back = (
-                j.rmssd_ms >= base.rmssd_ms and j.hr_bpm < cfg.ceiling_hr_bpm - cfg.exit_margin_bpm
+                j.rmssd_ms is not None
+                and j.rmssd_ms >= base.rmssd_ms
+                and j.hr_bpm < cfg.ceiling_hr_bpm - cfg.exit_margin_bpm
             )
             if self._exit.held(settled_hr or vagal_back, j.t_s, cfg.exit_sustain_s):
                 self._flooded = False
@@ -176,10 +185,9 @@ class FloodingDetector:
 
     def _settled_for(self, j: Judgement, base: Baseline) -> bool:
         b = self._break_cfg
-        assert j.hr_bpm is not None and j.rmssd_ms is not None
-        settled = (
-            j.hr_bpm <= base.hr_bpm + b.ready_hr_margin_bpm
-            and j.rmssd_ms >= base.rmssd_ms - b.ready_rmssd_sd * base.rmssd_sd_ms
+        assert j.hr_bpm is not None
+        settled = j.hr_bpm <= base.hr_bpm + b.ready_hr_margin_bpm and (
+            j.rmssd_ms is None or j.rmssd_ms >= base.rmssd_ms - b.ready_rmssd_sd * base.rmssd_sd_ms
         )
         return self._settled.held(settled, j.t_s, b.ready_sustain_s)
 

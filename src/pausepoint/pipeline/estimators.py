@@ -504,6 +504,11 @@ class RollingRmssd(_TimeWindow):
         if diff_ms is not None:
             self._diffs.remove(diff_ms)
 
+    @property
+    def pairs(self) -> int:
+        """Successive differences in the window."""
+        return self._diffs.count
+
     def update(self, beat: Beat) -> float | None:
         """RMSSD in ms once the window is covered and holds 2 beats, else None."""
         t_now_s = self._push(beat)

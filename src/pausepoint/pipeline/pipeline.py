@@ -1,6 +1,8 @@
 """The engine: ``Pipeline.push(sample) -> Update``. Plain Python, no clock of its own.
 
-timeline -> artifact correction -> estimators -> baseline -> arousal -> detector.
+timeline -> artifact correction -> estimators -> baseline -> arousal -> detector; beside the
+artifact stage, the rhythm watch tells frequent premature beats or an irregular rhythm from a
+poor signal, and in such a rhythm heart rate alone judges where variability cannot.
 Time comes from the samples, so a replay of recorded samples is the live session
 again, event for event.
 """
@@ -14,6 +16,7 @@ from pausepoint.pipeline.artifacts import ArtifactCorrector
 from pausepoint.pipeline.baseline import BaselineWindow
 from pausepoint.pipeline.detector import FloodingDetector, Judgement
 from pausepoint.pipeline.estimators import Estimators
+from pausepoint.pipeline.rhythm import Rhythm, RhythmEstimates, RhythmWatch
 from pausepoint.pipeline.timeline import BeatTimeline
 
 
@@ -32,6 +35,8 @@ class Pipeline:
         self._timeline = BeatTimeline(config.timeline)
         self._corrector = ArtifactCorrector(config.artifacts)
         self._estimators = Estimators(config.estimators, spectral=spectral)
+        self._rhythm = RhythmWatch(config.rhythm)
+        self._rhythm_est = RhythmEstimates(config.estimators, config.rhythm)
         self._baseline = baseline
         self._baseline_window = (
             None if baseline is not None else BaselineWindow(config.baseline, baseline_window_s)
@@ -81,21 +86,31 @@ class Pipeline:
             if short and sample.contact is not False:
                 self._corrector.bridge()
                 self._estimators.bridge()
+                self._rhythm_est.bridge()
             else:
                 self._corrector.reset()
                 self._estimators.gap()
+                self._rhythm.reset()
+                self._rhythm_est.gap()
             events.append(
                 Event(gap.start_s, EventKind.GAP, {"duration_s": round(gap.end_s - gap.start_s, 3)})
             )
         self._contact_ok = sample.contact is not False
+        if not self._contact_ok:
+            self._rhythm.reset()
         fresh: list[Beat] = []
         for beat in beats:
+            self._rhythm.add(beat.rr_ms)
+            self._rhythm_est.add_sent(beat)
             fresh += self._corrector.push(beat)
         self._estimators_add(fresh)
         released += fresh
         if self._baseline is None and self._baseline_window is not None:
             for beat in fresh:
-                found = self._baseline_window.add(beat.t_s, beat.rr_ms, self._estimators.rmssd_ms)
+                hr_bpm, rmssd_ms = self._beat_for_baseline(beat)
+                if hr_bpm is None:
+                    continue
+                found = self._baseline_window.add(beat.t_s, beat.rr_ms, hr_bpm, rmssd_ms)
                 if found is not None:
                     self._baseline = found
                     events.append(Event(beat.t_s, EventKind.BASELINE, _baseline_detail(found)))
@@ -133,42 +148,62 @@ class Pipeline:
     def _estimators_add(self, beats: list[Beat]) -> None:
         for beat in beats:
             self._estimators.add(beat)
+            self._rhythm_est.add_corrected(beat)
+
+    def _beat_for_baseline(self, beat: Beat) -> tuple[float | None, float | None]:
+        """A beat's heart rate and the RMSSD then, for the calm level: in a rhythm of extra
+        beats the 10-s rate of the intervals as sent (one beat's own rate is the premature
+        beat's or the pause's), and RMSSD from sinus pairs where there are enough."""
+        if self._rhythm.rhythm is None:
+            return 60000.0 / beat.rr_ms, self._estimators.rmssd_ms
+        return self._rhythm_est.hr_bpm, self._rhythm_est.nn_rmssd_ms or self._estimators.rmssd_ms
+
+    def _judged(self) -> tuple[float | None, float | None]:
+        """Heart rate and RMSSD to judge by: in an irregular rhythm heart rate alone; with
+        many extra beats, RMSSD from sinus pairs only where enough remain."""
+        rhythm = self._rhythm.rhythm
+        if rhythm is None:
+            return self._estimators.hr_bpm, self._estimators.rmssd_ms
+        vagal_ms = self._rhythm_est.nn_rmssd_ms if rhythm == Rhythm.EXTRA_BEATS else None
+        return self._rhythm_est.hr_bpm, vagal_ms
 
     def _update(self, t_s: float, beats: tuple[Beat, ...], events: list[Event]) -> Update:
         est = self._estimators
         motion_g = self._motion.motion_g
         artifact_rate = self._corrector.artifact_rate()
+        rhythm = self._rhythm.rhythm
         signal_ok = self._contact_ok and (
-            artifact_rate is None or artifact_rate <= self._cfg.signal.poor_artifact_rate
+            rhythm is not None
+            or artifact_rate is None
+            or artifact_rate <= self._cfg.signal.poor_artifact_rate
         )
         if not signal_ok and self._baseline is None and self._baseline_window is not None:
             self._baseline_window.restart(t_s)
         if self._pulse_lost(t_s):
             return self._lost_update(t_s, beats, events, signal_ok)
+        hr_bpm, rmssd_ms = self._judged()
         arousal = None
         hr_judged = None
-        if self._baseline is not None and est.hr_bpm is not None:
+        if self._baseline is not None and hr_bpm is not None:
             arousal = arousal_index(
-                est.hr_bpm,
-                est.rmssd_ms,
-                self._baseline,
-                motion_g,
-                self._cfg.arousal,
-                self._cfg.flooding,
+                hr_bpm, rmssd_ms, self._baseline, motion_g, self._cfg.arousal, self._cfg.flooding
             )
-            hr_judged = est.hr_bpm - motion_explained_bpm(motion_g, self._cfg.arousal)
-        self.judgement = Judgement(t_s, hr_judged, est.rmssd_ms, arousal, signal_ok, self._baseline)
+            hr_judged = hr_bpm - motion_explained_bpm(motion_g, self._cfg.arousal)
+        self.judgement = Judgement(
+            t_s, hr_judged, rmssd_ms, arousal, signal_ok, self._baseline, hr_only=rhythm is not None
+        )
         events += self._detector.step(self.judgement)
+        trusted = rhythm is None
         return Update(
             t_s=t_s,
             state=self._detector.state,
             beats=beats,
             events=tuple(events),
-            hr_bpm=est.hr_bpm,
-            rmssd_ms=est.rmssd_ms,
-            rmssd60_ms=est.rmssd60_ms,
-            sdnn_ms=est.sdnn_ms,
-            pnn50_pct=est.pnn50_pct,
+            hr_bpm=hr_bpm,
+            rmssd_ms=rmssd_ms,
+            rmssd60_ms=est.rmssd60_ms if trusted else None,
+            sdnn_ms=est.sdnn_ms if trusted else None,
+            pnn50_pct=est.pnn50_pct if trusted else None,
             hf_ms2=est.hf_ms2,
             resp_rate_bpm=est.resp_rate_bpm,
             coherence=est.coherence,
@@ -177,6 +212,7 @@ class Pipeline:
             artifact_rate=artifact_rate,
             motion_g=motion_g,
             baseline=self._baseline,
+            rhythm=None if rhythm is None else str(rhythm),
         )
 
     def _lost_update(
@@ -194,6 +230,7 @@ class Pipeline:
             motion_g=self._motion.motion_g,
             baseline=self._baseline,
             pulse_lost=True,
+            rhythm=None if self._rhythm.rhythm is None else str(self._rhythm.rhythm),
         )
 
 

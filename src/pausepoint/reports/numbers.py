@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, TypedDict
 
 import numpy as np
@@ -67,6 +68,8 @@ class SessionSummary(TypedDict):
     longest_flooded_s: float
     rising_s: float
     signal_poor_s: float
+    hr_only_s: float
+    """Judged by heart rate alone: many extra heartbeats, or an irregular rhythm."""
     peak_hr_bpm: float | None
     peak_arousal: float | None
     breaks: list[BreakNumbers]
@@ -246,6 +249,7 @@ def session_summary(updates: Sequence[Update], outside: Sequence[Event] = ()) ->
         "signal_poor_s": sum(
             b - a for a, b in spans(updates, (State.SIGNAL_POOR, State.SEARCHING))
         ),
+        "hr_only_s": sum(cur.t_s - prev.t_s for prev, cur in pairwise(updates) if prev.rhythm),
         "peak_hr_bpm": max(hr_values) if hr_values else None,
         "peak_arousal": max(arousals) if arousals else None,
         "breaks": _breaks(updates, outside),

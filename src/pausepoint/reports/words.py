@@ -155,6 +155,11 @@ def summary_sentences(summary: SessionSummary, break_min_s: float) -> list[str]:
             f"The strap's signal was unclear for {_minutes_words(summary['signal_poor_s'])}; "
             "nothing was judged then."
         )
+    if summary["hr_only_s"] >= 30:
+        words.append(
+            f"For {_minutes_words(summary['hr_only_s'])} your heartbeat had many extra beats or "
+            "an irregular rhythm; pausepoint judged by heart rate alone then."
+        )
     return words
 
 
@@ -185,6 +190,8 @@ def table_rows(summary: SessionSummary) -> list[tuple[str, str]]:
             rows.append((label, "still settling at the end"))
     if summary["signal_poor_s"] > 0:
         rows.append(("Signal unclear", duration_text(summary["signal_poor_s"])))
+    if summary["hr_only_s"] > 0:
+        rows.append(("Judged by heart rate alone", duration_text(summary["hr_only_s"])))
     return rows
 
 

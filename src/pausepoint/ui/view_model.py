@@ -22,6 +22,7 @@ from pausepoint.pipeline.arousal import flooding_arousal
 from pausepoint.ui.break_model import AgreedBreak
 from pausepoint.words import (
     BREAK_WORDS,
+    RHYTHM_WORDS,
     STATE_WORDS,
     break_due_words,
     break_length_text,
@@ -660,8 +661,15 @@ class SessionViewModel:
         how = "the same" if diff == 0 else f"{abs(diff)} {'above' if diff > 0 else 'below'}"
         return f"{u.hr_bpm:.0f}", f"your calm: {u.baseline.hr_bpm:.0f}\n{how}"
 
+    def rhythm_text(self) -> str | None:
+        """What a rhythm of many extra beats (or an irregular one) means for the judging."""
+        u = self.latest
+        return None if u is None or u.rhythm is None else RHYTHM_WORDS[u.rhythm]
+
     def rmssd_text(self) -> tuple[str, str]:
         u = self.latest
+        if u is not None and u.rhythm is not None and u.rmssd_ms is None:
+            return "–", "left out: judging by heart rate alone"
         if u is None or u.rmssd_ms is None:
             return "–", "after 30 s of beats"
         if u.baseline is None:

@@ -120,6 +120,12 @@ class Plan:
     """Spans (session time) when an optical sensor finds no beats."""
     beat_error_ms: float = 0.0
     """Largest error in a detected beat's time: each RR is off by up to twice this."""
+    rhythm: str = "sinus"
+    bigeminy_share: float = 0.5
+    """With rhythm "bigeminy": the share of episodes every 2nd beat is premature (else
+    every 3rd)."""
+    """"bigeminy": premature beats in a pattern (every 2nd or 3rd beat, in episodes);
+    "irregular": every interval irregular, with no pattern (as in atrial fibrillation)."""
 
 
 def draw_person(seed: int, overrides: Mapping[str, float]) -> Person:
@@ -349,6 +355,41 @@ def beats(phys: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
     beat_t_s = np.interp(np.arange(rng.uniform(), pulses[-1], 1.0), pulses, t_f)
     jitter_ms = np.interp(beat_t_s, t_c, phys["jitter_ms"])
     return beat_t_s + rng.standard_normal(beat_t_s.size) * jitter_ms / 1000.0
+
+
+_EPISODE_S = (40.0, 120.0)
+"""Premature beats come in episodes of bigeminy or trigeminy, each lasting this long."""
+_COUPLING = (0.55, 0.70)
+"""A premature beat comes this early in its interval; the next keeps its time."""
+_IRREGULAR_SD = 0.18
+"""Spread of log RR in an irregular rhythm: a coefficient of variation near 18 %, as
+atrial fibrillation's RR at rest has (15-25 %)."""
+
+
+def rhythm(beat_t_s: np.ndarray, plan: Plan, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """The heart's rhythm over its sinus beats: the beat times it gives, and the share of
+    beats that are premature (0 for sinus and irregular rhythms)."""
+    if plan.rhythm == "irregular":
+        rr_s = np.diff(beat_t_s)
+        spread = rng.lognormal(-0.5 * _IRREGULAR_SD**2, _IRREGULAR_SD, rr_s.size)
+        return beat_t_s[0] + np.concatenate(([0.0], np.cumsum(rr_s * spread))), 0.0
+    if plan.rhythm != "bigeminy":
+        return beat_t_s, 0.0
+    times = beat_t_s.copy()
+    coupling = rng.uniform(*_COUPLING)
+    premature = np.zeros(times.size, bool)
+    start_s = float(beat_t_s[0])
+    while start_s < beat_t_s[-1]:
+        end_s = start_s + rng.uniform(*_EPISODE_S)
+        every = 2 if rng.uniform() < plan.bigeminy_share else 3
+        inside = np.flatnonzero((beat_t_s >= start_s) & (beat_t_s < end_s))
+        premature[inside[inside % every == 0]] = True
+        start_s = end_s
+    premature[:2] = False
+    early = np.flatnonzero(premature)
+    jitter = rng.uniform(-0.02, 0.02, early.size)
+    times[early] = times[early - 1] + (coupling + jitter) * (times[early] - times[early - 1])
+    return times, float(premature.mean())
 
 
 def flooded(

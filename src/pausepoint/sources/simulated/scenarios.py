@@ -31,6 +31,7 @@ from pausepoint.sources.simulated.physiology import (
     flooded,
     flooding_threshold_bpm,
     rest_plan,
+    rhythm,
     slow_physiology,
 )
 from pausepoint.sources.simulated.strap import (
@@ -50,6 +51,14 @@ SCENARIOS: dict[str, str] = {
     "speech": "10 min: 3 rest, 5 talking (HR +5-8 bpm, RMSSD barely changes), 2 rest",
     "walk": "10 min: 3 seated, 5 walking (HR +15-30 bpm, motion channel), 2 seated",
     "ectopic": "10 min calm with 5 % premature beats",
+    "bigeminy": (
+        "10 min calm with 30-50 % premature beats in a pattern (every 2nd or 3rd beat, in "
+        "episodes of 40-120 s)"
+    ),
+    "bigeminy-argument": "argument with the bigeminy rhythm throughout",
+    "irregular": (
+        "10 min calm, every interval irregular with no pattern (as in atrial fibrillation)"
+    ),
     "dropouts": "10 min calm with 6 runs of lost notifications and one 30 s contact loss",
     "optical": (
         "argument worn on an optical sensor (arm band, ear clip): beats timed to +-10-20 ms, "
@@ -68,6 +77,9 @@ _DEFAULT_MINUTES = {
     "speech": 10.0,
     "walk": 10.0,
     "ectopic": 10.0,
+    "bigeminy": 10.0,
+    "bigeminy-argument": 35.0,
+    "irregular": 10.0,
     "dropouts": 10.0,
     "optical": 35.0,
 }
@@ -116,6 +128,10 @@ class Truth:
     """Spans (session time) when an optical sensor found no beats: no RR from them."""
     rr_error_ms: float = 0.0
     """The most a delivered RR differs from the true one, beyond the 1/1024 s tick."""
+    rhythm: str = "sinus"
+    """"sinus", "bigeminy" (premature beats in a pattern) or "irregular" (no pattern)."""
+    premature_share: float = 0.0
+    """The share of beats that came early (bigeminy)."""
 
     def to_dict(self) -> dict[str, object]:
         return {name: jsonable(value) for name, value in asdict(self).items()}
@@ -189,7 +205,7 @@ def render(
 ) -> Recording:
     """A planned scenario made into beats and notifications, with its truth."""
     phys = slow_physiology(plan, person, rng)
-    beat_t_s = beats(phys, rng)
+    beat_t_s, premature_share = rhythm(beats(phys, rng), plan, rng)
     heart, artifacts, lost, contact_lost = notifications(beat_t_s, plan, duration_s, rng)
     chest: list[MotionSample] = motion(plan, person, duration_s, rng) if plan.walking.any() else []
     both: list[HeartSample | MotionSample] = [*heart, *chest]
@@ -211,6 +227,8 @@ def render(
         phases=tuple(plan.phases),
         sensor_gaps=plan.sensor_gaps,
         rr_error_ms=2.0 * plan.beat_error_ms,
+        rhythm=plan.rhythm,
+        premature_share=premature_share,
     )
     return Recording(samples=samples, truth=truth, curves=curves(plan.t_s, phys, duration_s))
 
@@ -272,7 +290,7 @@ def _plan(
             plan.talking = on
         else:
             plan.walking = on
-    elif scenario in ("argument", "optical"):
+    elif scenario in ("argument", "optical", "bigeminy-argument"):
         plan_argument(plan, duration_s, scale, person, rng, paced_rate_bpm)
         if scenario == "optical":
             plan.optical = True
@@ -282,6 +300,11 @@ def _plan(
         _plan_resonance(plan, duration_s, scale, resonance)
     elif scenario == "ectopic":
         plan.ectopic_fraction = 0.05
+    elif scenario == "irregular":
+        plan.rhythm = "irregular"
+    if scenario in ("bigeminy", "bigeminy-argument"):
+        plan.rhythm = "bigeminy"
+        plan.bigeminy_share = float(rng.uniform())
     elif scenario == "dropouts":
         plan.lost_count = 6
         start_s = float(rng.uniform(0.3, 0.6)) * duration_s

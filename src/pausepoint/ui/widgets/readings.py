@@ -60,6 +60,12 @@ class Readings(QFrame):
         numbers.addLayout(self.hr, 1)
         numbers.addLayout(self.rmssd, 1)
         layout.addLayout(numbers)
+        self.rhythm = QLabel("")
+        self.rhythm.setObjectName("muted")
+        self.rhythm.setWordWrap(True)
+        self.rhythm.setAccessibleName("How the state is judged")
+        self.rhythm.hide()
+        layout.addWidget(self.rhythm)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._state: State | None = None
         self._paint_state(None)
@@ -79,3 +85,7 @@ class Readings(QFrame):
             self.state.setText(text)
         self.hr.show(*view.hr_text())
         self.rmssd.show(*view.rmssd_text())
+        rhythm = view.rhythm_text()
+        if (rhythm or "") != self.rhythm.text():
+            self.rhythm.setText(rhythm or "")
+            self.rhythm.setVisible(rhythm is not None)
