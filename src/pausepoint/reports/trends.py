@@ -9,7 +9,7 @@ a break's start to the body settled, and the before/after answers (shared ones, 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -199,21 +199,7 @@ def trends(
     """The weeks (oldest first), the tags, and the calm levels measured (``pausepoint
     trends --json``); ``partner``: only the sessions that person took part in, with their
     own floods, time flooded and shared answers."""
-    stored = stored_facts(store)
-    facts = []
-    for info in store.sessions():
-        day = info.started_utc.astimezone().date()
-        if (since is not None and day < since) or (until is not None and day > until):
-            continue
-        if tag is not None and tag not in stored.tags.get(info.id, []):
-            continue
-        person = None
-        if partner is not None:
-            names = partner_names(info)
-            if partner not in names:
-                continue
-            person = names.index(partner)
-        facts.append(session_facts(stored, info, person))
+    facts = [f for _info, f in period_facts(store, since, until, tag, partner)]
     weeks: dict[str, list[SessionFacts]] = {}
     for f in sorted(facts, key=lambda f: f.day):
         weeks.setdefault(week_of(f.day), []).append(f)
@@ -227,6 +213,33 @@ def trends(
             if partner is None or c["profile"] == partner
         ],
     }
+
+
+def period_facts(
+    store: Store,
+    since: date | None = None,
+    until: date | None = None,
+    tag: str | None = None,
+    partner: str | None = None,
+) -> list[tuple[SessionInfo, SessionFacts]]:
+    """The sessions of a period (days included, local calendar), oldest first, with what
+    each adds to its week: the figures of ``trends`` and of the period report."""
+    stored = stored_facts(store)
+    found = []
+    for info in store.sessions():
+        day = info.started_utc.astimezone().date()
+        if (since is not None and day < since) or (until is not None and day > until):
+            continue
+        if tag is not None and tag not in stored.tags.get(info.id, []):
+            continue
+        person = None
+        if partner is not None:
+            names = partner_names(info)
+            if partner not in names:
+                continue
+            person = names.index(partner)
+        found.append((info, session_facts(stored, info, person)))
+    return sorted(found, key=lambda pair: pair[1].day)
 
 
 def partners(store: Store) -> list[str]:
@@ -266,27 +279,37 @@ def week_start(week: str) -> date:
     return date.fromisocalendar(int(year), int(number), 1)
 
 
-def week_name(week: str, today: date | None = None) -> str:
-    """A week as people say it when ``today`` is known ("this week", "last week", "the week
-    of 30 November 2026"), else its ISO name."""
-    if today is None:
-        return f"in {week}"
-    if week == week_of(today):
-        return "this week"
-    if week == week_of(today - timedelta(days=7)):
-        return "last week"
+def iso_week(week: str) -> str:
+    return f"in {week}"
+
+
+def week_of_monday(week: str) -> str:
+    """A week by its Monday, for words read later: "in the week of 30 November 2026"."""
     monday = week_start(week)
     return f"in the week of {monday.day} {monday:%B %Y}"
 
 
-def week_words(weeks: Sequence[dict[str, Any]], today: date | None = None) -> str:
+def as_of(today: date) -> Callable[[str], str]:
+    """Weeks named as people say them on ``today``: this week, last week, or by Monday."""
+
+    def name(week: str) -> str:
+        if week == week_of(today):
+            return "this week"
+        if week == week_of(today - timedelta(days=7)):
+            return "last week"
+        return week_of_monday(week)
+
+    return name
+
+
+def week_words(weeks: Sequence[dict[str, Any]], week_name: Callable[[str], str] = iso_week) -> str:
     """The latest week in a sentence, against the week just before it when it had
-    check-ins: words, not only charts."""
+    check-ins: words, not only charts. ``week_name``: how the week is said."""
     if not weeks:
         return "No check-ins yet in this period."
     last = weeks[-1]
     sessions = last["sessions"]
-    words = f"{sessions} check-in{'' if sessions == 1 else 's'} {week_name(last['week'], today)}; "
+    words = f"{sessions} check-in{'' if sessions == 1 else 's'} {week_name(last['week'])}; "
     words += _times(last["floods"])
     before_monday = week_start(last["week"]) - timedelta(days=7)
     if len(weeks) > 1 and weeks[-2]["week"] == week_of(before_monday):
