@@ -13,9 +13,10 @@ from tests.check_in_history import check_in, couple_check_in, evening
 
 from pausepoint.calibration.profiles import Profile, save_profile
 from pausepoint.cli.main import main
+from pausepoint.couple.engine import CoupleEventKind
 from pausepoint.model import Baseline
 from pausepoint.reports.period import render_period_report, sentences
-from pausepoint.reports.trends import trends, week_start
+from pausepoint.reports.trends import SHARED_PAUSE_START, SHARED_READY, trends, week_start
 from pausepoint.sessions.check_ins import Answers, PauseHelped
 from pausepoint.sessions.paths import DB_ENV
 from pausepoint.sessions.store import Store
@@ -183,3 +184,9 @@ def test_the_command(history: Path, tmp_path: Path, monkeypatch, capsys) -> None
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and "give a date as YYYY-MM-DD" in err
     assert err.count("\n") == 1
+
+
+def test_trends_read_the_couple_engines_pause_words() -> None:
+    """Trends count a couple's pauses by the words the store keeps, without the engine."""
+    assert SHARED_PAUSE_START == CoupleEventKind.SHARED_PAUSE_START
+    assert SHARED_READY == CoupleEventKind.SHARED_READY

@@ -14,13 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from pausepoint.couple.engine import CoupleEventKind
 from pausepoint.model import EventKind
 
 if TYPE_CHECKING:
     from pausepoint.sessions.check_ins import Answers
     from pausepoint.sessions.records import SessionInfo
     from pausepoint.sessions.store import Store
+
+
+SHARED_PAUSE_START = "shared_pause_start"
+SHARED_READY = "shared_ready"
+"""A couple's shared pause and both ready, as the store keeps them (CoupleEventKind's
+values): read as words, so counting pauses does not load the couple engine and numpy."""
 
 
 class Figures(TypedDict):
@@ -130,8 +135,8 @@ def session_facts(
         facts.flooded_s = _flooded_s(events)
     if info.persons == 2:
         shared = stored.shared.get(info.id, [])
-        starts = [t_s for t_s, kind in shared if kind == CoupleEventKind.SHARED_PAUSE_START]
-        readies = [t_s for t_s, kind in shared if kind == CoupleEventKind.SHARED_READY]
+        starts = [t_s for t_s, kind in shared if kind == SHARED_PAUSE_START]
+        readies = [t_s for t_s, kind in shared if kind == SHARED_READY]
         facts.prompted = len(starts)
         # Start break for both, pressed; recorded without the window, the words were all
         # there was, and the pause counts as taken (as the replay shows it).
