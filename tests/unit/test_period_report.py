@@ -4,6 +4,7 @@ command's one-line refusals."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -167,6 +168,12 @@ def test_the_command(history: Path, tmp_path: Path, monkeypatch, capsys) -> None
     none = ["--since", "2025-01-01", "--until", "2025-02-01", "--out", str(tmp_path / "none.png")]
     assert main(["report", *none]) == 0
     assert "Report of 0 check-ins" in capsys.readouterr().out
+    sam = ["--since", "2026-11-23", "--until", "2026-12-06", "--partner", "Sam"]
+    assert main(["report", *sam, "--out", str(tmp_path / "sam.html")]) == 0
+    assert "Report of 1 check-in, " in capsys.readouterr().out
+    assert main(["trends", *sam, "--json"]) == 0
+    (week,) = json.loads(capsys.readouterr().out)["weeks"]
+    assert (week["sessions"], week["floods"], week["flooded_s"]) == (1, 1, 150.0)
     refusals = (
         (["report", "1", "--since", "2026-11-23"], "not both"),
         (["report", "--until", "2026-12-06"], "give --since DATE too"),

@@ -37,6 +37,9 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--tag", type=tag, help="with --since: only the check-ins with this tag")
     p.add_argument(
+        "--partner", metavar="NAME", help="with --since: one partner's own floods and answers"
+    )
+    p.add_argument(
         "--person",
         type=person_index,
         metavar="A|B",
@@ -46,7 +49,7 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    if args.since is not None or args.until is not None or args.tag is not None:
+    if any(v is not None for v in (args.since, args.until, args.tag, args.partner)):
         return period_report(args)
     if args.id is None:
         raise BadInput("give a session ID, or --since DATE for the report of a period")
@@ -83,7 +86,7 @@ def period_report(args: argparse.Namespace) -> int:
     from pausepoint.reports.period import render_period_report
 
     if args.since is None:
-        raise BadInput("--until and --tag make a period report: give --since DATE too")
+        raise BadInput("--until, --tag and --partner make a period report: give --since DATE too")
     if args.id is not None:
         raise BadInput("give a session ID or --since, not both")
     if args.person is not None:
@@ -92,7 +95,9 @@ def period_report(args: argparse.Namespace) -> int:
     if until < args.since:
         raise BadInput(f"--until {until} is before --since {args.since}")
     with open_store(args) as store:
-        report = render_period_report(store, args.out, since=args.since, until=until, tag=args.tag)
+        report = render_period_report(
+            store, args.out, since=args.since, until=until, tag=args.tag, partner=args.partner
+        )
     count = len(report.sessions)
     print(f"Report of {count} check-in{'' if count == 1 else 's'}, {report.period} -> {args.out}")
     return 0
