@@ -196,3 +196,24 @@ def test_a_year_fits_small_and_large_windows(qtbot, window, size) -> None:
     ticks = page.charts["sessions"].getPlotItem().getAxis("bottom")._tickLevels[0]
     assert [text for _x, text in ticks] == ["2026", "Mar", "May", "Jul", "Sep", "Nov"]
     assert cut(window) == []
+
+
+def test_the_charts_follow_a_change_to_dark(qtbot, window, light_again) -> None:
+    from PySide6.QtGui import QColor
+
+    from pausepoint.ui.theme import DARK, LIGHT
+
+    fill(window)
+    window.show_sessions()
+    page = opened(window)
+    chart = page.charts["sessions"]
+
+    def bar_colour() -> str:
+        (item,) = [i for i in chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+        return str(item.opts["brush"]).upper()
+
+    assert bar_colour() == LIGHT.hr_curve.upper()
+    window.use_palette(DARK)
+    assert chart.backgroundBrush().color() == QColor(DARK.card)
+    assert bar_colour() == DARK.hr_curve.upper()
+    assert table(page)[0][0] == "30 Nov 2026"  # drawn again, not emptied

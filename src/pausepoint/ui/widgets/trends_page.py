@@ -180,17 +180,21 @@ class TrendsPage(QWidget):
         grid = QGridLayout(self.charts_box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(4)
-        self.chart_titles = {}
+        grid.setVerticalSpacing(10)
         self.charts: dict[str, WeekPlot] = {}
         for i, (key, title, about) in enumerate(CHARTS):
-            column, row = i % 3, 2 * (i // 3)
-            self.chart_titles[key] = label(title, "muted")
+            # Each chart under its title in a column of its own: a title that wraps in a
+            # narrow window pushes its chart down rather than over the one above.
+            cell = QWidget()
+            column = QVBoxLayout(cell)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(4)
+            column.addWidget(label(title, "muted"))
             self.charts[key] = WeekPlot(title, about)
-            grid.addWidget(self.chart_titles[key], row, column)
-            grid.addWidget(self.charts[key], row + 1, column)
-        for column in range(3):
-            grid.setColumnStretch(column, 1)
+            column.addWidget(self.charts[key], 1)
+            grid.addWidget(cell, i // 3, i % 3)
+        for i in range(3):
+            grid.setColumnStretch(i, 1)
         self.figures = QWidget()
         figures = QVBoxLayout(self.figures)
         figures.setContentsMargins(0, 0, 0, 0)
@@ -296,7 +300,7 @@ class TrendsPage(QWidget):
                 chart.count_axis(prompted)
             elif key in ("sessions", "floods"):
                 values = _values(view.series(key))
-                colour = theme.BLUE if key == "sessions" else theme.ORANGE
+                colour = p.hr_curve if key == "sessions" else theme.ORANGE
                 item.addItem(
                     pg.BarGraphItem(x=x, height=values, width=BAR_WIDTH, brush=colour, pen=None)
                 )
@@ -356,7 +360,7 @@ CHARTS = (
     ("floods", "Floods each week", "How many times flooding was noticed each week"),
     (
         "pauses",
-        "Pauses prompted (outline) and taken (filled)",
+        "Pauses prompted □ and taken ■",
         "Each week, the pauses suggested and the breaks taken",
     ),
     (
@@ -366,12 +370,12 @@ CHARTS = (
     ),
     (
         "moods",
-        "Before (circles) and after (squares), 1 calm to 5 tense",
+        "Before ● and after ■, 1 calm to 5 tense",
         "Each week, the mean answers before and after the check-ins",
     ),
     (
         "calm",
-        "Calm level: heart rate (circles), RMSSD (squares)",
+        "Calm level: heart rate ●, RMSSD ■",
         "The calm levels measured, in beats a minute and milliseconds",
     ),
 )
