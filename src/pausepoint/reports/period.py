@@ -47,6 +47,8 @@ TAKEN = "#009E73"
 PAGE_SESSIONS = 12
 """Sessions listed on the one-page PNG or PDF (the newest); the HTML lists them all."""
 PAGE_TAGS = 8
+PANELS_IN = (PAGE_IN[0], 3.6)
+"""The charts alone, for the HTML page."""
 NO_CHECK_INS = "No check-ins in this period."
 DASH = "–"
 WEEK_HEADER = (
@@ -314,9 +316,6 @@ def _blank(size_in: tuple[float, float]) -> Figure:
     return fig
 
 
-PANELS_IN = (PAGE_IN[0], 3.6)
-
-
 def _panels_figure(report: PeriodReport) -> Figure:
     fig = _blank(PANELS_IN)
     _draw_panels(fig, report, (0.08, 0.1, 0.9, 0.86))
@@ -404,7 +403,7 @@ class _Sheet:
         self.width_in, self.height_in = PAGE_IN
         self.y_in = 0.75
 
-    def text(self, words: str, x_in: float = LEFT_IN, **style: Any) -> None:
+    def text(self, words: str, x_in: float = LEFT_IN, **style: str | float) -> None:
         font = {"fontsize": 9, "color": INK, "va": "top", **style}
         self.fig.text(x_in / self.width_in, 1 - self.y_in / self.height_in, words, fontdict=font)
 

@@ -121,11 +121,8 @@ class TrendsView:
     """Empty when there are no couple sessions: the partner choice is then hidden."""
     since: date | None = None
     until: date | None = None
-
-    @property
-    def any_check_ins(self) -> bool:
-        """Whether there are check-ins at all (perhaps none in the period chosen)."""
-        return self.words != NO_CHECK_INS
+    any_check_ins: bool = True
+    """Whether there are check-ins at all (perhaps none with the choices made)."""
 
     @property
     def empty(self) -> bool:
@@ -151,8 +148,9 @@ def trends_view(store: Store, today: date, chosen: TrendsFilter | None = None) -
     tags = sorted({t for ts in tags_by_session(store).values() for t in ts})
     known = partners(store)
     if not found["weeks"]:
-        words = NONE_MATCH if store.sessions() else NO_CHECK_INS
-        return TrendsView(chosen, words, [], tags, known, since, today)
+        any_check_ins = bool(store.sessions())
+        words = NONE_MATCH if any_check_ins else NO_CHECK_INS
+        return TrendsView(chosen, words, [], tags, known, since, today, any_check_ins)
     words = week_words(found["weeks"], as_of(today))
     return TrendsView(chosen, words, _every_week(found, today), tags, known, since, today)
 
