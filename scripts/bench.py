@@ -416,6 +416,19 @@ def bench_store() -> None:
         say("sessions_command_year_db_end_to_end", statistics.median(runs_s) * 1000.0, "ms")
 
 
+def bench_trends() -> None:
+    """`pausepoint trends --json` and the Trends page on a year of check-ins."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_trends import bench_trends as trends_figures
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, value in trends_figures(Path(folder) / "year.db").items():
+            unit = name.rsplit("_", 1)[-1]
+            say(name.removesuffix(f"_{unit}"), value, unit)
+
+
 def bench_dashboard() -> None:
     """Start-up to first frame, one frame, CPU over 60 s live at 1x: each in its own process."""
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -449,6 +462,7 @@ def main() -> None:
     bench_analyze_holter()
     bench_ble_latency()
     bench_store()
+    bench_trends()
     bench_dashboard()
 
 

@@ -28,6 +28,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--since", type=day, help="from this day (YYYY-MM-DD)")
     p.add_argument("--until", type=day, help="up to this day, included (YYYY-MM-DD)")
     p.add_argument("--tag", type=tag, help="only the check-ins with this tag")
+    p.add_argument(
+        "--partner",
+        metavar="NAME",
+        help="one partner's own floods and shared answers (a profile, or Partner A / Partner B)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(func=cmd_trends)
 
@@ -36,7 +41,9 @@ def cmd_trends(args: argparse.Namespace) -> int:
     from pausepoint.reports.trends import trends, week_words
 
     with open_store(args) as store:
-        found = trends(store, since=args.since, until=args.until, tag=args.tag)
+        found = trends(
+            store, since=args.since, until=args.until, tag=args.tag, partner=args.partner
+        )
     if args.json:
         write_json(found)
         return 0

@@ -53,7 +53,7 @@ def render_report(
     """Write one person's report or a couple's as .png, .pdf (one A4 page) or .html
     (self-contained), by the suffix of ``out``."""
     out = Path(out)
-    suffix = _report_suffix(out)
+    suffix = report_suffix(out)
     config = config if config is not None else load_config()
     report = summarise(data)
     if progress is not None:
@@ -62,20 +62,20 @@ def render_report(
     if progress is not None:
         progress.step(2)
     if suffix == ".png":
-        content = _png_bytes(fig)
+        content = png_bytes(fig)
     elif suffix == ".pdf":
         buffer = io.BytesIO()
         fig.savefig(buffer, format="pdf", facecolor="white", metadata={"CreationDate": None})
         content = buffer.getvalue()
     else:
-        content = report_html(report, _png_bytes(fig), config).encode("utf-8")
+        content = report_html(report, png_bytes(fig), config).encode("utf-8")
     write_bytes_atomic(out, content)
     if progress is not None:
         progress.step(RENDER_STEPS)
         progress.done()
 
 
-def _report_suffix(out: Path) -> str:
+def report_suffix(out: Path) -> str:
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise BadInput(
@@ -85,7 +85,7 @@ def _report_suffix(out: Path) -> str:
     return suffix
 
 
-def _png_bytes(fig: Figure) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=PNG_DPI, facecolor="white")
     return buffer.getvalue()
@@ -104,7 +104,7 @@ def report_html(report: Report, png: bytes, config: Config) -> str:
     note = f'<p class="note">Your note: {esc(data.note)}</p>' if data.note else ""
     image = base64.b64encode(png).decode("ascii")
     meta = meta_line(data.source, report.summary["duration_s"])
-    return _html_page(
+    return html_page(
         data.title,
         f"""<p class="meta">{esc(meta)}</p>
 {words}{note}
@@ -115,7 +115,7 @@ def report_html(report: Report, png: bytes, config: Config) -> str:
     )
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
+def html_table(rows: list[tuple[str, str]]) -> str:
     return "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in rows)  # fmt: skip
 
@@ -139,7 +139,7 @@ def _person_sections(report: PersonReport) -> str:
         )
         markers = f"<h2>Your markers</h2><ol>{items}</ol>"
     return f"""<h2>In numbers</h2>
-<table>{_table(table_rows(summary))}</table>
+<table>{html_table(table_rows(summary))}</table>
 <h2>Heart rate variability</h2>
 <table><tr>{hrv_head}</tr>{hrv}</table>
 {markers}"""
@@ -148,7 +148,7 @@ def _person_sections(report: PersonReport) -> str:
 def _couple_sections(report: CoupleReport) -> str:
     esc = html.escape
     tables = "".join(
-        f"<h2>{esc(name)}</h2><table>{_table(partner_rows(part))}</table>"
+        f"<h2>{esc(name)}</h2><table>{html_table(partner_rows(part))}</table>"
         for name, part in zip(report.data.names, report.summary["partners"], strict=True)
     )
     return f"""<h2>Heart rates moving together</h2>
@@ -157,7 +157,7 @@ def _couple_sections(report: CoupleReport) -> str:
 {tables}"""
 
 
-def _html_page(title: str, body: str) -> str:
+def html_page(title: str, body: str) -> str:
     """A self-contained page in the report's calm style around an already-escaped body."""
     esc = html.escape
     return f"""<!DOCTYPE html>

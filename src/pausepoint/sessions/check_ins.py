@@ -104,3 +104,29 @@ def known_tags(store: Store) -> list[str]:
         ).fetchall()
     own = [tag for (tag,) in rows if tag not in SUGGESTED_TAGS]
     return [*SUGGESTED_TAGS, *own]
+
+
+def answers_by_session(store: Store) -> dict[int, dict[int, Answers]]:
+    """Every session's answers, by session and person, in one read (a year of trends)."""
+    with store.guard():
+        rows = store.connection.execute(
+            "SELECT session_id, person, mood_before, mood_after, pause_helped, shared "
+            "FROM check_ins ORDER BY session_id, person"
+        ).fetchall()
+    found: dict[int, dict[int, Answers]] = {}
+    for session_id, person, before, after, helped, shared in rows:
+        answers = Answers(before, after, helped and PauseHelped(helped), bool(shared))
+        found.setdefault(session_id, {})[person] = answers
+    return found
+
+
+def tags_by_session(store: Store) -> dict[int, list[str]]:
+    """Every session's tags, in one read."""
+    with store.guard():
+        rows = store.connection.execute(
+            "SELECT session_id, tag FROM session_tags ORDER BY session_id, tag"
+        ).fetchall()
+    found: dict[int, list[str]] = {}
+    for session_id, tag in rows:
+        found.setdefault(session_id, []).append(tag)
+    return found

@@ -73,6 +73,7 @@ from pausepoint.ui.widgets.pages import LivePage, ReplayPage, SessionsPage, Star
 from pausepoint.ui.widgets.session_view import SessionView
 from pausepoint.ui.widgets.settings_dialog import SettingsDialog
 from pausepoint.ui.widgets.theming import put_on, system_prefers_dark
+from pausepoint.ui.widgets.trends_page import TrendsPage
 
 if TYPE_CHECKING:
     from pausepoint.calibration.profiles import Profile
@@ -237,6 +238,10 @@ class MainWindow(QMainWindow):
         self.couple_start.start_requested.connect(self.start_couple)
         self.couple_start.back_requested.connect(self.show_start)
         self.couple_start.rescan_requested.connect(lambda: self.scan_straps(show=False))
+        self.trends_page = TrendsPage(self.store, self._ask_path)
+        self.pages.addWidget(self.trends_page)
+        self.sessions_page.trends_requested.connect(self.show_trends)
+        self.trends_page.back_requested.connect(self.show_sessions)
         self._build_glance()
         self.live_page.session_view.break_requested.connect(self.start_break)
         self.live_page.session_view.more_time_requested.connect(self.more_time)
@@ -458,6 +463,13 @@ class MainWindow(QMainWindow):
             else:
                 self.sessions_page.set_sessions(list(reversed(infos)))
         self.pages.setCurrentWidget(self.sessions_page)
+
+    def show_trends(self) -> TrendsPage:
+        """How the check-ins go over weeks, read afresh from the database."""
+        self.replay_page.pause()
+        self.trends_page.refresh()
+        self.pages.setCurrentWidget(self.trends_page)
+        return self.trends_page
 
     # ------------------------------------------------------------------ live sessions
 

@@ -367,6 +367,7 @@ class SessionsPage(QWidget):
     """Past sessions, newest first; open one to replay it."""
 
     open_requested = Signal(int)
+    trends_requested = Signal()
 
     COLUMNS = ("When", "Length", "Flooded", "Peak heart rate", "Source", "Note")
 
@@ -394,6 +395,10 @@ class SessionsPage(QWidget):
         describe(self.open_button, None, "Plays the chosen session again, as it happened")
         self.open_button.clicked.connect(lambda: self._open(self.table.currentRow()))
         row.addWidget(self.open_button)
+        self.trends_button = QPushButton("How it goes over weeks")
+        describe(self.trends_button, None, "Check-ins, floods and pauses week by week, in charts")
+        self.trends_button.clicked.connect(self.trends_requested.emit)
+        row.addWidget(self.trends_button)
         row.addStretch(1)
         layout.addLayout(row)
         self._ids: list[int] = []
