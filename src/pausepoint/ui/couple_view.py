@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel
 from pausepoint.ui.session_model import TRIGGERED
+from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.common import FittedScroll, describe
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
@@ -82,6 +83,7 @@ class CouplePage(QWidget):
         lanes.setSpacing(18)
         self.names: list[QLabel] = []
         self.lanes: list[SessionView] = []
+        self.answers: list[AnswersCard] = []
         for lane_view in view.lanes:
             holder = QWidget()
             holder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -92,6 +94,9 @@ class CouplePage(QWidget):
             name.setObjectName("laneName")
             name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600;")
             column.addWidget(name)
+            answers = AnswersCard()
+            column.addWidget(answers)
+            self.answers.append(answers)
             lane = SessionView(
                 lane_view, clock=clock, compact=True, interactive=not replay, pacer=not replay
             )

@@ -34,6 +34,7 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
 from pausepoint.ui.break_model import BackAt
+from pausepoint.ui.check_in_answers_model import CheckInAnswers
 from pausepoint.ui.connect_help_model import (
     CONNECT_HEADLINES,
     advice,
@@ -64,6 +65,7 @@ from pausepoint.ui.session_model import TRIGGERED, LiveSession, play_simulation
 from pausepoint.ui.settings_model import Settings, remember_window_size, settings_path
 from pausepoint.ui.theme import Palette, palette_for
 from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
+from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.common import FittedScroll, describe
 from pausepoint.ui.widgets.glance import GlancePage
@@ -133,6 +135,8 @@ class MainWindow(QMainWindow):
         self.run = LiveRun()
         self.scan_task: asyncio.Future[None] | None = None
         self.replay: ReplayModel | CoupleReplayModel | None = None
+        self.answers: CheckInAnswers | None = None
+        """The questions before and after the live session (None: no session yet)."""
         self.status = StatusModel()
         self._status_drawn = -1
         self._notes: list[str] = []
@@ -496,10 +500,42 @@ class MainWindow(QMainWindow):
         if store is None:
             self.status.set_message(f"Not recording: {self.database.failed}")
         self._show_notes()
+        self._ask(session, [self.live_page.answers], [""])
         self.live_page.set_ended(False)
         self.pages.setCurrentWidget(self.live_page)
         self.render_frame(force=True)
         return session
+
+    def _ask(
+        self,
+        session: LiveSession | CoupleLiveSession,
+        cards: list[AnswersCard],
+        names: list[str],
+    ) -> None:
+        """The questions before the session, one card per person, kept with its recording."""
+        recorder = session.recorder
+        session_id = None if recorder is None else recorder.session_id
+        self.answers = CheckInAnswers.for_session(len(cards), self.store(), session_id)
+        for card in (self.live_page.answers, *self.couple_page.answers):
+            card.show_model(None)
+        for person, (card, name) in enumerate(zip(cards, names, strict=True)):
+            card.show_model(self.answers, person, name)
+
+    def _draw_answers(self) -> None:
+        """Questions before go after the first minute; the questions after come when the
+        session ends."""
+        answers, session = self.answers, self.session
+        if answers is None or session is None:
+            return
+        couple = isinstance(session, CoupleLiveSession)
+        answers.see_entries(self.couple_view.entries if couple else self.live_view.entries)
+        if session.finished:
+            answers.session_ended()
+        else:
+            answers.tick(session.view.t_s)
+        cards = self.couple_page.answers if couple else [self.live_page.answers]
+        for card in cards:
+            card.refresh()
 
     def start_simulation(
         self,
@@ -563,6 +599,7 @@ class MainWindow(QMainWindow):
         if store is None:
             self.status.set_message(f"Not recording: {self.database.failed}")
         self._show_notes()
+        self._ask(session, self.couple_page.answers, list(self.couple_view.names))
         self.couple_page.set_ended(False)
         self.couple_page.marked.setText("")
         self.pages.setCurrentWidget(self.couple_page)
@@ -873,6 +910,7 @@ class MainWindow(QMainWindow):
         """One frame: the visible session view and the status line, if they changed; the
         moments that must reach the person go out whichever page is showing."""
         self._cue()
+        self._draw_answers()
         if self.pages.currentWidget() is self.live_page:
             if self.live_page.session_view.refresh(force=force):
                 self.live_page.events.set_entries(self.live_view.entries)

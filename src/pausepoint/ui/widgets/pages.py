@@ -35,6 +35,7 @@ from pausepoint.ui.couple_replay import CoupleReplayView
 from pausepoint.ui.replay_model import SPEEDS, ReplayModel, source_words
 from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.view_model import SessionViewModel
+from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.common import ElidedLabel, card, describe, label
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
@@ -282,6 +283,8 @@ class LivePage(QWidget):
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         layout = _page_layout(self)
+        self.answers = AnswersCard()
+        layout.addWidget(self.answers)
         self.session_view = SessionView(view, clock=clock)
         layout.addWidget(self.session_view, 1)
         self.events = EventsList()
