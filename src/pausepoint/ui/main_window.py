@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,6 +137,8 @@ class MainWindow(QMainWindow):
         self.scan_task: asyncio.Future[None] | None = None
         self.replay: ReplayModel | CoupleReplayModel | None = None
         self.answers: CheckInAnswers | None = None
+        self._couple_profiles: tuple[str | None, ...] = (None, None)
+        """The couple's profile names, where a partner's privacy choice is kept."""
         """The questions before and after the live session (None: no session yet)."""
         self.status = StatusModel()
         self._status_drawn = -1
@@ -256,6 +259,7 @@ class MainWindow(QMainWindow):
         self.couple_page.marker_requested.connect(self.add_marker)
         self.couple_page.end_requested.connect(self.end_session)
         self.couple_page.new_requested.connect(self.show_start)
+        self.couple_page.states_only_changed.connect(self.choose_states_only)
         self.sessions_page.open_requested.connect(self.open_replay)
         self.replay_page.back_requested.connect(self.show_sessions)
         self.replay_page.export_requested.connect(self.export_replay)
@@ -582,6 +586,9 @@ class MainWindow(QMainWindow):
         self.couple_view.names = partner_names(
             tuple(None if p is None else p.name for p in profiles)
         )
+        self._couple_profiles = tuple(None if p is None else p.name for p in profiles)
+        for person, profile in enumerate(profiles):
+            self.couple_view.set_states_only(person, profile is not None and profile.states_only)
         for lane, profile in zip(self.couple_page.lanes, profiles, strict=True):
             rate_bpm = None if profile is None else profile.resonance_rate_bpm
             default_bpm = self.cues.settings.pacer_rate_bpm
@@ -605,6 +612,23 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.couple_page)
         self.render_frame(force=True)
         return session
+
+    def choose_states_only(self, person: int, states_only: bool) -> None:
+        """A partner chose what the other sees of them: shown at once, and kept in their
+        profile when they have one."""
+        from pausepoint.calibration.profiles import PartnerSees, find_profile, save_profile
+
+        self.couple_view.set_states_only(person, states_only)
+        name, store = self._couple_profiles[person], self.store()
+        if name is not None and store is not None:
+            sees = PartnerSees.STATES if states_only else PartnerSees.EVERYTHING
+            try:
+                profile = find_profile(store, name)
+                if profile is not None:
+                    save_profile(store, replace(profile, partner_sees=sees))
+            except UserError as exc:
+                self._note(f"Your choice holds for this session; it could not be kept: {exc}")
+        self.render_frame(force=True)
 
     def start_couple_simulation(
         self,
@@ -838,9 +862,25 @@ class MainWindow(QMainWindow):
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
+        if isinstance(self.replay, CoupleReplayModel):
+            self._replay_privately(store, self.replay)
         self.replay_page.set_model(self.replay)
         self.pages.setCurrentWidget(self.replay_page)
         return self.replay
+
+    def _replay_privately(self, store: Store, replay: CoupleReplayModel) -> None:
+        """A couple's replay keeps each partner's choice: states only stays states only."""
+        from pausepoint.calibration.profiles import states_only_of
+
+        stored = replay.stored
+        if stored is None:
+            return
+        try:
+            chosen = states_only_of(store, (stored.profile, stored.profile_b))
+        except UserError:
+            chosen = (False, False)
+        for person, states_only in enumerate(chosen):
+            replay.view.set_states_only(person, states_only)
 
     def export_replay(self) -> list[Path]:
         """Write the replayed session's samples where the person chooses (pausepoint CSV or
@@ -874,7 +914,8 @@ class MainWindow(QMainWindow):
         path = Path(chosen)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            replay_report(store, replay, path, self.config)
+            both_agree = self.replay_page.both_agree.isChecked()
+            replay_report(store, replay, path, self.config, both_agree=both_agree)
         except (UserError, OSError) as exc:
             self._tell(f"The report could not be made: {exc}")
             return None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -431,6 +432,13 @@ class SessionsPage(QWidget):
             self.open_requested.emit(self._ids[row])
 
 
+BOTH_AGREE_WORDS = "We both agree: the report shows everything"
+BOTH_AGREE_TIP = (
+    "One of you chose to share only your state; tick this only if you both agree the report "
+    "shows both of you in numbers and graphs"
+)
+
+
 class ReplayPage(QWidget):
     """A past session, with the graphs as they were live (a couple's in their two lanes), a
     timeline and its events."""
@@ -459,6 +467,10 @@ class ReplayPage(QWidget):
         back = QPushButton("Back to sessions")
         describe(back, None, "Back to the list of past sessions")
         back.clicked.connect(self.back_requested.emit)
+        self.both_agree = QCheckBox(BOTH_AGREE_WORDS)
+        describe(self.both_agree, BOTH_AGREE_WORDS, BOTH_AGREE_TIP)
+        self.both_agree.setVisible(False)
+        head.addWidget(self.both_agree)
         for button in (self.export_button, self.report_button, back):
             head.addWidget(button)
         layout.addLayout(head)
@@ -524,6 +536,9 @@ class ReplayPage(QWidget):
             self.couple = None
         self.events.forget()
         self.go_to.clear()
+        self.both_agree.setChecked(False)
+        private = isinstance(model, CoupleReplayModel) and any(model.view.states_only)
+        self.both_agree.setVisible(private)
         if isinstance(model, CoupleReplayModel):
             self.couple = CoupleReplayView(model, self._clock)
             self.couple.jump.connect(self.seek)
