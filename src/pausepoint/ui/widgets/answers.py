@@ -7,12 +7,14 @@ skipped (the Skip button, or Esc) or left alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -34,6 +36,9 @@ from pausepoint.ui.check_in_answers_model import (
 from pausepoint.ui.widgets.common import describe, label
 
 SHARE_WORDS = "Let my partner see my answers"
+TAG_COLUMNS = 6
+"""The six suggested tags on one line, even in a couple's half-width lane; more wrap."""
+OWN_TAG_PX = 180
 
 
 def _choice(text: str, description: str) -> QPushButton:
@@ -60,16 +65,17 @@ class AnswersCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
         layout.setSpacing(8)
+        head = QHBoxLayout()
+        head.setSpacing(10)
         self.question = label("", "muted")
-        layout.addWidget(self.question)
+        head.addWidget(self.question, 1)
+        layout.addLayout(head)
         moods = QHBoxLayout()
         moods.setSpacing(6)
         self.moods: dict[int, QPushButton] = {}
         for mood in MOODS:
             button = _choice(MOOD_WORDS[mood], f"{mood} of 5: 1 is calm, 5 is tense")
-            button.clicked.connect(
-                lambda _c=False, m=mood: self._tap(lambda a, p: a.choose_mood(p, m))
-            )
+            button.clicked.connect(partial(self._mood, mood))
             moods.addWidget(button)
             self.moods[mood] = button
         moods.addStretch(1)
@@ -77,17 +83,20 @@ class AnswersCard(QFrame):
         self.tags_question = label(TAGS_QUESTION, "muted")
         layout.addWidget(self.tags_question)
         self.tags_box = QWidget()
-        self.tags_row = QHBoxLayout(self.tags_box)
-        self.tags_row.setContentsMargins(0, 0, 0, 0)
-        self.tags_row.setSpacing(6)
+        self.tags_grid = QGridLayout(self.tags_box)
+        self.tags_grid.setContentsMargins(0, 0, 0, 0)
+        self.tags_grid.setSpacing(6)
+        self.tags_grid.setColumnStretch(TAG_COLUMNS, 1)
         self.tags: dict[str, QPushButton] = {}
+        layout.addWidget(self.tags_box)
+        own_row = QHBoxLayout()
+        own_row.setSpacing(10)
         self.own_tag = QLineEdit()
         self.own_tag.setPlaceholderText("your own word")
+        self.own_tag.setFixedWidth(OWN_TAG_PX)
         describe(self.own_tag, "Your own word", "Another thing the talk is about; Enter adds it")
         self.own_tag.returnPressed.connect(self._add_own)
-        self.tags_row.addWidget(self.own_tag)
-        self.tags_row.addStretch(1)
-        layout.addWidget(self.tags_box)
+        own_row.addWidget(self.own_tag)
         self.helped_question = label(HELPED_QUESTION, "muted")
         layout.addWidget(self.helped_question)
         helped = QHBoxLayout()
@@ -95,9 +104,7 @@ class AnswersCard(QFrame):
         self.helped: dict[PauseHelped, QPushButton] = {}
         for choice in PauseHelped:
             button = _choice(HELPED_WORDS[choice], f"{HELPED_QUESTION} {HELPED_WORDS[choice]}")
-            button.clicked.connect(
-                lambda _c=False, h=choice: self._tap(lambda a, p: a.choose_helped(p, h))
-            )
+            button.clicked.connect(partial(self._helped, choice))
             helped.addWidget(button)
             self.helped[choice] = button
         helped.addStretch(1)
@@ -105,8 +112,6 @@ class AnswersCard(QFrame):
         self.helped_box.setLayout(helped)
         helped.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.helped_box)
-        bottom = QHBoxLayout()
-        bottom.setSpacing(10)
         self.share = QCheckBox(SHARE_WORDS)
         describe(
             self.share,
@@ -114,8 +119,9 @@ class AnswersCard(QFrame):
             "Your answers are yours alone unless you tick this",
         )
         self.share.toggled.connect(lambda on: self._tap(lambda a, p: a.set_shared(p, on)))
-        bottom.addWidget(self.share)
-        bottom.addStretch(1)
+        own_row.addWidget(self.share)
+        own_row.addStretch(1)
+        layout.addLayout(own_row)
         self.skip_button = QPushButton("Skip")
         describe(self.skip_button, None, "No answer this time; nothing is kept (Esc does it too)")
         self.skip_button.clicked.connect(self._skip)
@@ -123,9 +129,8 @@ class AnswersCard(QFrame):
         self.done_button.setProperty("primary", True)
         describe(self.done_button, None, "Keeps your answers with this session")
         self.done_button.clicked.connect(lambda: self._tap(lambda a, p: a.done(p)))
-        bottom.addWidget(self.skip_button)
-        bottom.addWidget(self.done_button)
-        layout.addLayout(bottom)
+        head.addWidget(self.skip_button)
+        head.addWidget(self.done_button)
         describe(self, "Check-in questions", "Two short questions, always optional")
         self.setVisible(False)
 
@@ -163,6 +168,7 @@ class AnswersCard(QFrame):
             button.setChecked(mood == chosen_mood)
         self.tags_question.setVisible(before)
         self.tags_box.setVisible(before)
+        self.own_tag.setVisible(before)
         if before:
             self._draw_tags(model.known_tags, answers.tags)
         asks_helped = not before and model.asks_if_pause_helped()
@@ -181,10 +187,9 @@ class AnswersCard(QFrame):
         for tag in known:
             if tag not in self.tags:
                 button = _choice(tag, f"The talk is about {tag}")
-                button.clicked.connect(
-                    lambda _c=False, t=tag: self._tap(lambda a, p: a.toggle_tag(p, t))
-                )
-                self.tags_row.insertWidget(self.tags_row.indexOf(self.own_tag), button)
+                button.clicked.connect(partial(self._tag, tag))
+                row, column = divmod(len(self.tags), TAG_COLUMNS)
+                self.tags_grid.addWidget(button, row, column)
                 self.tags[tag] = button
         for tag, button in self.tags.items():
             button.setVisible(tag in known)
