@@ -118,7 +118,7 @@ def test_states_only_for_both_is_kept_in_each_profile(qtbot, window, couple, db)
 
 
 def test_the_couple_report_leaves_out_who_shares_only_their_state_unless_both_agree(
-    qtbot, window, couple, db, config, tmp_path: Path
+    qtbot, qloop, window, couple, db, config, tmp_path: Path
 ) -> None:
     profiles = _profiles(db, PartnerSees.STATES)
     session = window.begin_couple(
@@ -129,16 +129,24 @@ def test_the_couple_report_leaves_out_who_shares_only_their_state_unless_both_ag
     window.end_session()
     window.render_frame(force=True)
 
-    replay = window.open_replay(session_id)
-    assert replay is not None
-    assert window.replay_page.both_agree.isVisibleTo(window.replay_page)
-    alex_lane = window.replay_page.couple.lanes[1]
-    assert not alex_lane.graphs_box.isVisibleTo(window.replay_page)  # the replay keeps it too
-
     private, agreed = tmp_path / "private.html", tmp_path / "agreed.html"
     assert main(["report", "--db", str(db), str(session_id), "--out", str(private)]) == 0
-    both = ["--both-agree"]
-    assert main(["report", "--db", str(db), str(session_id), "--out", str(agreed), *both]) == 0
+
+    from pausepoint.ui.main_window import MainWindow
+
+    win = MainWindow(config, db=db, ask_path=lambda *_args: str(agreed))
+    try:
+        assert win.open_replay(session_id) is not None
+        page = win.replay_page
+        page.show()
+        assert page.both_agree.isVisibleTo(page) and not page.both_agree.isChecked()
+        assert not page.couple.lanes[1].graphs_box.isVisibleTo(page)  # the replay keeps it too
+        assert page.couple.lanes[0].graphs_box.isVisibleTo(page)
+        page.both_agree.setChecked(True)
+        page.report_button.click()
+    finally:
+        qloop.run_until_complete(win.shutdown())
+        win.deleteLater()
     kept = html.unescape(private.read_text(encoding="utf-8"))
     shown = html.unescape(agreed.read_text(encoding="utf-8"))
     line = withheld_words("Alex")
