@@ -34,7 +34,7 @@ from pausepoint.sources.simulated.couples import simulate_couple
 
 UNTIL_T_S = 360.0
 """Six minutes: calm levels learnt, numbers on screen, and the argument's first flood."""
-BODY_NUMBER = re.compile(r"\d\s*(bpm|ms)\b|RMSSD|your calm: \d")
+BODY_NUMBER = re.compile(r"\d\s*(bpm|ms)\b|RMSSD|your calm: \d|about \d+ (times )?a minute")
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,8 @@ def test_a_partner_who_shares_only_their_state_shows_no_numbers_and_no_graph(
     )
     _feed(window, session, couple)
     sam, alex = window.couple_page.lanes
+    assert "a minute" in sam.pacer.feedback.text()  # the pacer's words say how fast they breathe
+    assert not alex.pacer.feedback.text()
     assert window.couple_page.private[1].isChecked()
     assert not window.couple_page.private[0].isChecked()
     sam_texts, alex_texts = _visible_texts(sam), _visible_texts(alex)

@@ -64,6 +64,7 @@ class SessionView(QWidget):
         self._drawn_revision = -1
         self._pacer_wanted = False
         self._pacer_dismissed: PromptKind | None = None
+        self.states_only = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(12)
@@ -140,11 +141,14 @@ class SessionView(QWidget):
     def set_states_only(self, states_only: bool) -> None:
         """Only the state chip and the words: the numbers and the graph are hidden (a
         partner's choice in a couple's session)."""
-        if self.graphs_box.isHidden() == states_only:
+        if self.states_only == states_only:
             return
+        self.states_only = states_only
         self.graphs_box.setVisible(not states_only)
         self.readings.show_numbers(not states_only)
         self.private_note.setVisible(states_only)
+        self.pacer.feedback.setVisible(not states_only)  # it says how fast they breathe
+        self.pacer.feedback.clear()
 
     def add_side_widget(self, widget: QWidget, stretch: int = 0) -> None:
         """Put more beside the graphs, under the numbers (the replay's events list)."""
@@ -192,7 +196,7 @@ class SessionView(QWidget):
         if self.pacer.isVisibleTo(self) != pacer_on:
             self.pacer.setVisible(pacer_on)
         latest = view.latest
-        if latest is not None:
+        if latest is not None and not self.states_only:
             self.pacer.set_feedback(latest.coherence, latest.resp_rate_bpm)
         self.readings.update_from(view)
         end_s = max(view.t_s, self.window_s)
