@@ -186,3 +186,23 @@ def test_a_session_not_recorded_still_asks_and_keeps_nothing() -> None:
     answers.done(0)
     assert answers.stage(0) == Stage.CLOSED
     assert answers.people[0].kept is None
+
+
+def test_a_session_that_heard_no_heartbeat_asks_nothing_after(qtbot, window) -> None:
+    window.begin_live(source="simulated:calm", label="Simulated strap")
+    card = window.live_page.answers
+    _click(qtbot, card.moods[2])
+    window.end_session()
+    window.render_frame(force=True)
+    assert not card.isVisibleTo(window.live_page)
+
+
+def test_answers_that_cannot_be_kept_are_said_once_and_the_session_goes_on(db) -> None:
+    with Store.open(db) as store:
+        answers = CheckInAnswers.for_session(1, store, session_id=404)
+        answers.choose_mood(0, 2)
+        answers.done(0)
+    assert answers.stage(0) == Stage.CLOSED
+    assert answers.problem is not None and answers.problem.startswith(
+        "Your answers could not be kept:"
+    )

@@ -92,6 +92,7 @@ class CheckInAnswers:
         self.session_id = session_id
         self.pause_prompted = False
         self.ended = False
+        self.problem: str | None = None
         self.revision = 0
 
     @classmethod
@@ -200,6 +201,15 @@ class CheckInAnswers:
             self.pause_prompted = True
             self._changed()
 
+    def close(self) -> None:
+        """Nothing to ask any more (a session that never heard a heartbeat is not kept)."""
+        if all(p.stage == Stage.CLOSED for p in self.people):
+            return
+        for p in self.people:
+            p.stage = Stage.CLOSED
+        self.ended = True
+        self._changed()
+
     def session_ended(self) -> None:
         """The questions after, for everyone; what was chosen before and not yet kept is
         kept now (once: a second call changes nothing)."""
@@ -215,14 +225,19 @@ class CheckInAnswers:
     # ----------------------------------------------------------- storing
 
     def _keep(self, p: PersonAnswers) -> None:
+        """Store what ``p`` chose; a store that fails is said once in ``problem`` (the
+        session goes on: answers are never worth interrupting it)."""
         if self.store is None or self.session_id is None:
             return
-        if p.tags:
-            add_tags(self.store, self.session_id, p.tags)
         answers = p.answers()
-        if p.answered and answers != p.kept:
-            save_answers(self.store, self.session_id, answers, p.person)
-            p.kept = answers
+        try:
+            if p.tags:
+                add_tags(self.store, self.session_id, p.tags)
+            if p.answered and answers != p.kept:
+                save_answers(self.store, self.session_id, answers, p.person)
+                p.kept = answers
+        except UserError as exc:
+            self.problem = f"Your answers could not be kept: {exc}"
 
     def _changed(self) -> None:
         self.revision += 1

@@ -533,10 +533,15 @@ class MainWindow(QMainWindow):
             return
         couple = isinstance(session, CoupleLiveSession)
         answers.see_entries(self.couple_view.entries if couple else self.live_view.entries)
-        if session.finished:
+        if session.finished and session.updates == 0:
+            answers.close()
+        elif session.finished:
             answers.session_ended()
         else:
             answers.tick(session.view.t_s)
+        if answers.problem is not None:
+            self._note(answers.problem)
+            answers.problem = None
         cards = self.couple_page.answers if couple else [self.live_page.answers]
         for card in cards:
             card.refresh()
