@@ -55,51 +55,40 @@ class AnswersCard(QFrame):
 
     changed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, wide: bool = True) -> None:
+        """``wide``: the questions and their choices on the same lines (one person's page);
+        else each on its own line (a couple's half-width lane)."""
         super().__init__()
         self.setObjectName("card")
         self.model: CheckInAnswers | None = None
         self.person = 0
         self._drawn = (-1, "")
         self._title_words = ""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 12, 18, 12)
-        layout.setSpacing(8)
-        head = QHBoxLayout()
-        head.setSpacing(10)
         self.question = label("", "muted")
-        head.addWidget(self.question, 1)
-        layout.addLayout(head)
-        moods = QHBoxLayout()
-        moods.setSpacing(6)
+        self.question.setWordWrap(not wide)
         self.moods: dict[int, QPushButton] = {}
         for mood in MOODS:
             button = _choice(MOOD_WORDS[mood], f"{mood} of 5: 1 is calm, 5 is tense")
             button.clicked.connect(partial(self._mood, mood))
-            moods.addWidget(button)
             self.moods[mood] = button
-        moods.addStretch(1)
-        layout.addLayout(moods)
         self.tags_question = label(TAGS_QUESTION, "muted")
-        layout.addWidget(self.tags_question)
+        self.tags_question.setWordWrap(not wide)
         self.tags_box = QWidget()
         self.tags_grid = QGridLayout(self.tags_box)
         self.tags_grid.setContentsMargins(0, 0, 0, 0)
         self.tags_grid.setSpacing(6)
         self.tags_grid.setColumnStretch(TAG_COLUMNS, 1)
         self.tags: dict[str, QPushButton] = {}
-        layout.addWidget(self.tags_box)
-        own_row = QHBoxLayout()
-        own_row.setSpacing(10)
         self.own_tag = QLineEdit()
         self.own_tag.setPlaceholderText("your own word")
         self.own_tag.setFixedWidth(OWN_TAG_PX)
         describe(self.own_tag, "Your own word", "Another thing the talk is about; Enter adds it")
         self.own_tag.returnPressed.connect(self._add_own)
-        own_row.addWidget(self.own_tag)
         self.helped_question = label(HELPED_QUESTION, "muted")
-        layout.addWidget(self.helped_question)
-        helped = QHBoxLayout()
+        self.helped_question.setWordWrap(not wide)
+        self.helped_box = QWidget()
+        helped = QHBoxLayout(self.helped_box)
+        helped.setContentsMargins(0, 0, 0, 0)
         helped.setSpacing(6)
         self.helped: dict[PauseHelped, QPushButton] = {}
         for choice in PauseHelped:
@@ -108,20 +97,9 @@ class AnswersCard(QFrame):
             helped.addWidget(button)
             self.helped[choice] = button
         helped.addStretch(1)
-        self.helped_box = QWidget()
-        self.helped_box.setLayout(helped)
-        helped.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.helped_box)
         self.share = QCheckBox(SHARE_WORDS)
-        describe(
-            self.share,
-            SHARE_WORDS,
-            "Your answers are yours alone unless you tick this",
-        )
+        describe(self.share, SHARE_WORDS, "Your answers are yours alone unless you tick this")
         self.share.toggled.connect(lambda on: self._tap(lambda a, p: a.set_shared(p, on)))
-        own_row.addWidget(self.share)
-        own_row.addStretch(1)
-        layout.addLayout(own_row)
         self.skip_button = QPushButton("Skip")
         describe(self.skip_button, None, "No answer this time; nothing is kept (Esc does it too)")
         self.skip_button.clicked.connect(self._skip)
@@ -129,10 +107,51 @@ class AnswersCard(QFrame):
         self.done_button.setProperty("primary", True)
         describe(self.done_button, None, "Keeps your answers with this session")
         self.done_button.clicked.connect(lambda: self._tap(lambda a, p: a.done(p)))
-        head.addWidget(self.skip_button)
-        head.addWidget(self.done_button)
+        self._arrange(wide)
         describe(self, "Check-in questions", "Two short questions, always optional")
         self.setVisible(False)
+
+    def _arrange(self, wide: bool) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.setSpacing(8)
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        head.addWidget(self.question, 0 if wide else 1)
+        moods = QHBoxLayout() if not wide else head
+        moods.setSpacing(6)
+        for button in self.moods.values():
+            moods.addWidget(button)
+        moods.addStretch(1)
+        if wide:
+            head.addWidget(self.share)
+        head.addWidget(self.skip_button)
+        head.addWidget(self.done_button)
+        layout.addLayout(head)
+        if not wide:
+            layout.addLayout(moods)
+        if wide:
+            for row_widgets in (
+                (self.tags_question, self.tags_box, self.own_tag),
+                (self.helped_question, self.helped_box),
+            ):
+                row = QHBoxLayout()
+                row.setSpacing(10)
+                for widget in row_widgets:
+                    row.addWidget(widget)
+                row.addStretch(1)
+                layout.addLayout(row)
+            return
+        layout.addWidget(self.tags_question)
+        layout.addWidget(self.tags_box)
+        own_row = QHBoxLayout()
+        own_row.setSpacing(10)
+        own_row.addWidget(self.own_tag)
+        own_row.addWidget(self.share)
+        own_row.addStretch(1)
+        layout.addLayout(own_row)
+        layout.addWidget(self.helped_question)
+        layout.addWidget(self.helped_box)
 
     def show_model(self, model: CheckInAnswers | None, person: int = 0, name: str = "") -> None:
         """Ask ``person`` (called ``name`` in a couple) the questions of ``model`` (None:
