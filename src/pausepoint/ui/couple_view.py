@@ -37,7 +37,7 @@ than cut their words (the default 1280x820 window does not scroll)."""
 STATES_ONLY_WORDS = "Show only my state"
 STATES_ONLY_TIP = (
     "Your partner sees how you are in words (calm, time to pause...), not your numbers or "
-    "graph; kept in your profile"
+    "graph; kept in your profile, if you have one"
 )
 BOTH_STATES_ONLY_WORDS = "States only, for both"
 BOTH_STATES_ONLY_TIP = "Both lanes show only how each of you is in words, no numbers or graphs"

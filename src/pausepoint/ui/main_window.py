@@ -137,9 +137,9 @@ class MainWindow(QMainWindow):
         self.scan_task: asyncio.Future[None] | None = None
         self.replay: ReplayModel | CoupleReplayModel | None = None
         self.answers: CheckInAnswers | None = None
+        """The questions before and after the live session (None: no session yet)."""
         self._couple_profiles: tuple[str | None, ...] = (None, None)
         """The couple's profile names, where a partner's privacy choice is kept."""
-        """The questions before and after the live session (None: no session yet)."""
         self.status = StatusModel()
         self._status_drawn = -1
         self._notes: list[str] = []
