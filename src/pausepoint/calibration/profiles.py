@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
 from pausepoint.calibration.assessment import BaselineAssessment, ResonanceAssessment
@@ -27,6 +28,14 @@ DEFAULT_PROFILE = "me"
 CEILING_RANGE_BPM = (60.0, 220.0)
 RESONANCE_RANGE_BPM = (3.0, 10.0)
 _NAME = re.compile(r"\w[\w .-]{0,39}")
+
+
+class PartnerSees(StrEnum):
+    """What a partner sees of this person in a couple's session: everything (numbers and
+    graph), or only their state in words (calm, slow your breath, time to pause...)."""
+
+    EVERYTHING = "everything"
+    STATES = "states"
 
 
 class StoredProfileRow(Protocol):
@@ -65,6 +74,13 @@ class Profile:
     active: bool = False
     created_utc: datetime | None = None
     updated_utc: datetime | None = None
+    partner_sees: PartnerSees = PartnerSees.EVERYTHING
+    """Kept in the profile's body; a body written before there was a choice has none, and
+    reads as everything (as it was then)."""
+
+    @property
+    def states_only(self) -> bool:
+        return self.partner_sees == PartnerSees.STATES
 
     @property
     def recalibrate_by_utc(self) -> datetime | None:
@@ -124,6 +140,7 @@ class Profile:
                 "measured_utc": _utc_seconds(self.resonance_utc),
             },
             "ceiling_hr_bpm": self.ceiling_hr_bpm,
+            "partner_sees": str(self.partner_sees),
         }
 
     @classmethod
@@ -154,6 +171,7 @@ class Profile:
                 resonance_utc=None if r is None else _utc_moment(r.get("measured_utc")),
                 ceiling_hr_bpm=None if ceiling is None else float(ceiling),
                 active=bool(body.get("active", False)),
+                partner_sees=PartnerSees(body.get("partner_sees", PartnerSees.EVERYTHING)),
                 created_utc=created_utc,
                 updated_utc=updated_utc,
             )
@@ -179,6 +197,7 @@ class Profile:
             "resonance_rate_bpm": self.resonance_rate_bpm,
             "resonance_utc": _utc_seconds(self.resonance_utc),
             "ceiling_hr_bpm": self.ceiling_hr_bpm,
+            "partner_sees": str(self.partner_sees),
             "created_utc": _utc_seconds(self.created_utc),
             "updated_utc": _utc_seconds(self.updated_utc),
             "recalibrate_by_utc": _utc_seconds(self.recalibrate_by_utc),
@@ -198,11 +217,16 @@ def check_profile_name(name: str) -> str:
 
 
 def apply_setting(profile: Profile, setting: str) -> Profile:
-    """``ceiling=95`` (bpm, or ``default``) or ``resonance=5.5`` (breaths a minute)."""
-    keys = "ceiling=BPM|default, resonance=BREATHS_PER_MIN"
+    """``ceiling=95`` (bpm, or ``default``), ``resonance=5.5`` (breaths a minute) or
+    ``partner_sees=states`` (or ``everything``)."""
+    keys = "ceiling=BPM|default, resonance=BREATHS_PER_MIN, partner_sees=states|everything"
     key, sep, text = (part.strip() for part in setting.partition("="))
-    if not sep or key not in ("ceiling", "resonance"):
+    if not sep or key not in ("ceiling", "resonance", "partner_sees"):
         raise BadInput(f"--set {setting!r}: write KEY=VALUE with KEY one of {keys}")
+    if key == "partner_sees":
+        if text.lower() not in tuple(PartnerSees):
+            raise BadInput(f"--set {setting!r}: partner_sees is 'states' or 'everything'")
+        return replace(profile, partner_sees=PartnerSees(text.lower()))
     if key == "ceiling" and text.lower() == "default":
         return replace(profile, ceiling_hr_bpm=None)
     try:
@@ -248,6 +272,15 @@ def _no_profile(name: str, profiles: Sequence[Profile]) -> BadInput:
     return BadInput(
         f"no profile {name!r} (profiles: {there}); make it with "
         f"`pausepoint calibrate baseline --profile {name}`"
+    )
+
+
+def states_only_of(store: ProfileStore, names: Sequence[str | None]) -> tuple[bool, ...]:
+    """Whether each named person chose to show a partner only their state (no profile, or
+    one that is gone: everything, as before there was a choice)."""
+    profiles = {p.name: p for p in read_profiles(store)}
+    return tuple(
+        name is not None and name in profiles and profiles[name].states_only for name in names
     )
 
 

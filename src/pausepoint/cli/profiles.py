@@ -34,7 +34,8 @@ def register(sub: Subparsers) -> None:
         "--set",
         nargs="+",
         metavar="NAME KEY=VALUE",
-        help="e.g. --set alex ceiling=95 (bpm, or ceiling=default) resonance=5.5",
+        help="e.g. --set alex ceiling=95 (bpm, or ceiling=default) resonance=5.5 "
+        "partner_sees=states (a partner sees only your state; or everything)",
     )
     p.add_argument("--delete", metavar="NAME", help="forget NAME's calibration (asks first)")
     p.add_argument("--yes", action="store_true", help="with --delete: do not ask")

@@ -45,6 +45,12 @@ def register(sub: Subparsers) -> None:
         metavar="A|B",
         help="one partner of a couple session (default: both on one page)",
     )
+    p.add_argument(
+        "--both-agree",
+        action="store_true",
+        help="a couple session: show a partner who chose to share only their state in numbers "
+        "and graph too (only when you both agree)",
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -66,7 +72,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             check_person(info, args.person, "a report")
         markers = [(m.t_s, m.text) for m in store.markers(args.id)]
         if info.persons == 2 and args.person is None:
-            couple = couple_report_input(store, info, config, markers)
+            couple = couple_report_input(store, info, config, markers, both_agree=args.both_agree)
             render_report(couple, args.out, Progress("Report", RENDER_STEPS), config=config)
             print(f"Couple report of session {info.id} -> {args.out}")
             return 0

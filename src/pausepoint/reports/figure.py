@@ -39,6 +39,7 @@ from pausepoint.reports.words import (
     partner_rows,
     summary_sentences,
     table_rows,
+    withheld_words,
 )
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ class CoupleSheet:
         self.data, self.summary, self.config = report.data, report.summary, config
 
     def sentences(self) -> list[str]:
-        return couple_sentences(self.summary)
+        return couple_sentences(self.summary, self.data.withheld)
 
     def handles(self) -> list[Artist]:
         from matplotlib.lines import Line2D
@@ -298,11 +299,12 @@ class CoupleSheet:
             page.text(0.75, y, line, fontsize=9.5)
             y += 0.18
         y += 0.12
-        for i, (name, part) in enumerate(zip(self.data.names, summary["partners"], strict=True)):
+        shown = zip(self.data.names, summary["partners"], self.data.withheld, strict=True)
+        for i, (name, part, held) in enumerate(shown):
             left = 0.75 + 3.7 * i
             page.text(left, y, name, fontsize=11, weight="bold")
             row_y = y + 0.28
-            for label, value in partner_rows(part):
+            for label, value in partner_rows(part, held):
                 page.text(left, row_y, label, color=MUTED, fontsize=8.5)
                 page.text(left + 1.65, row_y, value, fontsize=8.5)
                 row_y += 0.19
@@ -315,10 +317,18 @@ class CoupleSheet:
         pauses = [(p["start_s"], p["end_s"]) for p in summary["pauses"]]
         left_in, width_in = _LANES_LEFT_IN, _LANES_WIDTH_IN
         lanes: list[Axes] = []
-        for name, updates, part in zip(data.names, data.partners, summary["partners"], strict=True):
+        lanes_shown = zip(
+            data.names, data.partners, summary["partners"], data.withheld, strict=True
+        )
+        for name, updates, part, held in lanes_shown:
             ax = page.axes(left_in, top_in, width_in, lane_in)
             if lanes:
                 ax.sharex(lanes[0])
+            if held:
+                _withheld_lane(ax, name, end_min)
+                lanes.append(ax)
+                top_in += lane_in + 0.12
+                continue
             settled_s = _settled_s(part)
             _lane(ax, updates, part, pauses, GID_SHARED_PAUSE, settled_s, data.markers, x, end_min)
             _plot_arousal(
@@ -480,6 +490,19 @@ def _lane(
     for t_s, _ in markers:
         ax.axvline(x(t_s), color=MARKER_COLOUR, lw=0.9, ls=(0, (2, 2)), zorder=3, gid=GID_MARKER)
     ax.set_xlim(0.0, end_min)
+    _style(ax)
+
+
+def _withheld_lane(ax: Axes, name: str, end_min: float) -> None:
+    """A partner who shares only their state: their lane stays empty, and says why."""
+    ax.set_xlim(0.0, end_min)
+    ax.set_ylim(0, 100)
+    ax.set_yticks([])
+    ax.set_ylabel(name, color=INK, fontsize=9.5)
+    ax.text(
+        0.5, 0.5, withheld_words(name), color=MUTED, fontsize=9.5, ha="center", va="center",
+        transform=ax.transAxes,
+    )  # fmt: skip
     _style(ax)
 
 

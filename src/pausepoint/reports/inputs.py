@@ -74,6 +74,9 @@ class CoupleReportInput:
     names: tuple[str, str] = PARTNERS
     markers: Sequence[tuple[float, str]] = ()
     note: str = ""
+    withheld: tuple[bool, bool] = (False, False)
+    """A partner who chose to show only their state, unless both agreed to show everything:
+    their numbers and graph are left out of the page, which says so."""
 
     @classmethod
     def from_updates(
@@ -86,6 +89,7 @@ class CoupleReportInput:
         names: tuple[str, str] = PARTNERS,
         markers: Sequence[tuple[float, str]] = (),
         note: str = "",
+        withheld: tuple[bool, bool] = (False, False),
     ) -> CoupleReportInput:
         """From the couple engine's updates, each partner shown flooded where the engine saw
         them so."""
@@ -93,7 +97,7 @@ class CoupleReportInput:
         for cu in updates:
             partners[cu.person].append(replace(cu.update, state=shown_state(cu)))
         events = [event for cu in updates for event in cu.couple_events]
-        return cls(title, source, partners, events, linkage, names, markers, note)
+        return cls(title, source, partners, events, linkage, names, markers, note, withheld)
 
     @classmethod
     def of_session(
@@ -102,6 +106,7 @@ class CoupleReportInput:
         updates: Sequence[CoupleUpdate],
         linkage: LinkageReport,
         markers: Sequence[tuple[float, str]] = (),
+        withheld: tuple[bool, bool] = (False, False),
     ) -> CoupleReportInput:
         """The report of a stored couple session from its replayed updates, each partner
         named by their profile."""
@@ -114,6 +119,7 @@ class CoupleReportInput:
             names=partner_names((info.profile, info.profile_b)),
             markers=markers,
             note=info.note or "",
+            withheld=withheld,
         )
 
 
@@ -129,13 +135,34 @@ def report_title(info: SessionInfo, person: int | None = None) -> str:
 
 
 def couple_report_input(
-    store: Store, info: SessionInfo, config: Config, markers: Sequence[tuple[float, str]] = ()
+    store: Store,
+    info: SessionInfo,
+    config: Config,
+    markers: Sequence[tuple[float, str]] = (),
+    *,
+    both_agree: bool = False,
 ) -> CoupleReportInput:
     """Both partners of a stored couple session through a fresh couple engine, and their
-    linkage, as `pausepoint report` shows them."""
+    linkage, as `pausepoint report` shows them; a partner who chose to show only their state
+    is left out unless ``both_agree``."""
     from pausepoint.sessions.replay import CoupleEngineReplay
 
     updates = list(CoupleEngineReplay(store, info.id, config).run())
     return CoupleReportInput.of_session(
-        info, updates, updates_linkage(updates, config.linkage), markers
+        info,
+        updates,
+        updates_linkage(updates, config.linkage),
+        markers,
+        withheld=withheld_of(store, info, both_agree),
     )
+
+
+def withheld_of(store: Store, info: SessionInfo, both_agree: bool) -> tuple[bool, bool]:
+    """Which partners' numbers and graph a couple report leaves out: those whose profile
+    shows a partner only their state, unless both agreed to show everything."""
+    from pausepoint.calibration.profiles import states_only_of
+
+    if both_agree:
+        return (False, False)
+    a, b = states_only_of(store, (info.profile, info.profile_b))
+    return (a, b)

@@ -148,8 +148,10 @@ def _person_sections(report: PersonReport) -> str:
 def _couple_sections(report: CoupleReport) -> str:
     esc = html.escape
     tables = "".join(
-        f"<h2>{esc(name)}</h2><table>{html_table(partner_rows(part))}</table>"
-        for name, part in zip(report.data.names, report.summary["partners"], strict=True)
+        f"<h2>{esc(name)}</h2><table>{html_table(partner_rows(part, held))}</table>"
+        for name, part, held in zip(
+            report.data.names, report.summary["partners"], report.data.withheld, strict=True
+        )
     )
     return f"""<h2>Heart rates moving together</h2>
 <p class="note">{esc(EXPLORATORY)}</p>

@@ -216,8 +216,16 @@ def hrv_rows(summary: SessionSummary) -> list[tuple[str, ...]]:
     return rows
 
 
-def couple_sentences(summary: CoupleSummary) -> list[str]:
-    """A few calm sentences about the two of them; the linkage has its own words."""
+def withheld_words(name: str) -> str:
+    """The one line a couple report says for a partner who chose to show only their state."""
+    return f"{name} chose to share only their state: their numbers and graph are left out."
+
+
+def couple_sentences(
+    summary: CoupleSummary, withheld: tuple[bool, bool] = (False, False)
+) -> list[str]:
+    """A few calm sentences about the two of them; the linkage has its own words. A partner
+    ``withheld`` gets one line saying their numbers are left out, and no more."""
     names, origin_s = summary["names"], summary["start_s"]
     words: list[str] = []
     for pause in summary["pauses"]:
@@ -234,8 +242,10 @@ def couple_sentences(summary: CoupleSummary) -> list[str]:
             )
         else:
             words.append("The session ended while at least one of you was still settling.")
-    for name, part in zip(names, summary["partners"], strict=True):
-        if part["baseline"] is None:
+    for name, part, held in zip(names, summary["partners"], withheld, strict=True):
+        if held:
+            words.append(withheld_words(name))
+        elif part["baseline"] is None:
             words.append(
                 f"pausepoint could not learn {name}'s calm level, so it did not judge their "
                 "arousal or flooding."
@@ -263,8 +273,10 @@ def _settle_text(summary: SessionSummary) -> str:
     return ", then ".join(parts) if parts else "no break"
 
 
-def partner_rows(part: SessionSummary) -> list[tuple[str, str]]:
-    """One partner's table on the couple's page."""
+def partner_rows(part: SessionSummary, withheld: bool = False) -> list[tuple[str, str]]:
+    """One partner's table on the couple's page (one line when ``withheld``)."""
+    if withheld:
+        return [("Numbers", "left out, as they chose")]
     base = part["baseline"]
     count = part["flooded_count"]
     return [

@@ -126,6 +126,10 @@ class LaneViewModel(SessionViewModel):
         """The couple's breaks, the same band in both lanes (see CoupleViewModel)."""
         return self.couple.break_spans()
 
+    @property
+    def states_only(self) -> bool:
+        return self.couple.states_only[self.person]
+
 
 class CoupleViewModel:
     """Both lanes, the couple's state and events, and the shared prompts."""
@@ -133,6 +137,9 @@ class CoupleViewModel:
     def __init__(self, configs: Sequence[Config], names: Sequence[str] = partner_names()) -> None:
         self.names = tuple(names)
         self.lanes = tuple(LaneViewModel(configs[p], self, p) for p in range(len(PARTNERS)))
+        self.states_only = [False, False]
+        """A partner who chose to show only their state: their lane has the state chip and
+        words, no numbers and no graph (their profile's ``partner_sees``)."""
         self.break_min_s = configs[0].break_.min_s
         self.extend_s = configs[0].break_.extend_s
         self.reset()
@@ -161,6 +168,11 @@ class CoupleViewModel:
     @property
     def t_s(self) -> float:
         return max(lane.t_s for lane in self.lanes)
+
+    def set_states_only(self, person: int, states_only: bool) -> None:
+        if self.states_only[person] != states_only:
+            self.states_only[person] = states_only
+            self.revision += 1
 
     def set_started_at(self, moment: datetime) -> None:
         """The wall-clock moment of session time 0 (the agreed time is said as a clock)."""
@@ -797,14 +809,16 @@ class CoupleReplayModel(Playback):
             f"{self.names[second]} {abs(window.lag_s)} s later"
         )
 
-    def report_input(self) -> CoupleReportInput:
+    def report_input(self, withheld: tuple[bool, bool] = (False, False)) -> CoupleReportInput:
         """The couple report of this replay, both partners on one page with the linkage
-        already measured."""
+        already measured (``withheld``: partners whose numbers and graph are left out)."""
         from pausepoint.reports.inputs import CoupleReportInput
 
         if self.stored is None:
             raise ValueError("a couple report needs the stored session's details")
-        return CoupleReportInput.of_session(self.stored, self.updates, self.linkage, self.markers)
+        return CoupleReportInput.of_session(
+            self.stored, self.updates, self.linkage, self.markers, withheld
+        )
 
 
 def load_replay(

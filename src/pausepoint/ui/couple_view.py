@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleViewModel
 from pausepoint.ui.session_model import TRIGGERED
+from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.common import FittedScroll, describe
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
@@ -32,6 +34,13 @@ from pausepoint.ui.widgets.session_view import SessionView
 LANES_MIN_PX = (1180, 630)
 """Two lanes need this much room to show every word; a smaller window scrolls them rather
 than cut their words (the default 1280x820 window does not scroll)."""
+STATES_ONLY_WORDS = "Show only my state"
+STATES_ONLY_TIP = (
+    "Your partner sees how you are in words (calm, time to pause...), not your numbers or "
+    "graph; kept in your profile, if you have one"
+)
+BOTH_STATES_ONLY_WORDS = "States only, for both"
+BOTH_STATES_ONLY_TIP = "Both lanes show only how each of you is in words, no numbers or graphs"
 LINKAGE_CAPTION = "Heart rates together (exploratory, not a verdict on your relationship)"
 
 
@@ -45,6 +54,8 @@ class CouplePage(QWidget):
     end_requested = Signal()
     new_requested = Signal()
     glance_requested = Signal()
+    states_only_changed = Signal(int, bool)
+    """A partner ticked or cleared "Show only my state" (person, states only)."""
 
     def __init__(
         self,
@@ -73,6 +84,10 @@ class CouplePage(QWidget):
         self.couple_state.setObjectName("coupleState")
         self.couple_state.setStyleSheet(f"color: {theme.DEEP}; font-weight: 600;")
         head.addWidget(self.couple_state, 1)
+        self.both_private = QCheckBox(BOTH_STATES_ONLY_WORDS)
+        describe(self.both_private, BOTH_STATES_ONLY_WORDS, BOTH_STATES_ONLY_TIP)
+        self.both_private.toggled.connect(self._both_private)
+        head.addWidget(self.both_private)
         outer.addWidget(head_row)
         lanes_box = QWidget()
         lanes_box.setObjectName("page")
@@ -82,6 +97,8 @@ class CouplePage(QWidget):
         lanes.setSpacing(18)
         self.names: list[QLabel] = []
         self.lanes: list[SessionView] = []
+        self.answers: list[AnswersCard] = []
+        self.private: list[QCheckBox] = []
         for lane_view in view.lanes:
             holder = QWidget()
             holder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -91,7 +108,20 @@ class CouplePage(QWidget):
             name = QLabel(view.names[lane_view.person])
             name.setObjectName("laneName")
             name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600;")
-            column.addWidget(name)
+            name_row = QHBoxLayout()
+            name_row.addWidget(name, 1)
+            column.addLayout(name_row)
+            private = QCheckBox(STATES_ONLY_WORDS)
+            private.setVisible(not replay)
+            describe(private, STATES_ONLY_WORDS, STATES_ONLY_TIP)
+            private.toggled.connect(
+                lambda on, person=lane_view.person: self.states_only_changed.emit(person, on)
+            )
+            name_row.addWidget(private)
+            self.private.append(private)
+            answers = AnswersCard(wide=False)
+            column.addWidget(answers)
+            self.answers.append(answers)
             lane = SessionView(
                 lane_view, clock=clock, compact=True, interactive=not replay, pacer=not replay
             )
@@ -143,6 +173,13 @@ class CouplePage(QWidget):
         row.addWidget(self.new_button)
         outer.addWidget(controls)
 
+    def _both_private(self, on: bool) -> None:
+        for person, box in enumerate(self.private):
+            if box.isChecked() != on:
+                box.setChecked(on)
+            else:
+                self.states_only_changed.emit(person, on)
+
     def minimumSizeHint(self) -> QSize:
         """The pages share one stack: the couple's two lanes must not make the window grow
         for everyone; its graphs give way instead."""
@@ -163,8 +200,18 @@ class CouplePage(QWidget):
             if label.text() != name:
                 label.setText(name)
         self.couple_state.setText(f"·  {view.state_words()}")
-        for lane in self.lanes:
+        for lane, box, states_only in zip(self.lanes, self.private, view.states_only, strict=True):
+            lane.set_states_only(states_only)
+            if box.isChecked() != states_only:
+                box.blockSignals(True)
+                box.setChecked(states_only)
+                box.blockSignals(False)
             lane.refresh(force=True)
+        both = all(view.states_only)
+        if self.both_private.isChecked() != both:
+            self.both_private.blockSignals(True)
+            self.both_private.setChecked(both)
+            self.both_private.blockSignals(False)
         shown = view.linkage_text is not None
         self.linkage_caption.setVisible(shown)
         self.linkage.setVisible(shown)

@@ -256,15 +256,23 @@ def export_replay(store: Store, replay: ReplayModel | CoupleReplayModel, path: P
 
 
 def replay_report(
-    store: Store, replay: ReplayModel | CoupleReplayModel, path: Path, config: Config
+    store: Store,
+    replay: ReplayModel | CoupleReplayModel,
+    path: Path,
+    config: Config,
+    *,
+    both_agree: bool = False,
 ) -> None:
     """Make the one-page report of the replayed session (a couple's: both partners and
-    their linkage on one page)."""
-    from pausepoint.reports.inputs import ReportInput
+    their linkage on one page, a partner who shares only their state left out unless
+    ``both_agree``)."""
+    from pausepoint.reports.inputs import ReportInput, withheld_of
     from pausepoint.reports.render import render_report
 
     if isinstance(replay, CoupleReplayModel):
-        render_report(replay.report_input(), path, config=config)
+        info = store.session(replay.info.session_id)
+        withheld = withheld_of(store, info, both_agree)
+        render_report(replay.report_input(withheld), path, config=config)
         return
     info = store.session(replay.info.session_id)
     data = ReportInput.of_session(info, replay.updates, replay.markers, events=replay.source_events)

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.ui import theme
 from pausepoint.ui.break_model import BackAt
+from pausepoint.ui.check_in_answers_model import CheckInAnswers
 from pausepoint.ui.connect_help_model import (
     CONNECT_HEADLINES,
     advice,
@@ -64,6 +66,7 @@ from pausepoint.ui.session_model import TRIGGERED, LiveSession, play_simulation
 from pausepoint.ui.settings_model import Settings, remember_window_size, settings_path
 from pausepoint.ui.theme import Palette, palette_for
 from pausepoint.ui.view_model import Prompt, SessionViewModel, StatusModel
+from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.calibration_page import CalibrationPage
 from pausepoint.ui.widgets.common import FittedScroll, describe
 from pausepoint.ui.widgets.glance import GlancePage
@@ -134,6 +137,10 @@ class MainWindow(QMainWindow):
         self.run = LiveRun()
         self.scan_task: asyncio.Future[None] | None = None
         self.replay: ReplayModel | CoupleReplayModel | None = None
+        self.answers: CheckInAnswers | None = None
+        """The questions before and after the live session (None: no session yet)."""
+        self._couple_profiles: tuple[str | None, ...] = (None, None)
+        """The couple's profile names, where a partner's privacy choice is kept."""
         self.status = StatusModel()
         self._status_drawn = -1
         self._notes: list[str] = []
@@ -257,6 +264,7 @@ class MainWindow(QMainWindow):
         self.couple_page.marker_requested.connect(self.add_marker)
         self.couple_page.end_requested.connect(self.end_session)
         self.couple_page.new_requested.connect(self.show_start)
+        self.couple_page.states_only_changed.connect(self.choose_states_only)
         self.sessions_page.open_requested.connect(self.open_replay)
         self.replay_page.back_requested.connect(self.show_sessions)
         self.replay_page.export_requested.connect(self.export_replay)
@@ -508,10 +516,47 @@ class MainWindow(QMainWindow):
         if store is None:
             self.status.set_message(f"Not recording: {self.database.failed}")
         self._show_notes()
+        self._ask(session, [self.live_page.answers], [""])
         self.live_page.set_ended(False)
         self.pages.setCurrentWidget(self.live_page)
         self.render_frame(force=True)
         return session
+
+    def _ask(
+        self,
+        session: LiveSession | CoupleLiveSession,
+        cards: list[AnswersCard],
+        names: list[str],
+    ) -> None:
+        """The questions before the session, one card per person, kept with its recording."""
+        recorder = session.recorder
+        session_id = None if recorder is None else recorder.session_id
+        self.answers = CheckInAnswers.for_session(len(cards), self.store(), session_id)
+        for card in (self.live_page.answers, *self.couple_page.answers):
+            card.show_model(None)
+        for person, (card, name) in enumerate(zip(cards, names, strict=True)):
+            card.show_model(self.answers, person, name)
+
+    def _draw_answers(self) -> None:
+        """Questions before go after the first minute; the questions after come when the
+        session ends."""
+        answers, session = self.answers, self.session
+        if answers is None or session is None:
+            return
+        couple = isinstance(session, CoupleLiveSession)
+        answers.see_entries(self.couple_view.entries if couple else self.live_view.entries)
+        if session.finished and session.updates == 0:
+            answers.close()
+        elif session.finished:
+            answers.session_ended()
+        else:
+            answers.tick(session.view.t_s)
+        if answers.problem is not None:
+            self._note(answers.problem)
+            answers.problem = None
+        cards = self.couple_page.answers if couple else [self.live_page.answers]
+        for card in cards:
+            card.refresh()
 
     def start_simulation(
         self,
@@ -558,6 +603,9 @@ class MainWindow(QMainWindow):
         self.couple_view.names = partner_names(
             tuple(None if p is None else p.name for p in profiles)
         )
+        self._couple_profiles = tuple(None if p is None else p.name for p in profiles)
+        for person, profile in enumerate(profiles):
+            self.couple_view.set_states_only(person, profile is not None and profile.states_only)
         for lane, profile in zip(self.couple_page.lanes, profiles, strict=True):
             rate_bpm = None if profile is None else profile.resonance_rate_bpm
             default_bpm = self.cues.settings.pacer_rate_bpm
@@ -575,11 +623,29 @@ class MainWindow(QMainWindow):
         if store is None:
             self.status.set_message(f"Not recording: {self.database.failed}")
         self._show_notes()
+        self._ask(session, self.couple_page.answers, list(self.couple_view.names))
         self.couple_page.set_ended(False)
         self.couple_page.marked.setText("")
         self.pages.setCurrentWidget(self.couple_page)
         self.render_frame(force=True)
         return session
+
+    def choose_states_only(self, person: int, states_only: bool) -> None:
+        """A partner chose what the other sees of them: shown at once, and kept in their
+        profile when they have one."""
+        from pausepoint.calibration.profiles import PartnerSees, find_profile, save_profile
+
+        self.couple_view.set_states_only(person, states_only)
+        name, store = self._couple_profiles[person], self.store()
+        if name is not None and store is not None:
+            sees = PartnerSees.STATES if states_only else PartnerSees.EVERYTHING
+            try:
+                profile = find_profile(store, name)
+                if profile is not None:
+                    save_profile(store, replace(profile, partner_sees=sees))
+            except UserError as exc:
+                self._note(f"Your choice holds for this session; it could not be kept: {exc}")
+        self.render_frame(force=True)
 
     def start_couple_simulation(
         self,
@@ -813,9 +879,25 @@ class MainWindow(QMainWindow):
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
+        if isinstance(self.replay, CoupleReplayModel):
+            self._replay_privately(store, self.replay)
         self.replay_page.set_model(self.replay)
         self.pages.setCurrentWidget(self.replay_page)
         return self.replay
+
+    def _replay_privately(self, store: Store, replay: CoupleReplayModel) -> None:
+        """A couple's replay keeps each partner's choice: states only stays states only."""
+        from pausepoint.calibration.profiles import states_only_of
+
+        stored = replay.stored
+        if stored is None:
+            return
+        try:
+            chosen = states_only_of(store, (stored.profile, stored.profile_b))
+        except UserError:
+            chosen = (False, False)
+        for person, states_only in enumerate(chosen):
+            replay.view.set_states_only(person, states_only)
 
     def export_replay(self) -> list[Path]:
         """Write the replayed session's samples where the person chooses (pausepoint CSV or
@@ -849,7 +931,8 @@ class MainWindow(QMainWindow):
         path = Path(chosen)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            replay_report(store, replay, path, self.config)
+            both_agree = self.replay_page.both_agree.isChecked()
+            replay_report(store, replay, path, self.config, both_agree=both_agree)
         except (UserError, OSError) as exc:
             self._tell(f"The report could not be made: {exc}")
             return None
@@ -885,6 +968,7 @@ class MainWindow(QMainWindow):
         """One frame: the visible session view and the status line, if they changed; the
         moments that must reach the person go out whichever page is showing."""
         self._cue()
+        self._draw_answers()
         if self.pages.currentWidget() is self.live_page:
             if self.live_page.session_view.refresh(force=force):
                 self.live_page.events.set_entries(self.live_view.entries)

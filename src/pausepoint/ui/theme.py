@@ -226,6 +226,7 @@ QPushButton {{
 }}
 QPushButton:hover {{ border-color: {BLUE}; }}
 QPushButton:disabled {{ color: {p.disabled_ink}; background: {p.disabled_ground}; }}
+QPushButton:checked {{ background: {SKY_BLUE}; color: {INK}; border-color: {BLUE}; }}
 QPushButton[primary="true"] {{
     background: {BLUE}; color: {WHITE}; border: none; font-weight: 600;
 }}

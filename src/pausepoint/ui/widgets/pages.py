@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -35,6 +36,7 @@ from pausepoint.ui.couple_replay import CoupleReplayView
 from pausepoint.ui.replay_model import SPEEDS, ReplayModel, source_words
 from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.view_model import SessionViewModel
+from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.checkin import set_flag
 from pausepoint.ui.widgets.common import ElidedLabel, card, describe, label
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
@@ -282,6 +284,8 @@ class LivePage(QWidget):
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         layout = _page_layout(self)
+        self.answers = AnswersCard()
+        layout.addWidget(self.answers)
         self.session_view = SessionView(view, clock=clock)
         layout.addWidget(self.session_view, 1)
         self.events = EventsList()
@@ -433,6 +437,13 @@ class SessionsPage(QWidget):
             self.open_requested.emit(self._ids[row])
 
 
+BOTH_AGREE_WORDS = "We both agree: the report shows everything"
+BOTH_AGREE_TIP = (
+    "One of you chose to share only your state; tick this only if you both agree the report "
+    "shows both of you in numbers and graphs"
+)
+
+
 class ReplayPage(QWidget):
     """A past session, with the graphs as they were live (a couple's in their two lanes), a
     timeline and its events."""
@@ -461,6 +472,10 @@ class ReplayPage(QWidget):
         back = QPushButton("Back to sessions")
         describe(back, None, "Back to the list of past sessions")
         back.clicked.connect(self.back_requested.emit)
+        self.both_agree = QCheckBox(BOTH_AGREE_WORDS)
+        describe(self.both_agree, BOTH_AGREE_WORDS, BOTH_AGREE_TIP)
+        self.both_agree.setVisible(False)
+        head.addWidget(self.both_agree)
         for button in (self.export_button, self.report_button, back):
             head.addWidget(button)
         layout.addLayout(head)
@@ -526,6 +541,9 @@ class ReplayPage(QWidget):
             self.couple = None
         self.events.forget()
         self.go_to.clear()
+        self.both_agree.setChecked(False)
+        private = isinstance(model, CoupleReplayModel) and any(model.view.states_only)
+        self.both_agree.setVisible(private)
         if isinstance(model, CoupleReplayModel):
             self.couple = CoupleReplayView(model, self._clock)
             self.couple.jump.connect(self.seek)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from pausepoint.model import State
 from pausepoint.ui import theme
@@ -53,13 +53,15 @@ class Readings(QFrame):
         self.state.setWordWrap(True)
         self.state.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.state)
-        numbers = QHBoxLayout()
+        self.numbers = QWidget()
+        numbers = QHBoxLayout(self.numbers)
+        numbers.setContentsMargins(0, 0, 0, 0)
         numbers.setSpacing(16)
         self.hr = _Number("Heart rate", "bpm")
         self.rmssd = _Number("Variability (RMSSD)", "ms")
         numbers.addLayout(self.hr, 1)
         numbers.addLayout(self.rmssd, 1)
-        layout.addLayout(numbers)
+        layout.addWidget(self.numbers)
         self.rhythm = QLabel("")
         self.rhythm.setObjectName("muted")
         self.rhythm.setWordWrap(True)
@@ -75,6 +77,10 @@ class Readings(QFrame):
         ink = theme.INK if state == State.RISING else "white"
         self.state.setStyleSheet(f"background: {colour}; color: {ink};")
 
+    def show_numbers(self, shown: bool) -> None:
+        """Hidden, the numbers are neither drawn nor read out: only the state is."""
+        self.numbers.setVisible(shown)
+
     def update_from(self, view: SessionViewModel) -> None:
         if view.state != self._state or not self.state.text():
             self._state = view.state
@@ -83,6 +89,10 @@ class Readings(QFrame):
         text = words[0].upper() + words[1:]
         if self.state.text() != text:
             self.state.setText(text)
+        if self.numbers.isHidden():
+            self.hr.show("–", "")
+            self.rmssd.show("–", "")
+            return
         self.hr.show(*view.hr_text())
         self.rmssd.show(*view.rmssd_text())
         rhythm = view.rhythm_text()

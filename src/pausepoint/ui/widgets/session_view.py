@@ -23,6 +23,7 @@ from pausepoint.ui.widgets.plots import ArousalPlot, HeartRatePlot, TachogramPlo
 from pausepoint.ui.widgets.readings import Readings
 
 SIDE_WIDTH_PX = 340
+STATES_ONLY_NOTE = "Only the state is shown here: the numbers and the graph stay private."
 COMPACT_PACER_PX = 316
 """A couple's lane is half the window: its numbers sit above the graphs, beside a narrower
 pacer, so the check-in card keeps the lane's width."""
@@ -63,6 +64,7 @@ class SessionView(QWidget):
         self._drawn_revision = -1
         self._pacer_wanted = False
         self._pacer_dismissed: PromptKind | None = None
+        self.states_only = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(12)
@@ -88,10 +90,16 @@ class SessionView(QWidget):
             top.addWidget(self.pacer)
         if not pacer:
             self.pacer.setParent(self)  # kept (a lane's rate is still set), never laid out
+        self.private_note = _caption(STATES_ONLY_NOTE)
+        self.private_note.setWordWrap(True)
+        self.private_note.setVisible(False)
+        outer.addWidget(self.private_note)
         row = QHBoxLayout()
         row.setSpacing(12)
         outer.addLayout(row, 1)
-        graphs = QVBoxLayout()
+        self.graphs_box = QWidget()
+        graphs = QVBoxLayout(self.graphs_box)
+        graphs.setContentsMargins(0, 0, 0, 0)
         graphs.setSpacing(6)
         head = QHBoxLayout()
         head.addWidget(_caption("Arousal: how stirred up your body is, 0 to 100"), 1)
@@ -117,7 +125,7 @@ class SessionView(QWidget):
             graphs.addWidget(self.hr_plot, 2)
             graphs.addWidget(_caption("Time between heartbeats, ms"))
             graphs.addWidget(self.rr_plot, 2)
-        row.addLayout(graphs, 1)
+        row.addWidget(self.graphs_box, 1)
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(8)
@@ -129,6 +137,18 @@ class SessionView(QWidget):
         holder.setLayout(side)
         holder.setFixedWidth(SIDE_WIDTH_PX)
         row.addWidget(holder)
+
+    def set_states_only(self, states_only: bool) -> None:
+        """Only the state chip and the words: the numbers and the graph are hidden (a
+        partner's choice in a couple's session)."""
+        if self.states_only == states_only:
+            return
+        self.states_only = states_only
+        self.graphs_box.setVisible(not states_only)
+        self.readings.show_numbers(not states_only)
+        self.private_note.setVisible(states_only)
+        self.pacer.feedback.setVisible(not states_only)  # it says how fast they breathe
+        self.pacer.feedback.clear()
 
     def add_side_widget(self, widget: QWidget, stretch: int = 0) -> None:
         """Put more beside the graphs, under the numbers (the replay's events list)."""
@@ -176,7 +196,7 @@ class SessionView(QWidget):
         if self.pacer.isVisibleTo(self) != pacer_on:
             self.pacer.setVisible(pacer_on)
         latest = view.latest
-        if latest is not None:
+        if latest is not None and not self.states_only:
             self.pacer.set_feedback(latest.coherence, latest.resp_rate_bpm)
         self.readings.update_from(view)
         end_s = max(view.t_s, self.window_s)
