@@ -5,8 +5,10 @@ which stays distinct under the common colour-vision deficiencies. Red is never u
 alarm and nothing flashes: every state also has words, so colour is never the only sign.
 
 A ``Palette`` is a value: LIGHT or DARK, chosen by the window when it is built and again when
-the person changes the setting (``palette_for``), never looked up per frame. Widgets built
-after the choice read it with ``current()``; those already built are given it again.
+the person changes the setting (``palette_for``), never looked up per frame. Colours that
+depend on it live in one place, ``stylesheet``, put on the window anew when it changes; the
+widgets that paint or write colours themselves read ``current()`` when built and are given the
+new palette (``use_palette``). No colour of a palette is kept under a name of its own.
 """
 
 from __future__ import annotations
@@ -167,33 +169,21 @@ STATE_COLOURS = {
 }
 """The state chip's ground (white words; INK on orange), the same in either palette."""
 
-GLANCE_TONES = LIGHT.glance_tones
-
 FONT_FAMILY = "DejaVu Sans, Noto Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
 BASE_PT = 11
 BIG_NUMBER_PT = 30
 TITLE_PT = 19
 FLOODED_TITLE_PT = 24
 SAY_PT = 17
+MONOSPACE = "DejaVu Sans Mono, Noto Sans Mono, Consolas, Menlo, monospace"
 
 _in_use = LIGHT
 
-# The palette in use under single names, for widgets that read them as they are built and
-# take no palette yet; ``use`` sets them with the palette. DEEP is the deep of words.
-PAPER = LIGHT.paper
-CARD = LIGHT.card
-MUTED = LIGHT.muted
-LINE = LIGHT.line
-DEEP = LIGHT.deep_words
-AROUSAL_CURVE = LIGHT.arousal_curve
-
 
 def use(palette: Palette) -> None:
-    """The window's choice: what ``current()`` and the single names give from now on."""
-    global _in_use, PAPER, CARD, MUTED, LINE, DEEP, AROUSAL_CURVE
+    """The window's choice: what ``current()`` gives from now on."""
+    global _in_use
     _in_use = palette
-    PAPER, CARD, MUTED, LINE = palette.paper, palette.card, palette.muted, palette.line
-    DEEP, AROUSAL_CURVE = palette.deep_words, palette.arousal_curve
 
 
 def current() -> Palette:
@@ -209,7 +199,14 @@ QFrame#card {{ background: {p.card}; border: 1px solid {p.line}; border-radius: 
 QFrame#prompt {{ background: {p.card}; border: 1px solid {p.line}; border-radius: 14px; }}
 QFrame#prompt[emphasis="true"] {{ background: {p.deep}; border: 3px solid {ORANGE}; }}
 QFrame#prompt[emphasis="true"] QLabel {{ color: {WHITE}; }}
-QLabel#muted {{ color: {p.muted}; }}
+QLabel#muted, QLabel#linkageNow {{ color: {p.muted}; }}
+QLabel[deep="true"] {{ color: {p.deep_words}; }}
+QWidget#topBar {{ background: {p.card}; border-bottom: 1px solid {p.line}; }}
+QFrame#advice {{ background: {p.paper}; border: 1px solid {p.line}; border-radius: 8px; }}
+QLabel#command {{
+    font-family: {MONOSPACE}; background: {p.paper}; border: 1px solid {p.line};
+    border-radius: 6px; padding: 4px 8px;
+}}
 QLabel#title {{ font-size: {TITLE_PT}pt; font-weight: 600; }}
 QLabel#say {{ font-size: {SAY_PT}pt; font-style: italic; }}
 QLabel#bigNumber {{ font-size: {BIG_NUMBER_PT}pt; font-weight: 600; }}

@@ -294,7 +294,7 @@ class CalibrationPage(QWidget):
         self.rest = QWidget()
         rest_layout = QVBoxLayout(self.rest)
         rest_layout.addStretch(1)
-        self.rest_count = NumberText("00:00", theme.BIG_NUMBER_PT + 10, theme.DEEP)
+        self.rest_count = NumberText("00:00", theme.BIG_NUMBER_PT + 10, deep=True)
         self.rest_count.alignment = Qt.AlignmentFlag.AlignCenter
         self.rest_next = label("", "muted")
         self.rest_next.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -742,7 +742,7 @@ def _figure(value: str, unit: str, caption: str) -> QVBoxLayout:
     row.setSpacing(6)
     number = QLabel(value)
     number.setObjectName("bigNumber")
-    number.setStyleSheet(f"color: {theme.DEEP};")
+    number.setProperty("deep", True)
     row.addWidget(number)
     unit_label = QLabel(unit)
     unit_label.setObjectName("muted")
