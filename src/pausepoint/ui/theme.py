@@ -65,6 +65,9 @@ class Palette:
     focus: str
     """The ring round the control the keyboard is on: strong against the page and the cards."""
     glance_tones: Tones = field(hash=False)
+    unchecked_edge: str | None = None
+    """The edge of an empty check box or radio button, where the style's own (the ground
+    darkened) would not show; None: the style's."""
 
     @property
     def baseline_line(self) -> str:
@@ -141,6 +144,7 @@ DARK = Palette(
         "ready": (_DARK_CARD, BLUISH_GREEN, BLUISH_GREEN),
         "quiet": (_DARK_CARD, _DARK_MUTED, _DARK_MUTED),
     },
+    unchecked_edge=_DARK_MUTED,
 )
 """Blue-grey grounds, not black; light words. A bright screen in a dark room is one more
 thing to bear, so the glance words carry their colour on a dark ground, and only the pause
@@ -192,6 +196,24 @@ def current() -> Palette:
 
 
 def stylesheet(p: Palette) -> str:
+    return _stylesheet(p) + _unchecked(p)
+
+
+def _unchecked(p: Palette) -> str:
+    """An empty box or circle drawn with an edge that shows (the ticked ones keep the
+    style's, their tick shows them)."""
+    if p.unchecked_edge is None:
+        return ""
+    return f"""
+QCheckBox::indicator:unchecked, QRadioButton::indicator:unchecked {{
+    width: 12px; height: 12px; border: 1px solid {p.unchecked_edge}; background: {p.card};
+}}
+QCheckBox::indicator:unchecked {{ border-radius: 2px; }}
+QRadioButton::indicator:unchecked {{ border-radius: 7px; }}
+"""
+
+
+def _stylesheet(p: Palette) -> str:
     return f"""
 QWidget {{ color: {p.ink}; font-size: {BASE_PT}pt; }}
 QMainWindow, QDialog, QWidget#page {{ background: {p.paper}; }}
