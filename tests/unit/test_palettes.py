@@ -68,6 +68,7 @@ def test_words_stand_out_from_their_ground(palette: Palette) -> None:
     assert contrast(palette.muted, palette.card) >= 4.5
     assert contrast(palette.deep_words, palette.card) >= 4.5
     assert contrast(theme.WHITE, palette.deep) >= 7.0  # the flooded prompt's words
+    assert contrast(palette.ink, palette.note) >= 7.0
     for curve in (palette.arousal_curve, palette.hr_curve, palette.rr_curve):
         assert contrast(curve, palette.card) >= 3.0
 

@@ -64,6 +64,9 @@ class Palette:
     """Zone fills are pale (alpha out of 255): the curve, not the background, carries the eye."""
     focus: str
     """The ring round the control the keyboard is on: strong against the page and the cards."""
+    note: str
+    """Behind what to change (a calibration due, a measurement to repeat): a pale orange,
+    noticed, not alarming; in the dark palette as dim as the cards. The palette's words on it."""
     glance_tones: Tones = field(hash=False)
     unchecked_edge: str | None = None
     """The edge of an empty check box or radio button, where the style's own (the ground
@@ -102,6 +105,7 @@ LIGHT = Palette(
     marker_edge=INK,
     zone_alpha=38,
     focus=INK,
+    note="#FBF1DD",
     glance_tones={
         "calm": (BLUE, WHITE, BLUE),
         "rising": (ORANGE, INK, ORANGE),
@@ -136,6 +140,7 @@ DARK = Palette(
     marker_edge="#151C21",
     zone_alpha=52,
     focus=WHITE,
+    note="#3A3122",
     glance_tones={
         "calm": (_DARK_CARD, SKY_BLUE, BLUE),
         "rising": (_DARK_CARD, ORANGE, ORANGE),
@@ -223,6 +228,7 @@ QFrame#prompt[emphasis="true"] {{ background: {p.deep}; border: 3px solid {ORANG
 QFrame#prompt[emphasis="true"] QLabel {{ color: {WHITE}; }}
 QLabel#muted, QLabel#linkageNow {{ color: {p.muted}; }}
 QLabel[deep="true"] {{ color: {p.deep_words}; }}
+QLabel#note {{ background: {p.note}; color: {p.ink}; border-radius: 8px; }}
 QWidget#topBar {{ background: {p.card}; border-bottom: 1px solid {p.line}; }}
 QFrame#advice {{ background: {p.paper}; border: 1px solid {p.line}; border-radius: 8px; }}
 QLabel#command {{
