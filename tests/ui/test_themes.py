@@ -309,8 +309,8 @@ def _grounds(palette: Palette) -> set[str]:
 
 def _every_state_in_light(window, qloop) -> list:
     """The window as a person leaves it after a while in light: every page visited, a
-    calibration's result, a couple's session replayed, the glance and a session flooded,
-    the scan's advice and a settings dialog still open. Returns the pages to look at."""
+    calibration's result, a couple's session replayed, the glance and a session flooded, the
+    scan's advice shown. Returns the pages to look at."""
     from pausepoint.ui.app import simulate_couple_into, simulate_into
     from pausepoint.ui.calibration_session_model import CalibrationSource
     from pausepoint.ui.widgets.calibration_page import calibrate_into
@@ -338,6 +338,8 @@ def _every_state_in_light(window, qloop) -> list:
         window.live_page,
         window.glance_page,
         window.sessions_page,
+        window.couple_page,
+        window.couple_start,
     ]
 
 
