@@ -30,8 +30,8 @@ from pausepoint.sessions.store import Store
 from pausepoint.sources.simulated.scenarios import simulate
 from pausepoint.strap import pmd
 from pausepoint.strap.feed import record_couple_straps
-from pausepoint.ui import theme
 from pausepoint.ui.couple_start import NO_PROFILE
+from pausepoint.ui.theme import LIGHT
 
 from .conftest import Rig
 
@@ -222,7 +222,7 @@ def test_two_straps_through_the_couple_form_into_two_lanes(qtbot, qloop, tmp_pat
     # The pictures: two empty lanes at the start, then each with its arousal curve drawn.
     drawn = [
         [
-            curve_columns(QImage(str(picture)), window, lane.arousal_plot, theme.AROUSAL_CURVE)
+            curve_columns(QImage(str(picture)), window, lane.arousal_plot, LIGHT.arousal_curve)
             for lane in page.lanes
         ]
         for picture in pictures

@@ -47,7 +47,7 @@ def test_screenshot_of_the_flooded_moment(qapp, tmp_path: Path, capsys) -> None:
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 820)
     # The flooded prompt fills the top band on its deep ground: unmissable, and not red.
-    assert _share(image, theme.DEEP, 70, 250) > 0.5
+    assert _share(image, theme.LIGHT.deep, 70, 250) > 0.5
     assert _share(image, "#FF0000", 0, image.height()) == 0.0
     assert not (tmp_path / "x.db").exists()  # a screenshot records into a temporary file
 
@@ -71,7 +71,7 @@ def test_screenshot_of_a_replay(qapp, tmp_path: Path, config) -> None:
     image = QImage(str(out))
     assert image.width() == 1280
     # Calm: the check-in card is white and the state chip is the calm blue.
-    assert _share(image, theme.DEEP, 70, 200) < 0.01
+    assert _share(image, theme.LIGHT.deep, 70, 200) < 0.01
     assert _share(image, theme.BLUE, 0, image.height()) > 0.001
 
 

@@ -163,7 +163,7 @@ def test_screenshot_of_the_glance_at_the_flooded_moment(qapp, tmp_path, capsys) 
     assert args.func(args) == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 820)
-    assert image.pixelColor(640, 120) == QColor(theme.DEEP)  # the pause's ground, not red
+    assert image.pixelColor(640, 120) == QColor(theme.LIGHT.deep)  # the pause's ground, not red
 
 
 @pytest.mark.parametrize("argv", [["--replay", "1"], ["--calibrate", "baseline"]])

@@ -6,7 +6,9 @@ and the pacer's and graphs' defaults come back in a new window."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+import re
+from collections import Counter
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -240,3 +242,127 @@ def test_a_dark_screenshot(qapp, tmp_path: Path) -> None:
     image = QImage(str(out))
     assert image.pixelColor(4, 70) == QColor(DARK.paper)
     assert image.pixelColor(640, 150) == QColor(DARK.deep)  # the flooded prompt, not red
+
+
+WORDS_COLOUR = re.compile(r"(?<![\w-])color:\s*(#[0-9A-Fa-f]{6})")
+
+
+def _own_colours(palette: Palette, other: Palette) -> set[str]:
+    """The colours only ``palette`` has: what a widget left in it would show. Those both
+    palettes use (the states' colours, words on orange or on the deep prompt) are not its."""
+    shared = {*theme.STATE_COLOURS.values(), theme.INK, theme.WHITE, theme.SKY_BLUE}
+
+    def colours(p: Palette) -> set[str]:
+        values = [getattr(p, f.name) for f in fields(p)]
+        values += [colour for tone in p.glance_tones.values() for colour in tone]
+        return {v.upper() for v in values if isinstance(v, str) and v.startswith("#")}
+
+    return colours(palette) - colours(other) - {c.upper() for c in shared}
+
+
+def _left_in(window, palette: Palette) -> list[str]:
+    """Every widget of the window (its dialogs too) whose style sheet or rich text still holds
+    a colour only ``palette`` has, or words in its muted or deep colour, and every painted
+    widget and graph still in it."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    other = DARK if palette is LIGHT else LIGHT
+    own = _own_colours(palette, other)
+    words = {palette.muted.upper(), palette.deep_words.upper()}  # as words, never the other's
+    left = []
+    for widget in [window, *window.findChildren(QWidget)]:
+        name = f"{type(widget).__name__} {widget.objectName()!r}"
+        texts = [widget.styleSheet()] if widget is not window else []
+        if isinstance(widget, QLabel):
+            texts.append(widget.text())
+        if any(colour in text.upper() for text in texts for colour in own):
+            left.append(name)
+        if any(c.upper() in words for text in texts for c in WORDS_COLOUR.findall(text)):
+            left.append(f"{name}'s words")
+        if getattr(widget, "colours", other) is palette:
+            left.append(f"{name} paints in it")
+        if isinstance(widget, pg.PlotWidget) and widget.backgroundBrush().color() == QColor(
+            palette.card
+        ):
+            left.append(f"{name}: its graph")
+    return left
+
+
+def _ground(window) -> tuple[str, float]:
+    """The colour most of a grab of the window is (its ground), and the share of it that is
+    dark; a sample every 8 px."""
+    image: QImage = window.grab().toImage()
+    seen = Counter(
+        image.pixelColor(x, y).name().upper()
+        for y in range(0, image.height(), 8)
+        for x in range(0, image.width(), 8)
+    )
+    dark = sum(n for name, n in seen.items() if QColor(name).lightnessF() < 0.3)
+    return seen.most_common(1)[0][0], dark / seen.total()
+
+
+def _grounds(palette: Palette) -> set[str]:
+    """What a page's ground may be: the paper, the cards on it, or the glance's pause."""
+    return {palette.paper, palette.card, palette.glance_tones["pause"][0]}
+
+
+def _every_state_in_light(window, qloop) -> list:
+    """The window as a person leaves it after a while in light: every page visited, a
+    calibration's result, a couple's session replayed, the glance and a session flooded, the
+    scan's advice shown. Returns the pages to look at."""
+    from pausepoint.ui.app import simulate_couple_into, simulate_into
+    from pausepoint.ui.calibration_session_model import CalibrationSource
+    from pausepoint.ui.widgets.calibration_page import calibrate_into
+
+    window.start_page.set_advice("Put the strap on with its electrodes moistened.")
+    window.pages.setCurrentWidget(window.help_page)
+    page = window.show_calibration("baseline", CalibrationSource(simulate="calm"))
+    page.choose(page.chosen_name() or page.flow.name, "baseline")
+    calibrate_into(page)
+    couple = simulate_couple_into(window, "couple-argument", until_t_s=900.0)
+    window.render_frame(force=True)
+    window.end_session()
+    qloop.run_until_complete(window.run.stop())
+    assert window.open_replay(couple.recorder.session_id) is not None
+    window.replay_page.seek(600.0)
+    simulate_into(window, "argument", until_t_s=550.0)
+    window.show_now()
+    window.show_glance(full_screen=False)
+    window.leave_glance()
+    return [
+        window.start_page,
+        window.help_page,
+        window.calibration_page,
+        window.replay_page,
+        window.live_page,
+        window.glance_page,
+        window.sessions_page,
+        window.couple_page,
+        window.couple_start,
+    ]
+
+
+def test_a_switch_at_runtime_leaves_no_colour_of_the_old_palette(
+    window, qloop, settings_file
+) -> None:
+    pages = _every_state_in_light(window, qloop)
+    assert _left_in(window, DARK) == []
+    assert _own_colours(LIGHT, DARK) and _left_in(window, LIGHT)  # the check can fail
+    kept_open = window.open_settings()
+    choose(window, theme="dark")
+    assert _left_in(window, LIGHT) == []
+    assert kept_open.grab().toImage().pixelColor(2, 2) == QColor(DARK.paper)
+    for page in pages:
+        window.pages.setCurrentWidget(page)
+        window.render_frame(force=True)
+        ground, dark = _ground(window)
+        assert ground in _grounds(DARK) and dark > 0.8, (type(page).__name__, ground, dark)
+    choose(window, theme="light")
+    assert _left_in(window, DARK) == []
+    for page in pages:
+        window.pages.setCurrentWidget(page)
+        window.render_frame(force=True)
+        ground, _dark = _ground(window)
+        assert ground in _grounds(LIGHT), (type(page).__name__, ground)
+    kept_open.reject()

@@ -57,8 +57,8 @@ def test_a_partner_settled_first_says_so() -> None:
 def test_tones_are_calm_colour_blind_safe_colours() -> None:
     okabe_ito = {theme.ORANGE, theme.SKY_BLUE, theme.BLUISH_GREEN, theme.BLUE}
     for tone in Tone:
-        ground, words, edge = theme.GLANCE_TONES[tone]
-        assert ground in okabe_ito | {theme.DEEP, theme.MUTED}, tone
+        ground, words, edge = theme.LIGHT.glance_tones[tone]
+        assert ground in okabe_ito | {theme.LIGHT.deep, theme.LIGHT.muted}, tone
         assert theme.VERMILLION not in (ground, words, edge)  # nothing red
 
 

@@ -68,6 +68,7 @@ def test_words_stand_out_from_their_ground(palette: Palette) -> None:
     assert contrast(palette.muted, palette.card) >= 4.5
     assert contrast(palette.deep_words, palette.card) >= 4.5
     assert contrast(theme.WHITE, palette.deep) >= 7.0  # the flooded prompt's words
+    assert contrast(palette.ink, palette.note) >= 7.0
     for curve in (palette.arousal_curve, palette.hr_curve, palette.rr_curve):
         assert contrast(curve, palette.card) >= 3.0
 
@@ -82,3 +83,16 @@ def test_the_stylesheet_is_the_palettes() -> None:
     dark = theme.stylesheet(DARK)
     assert DARK.paper in dark and DARK.card in dark and LIGHT.paper not in dark
     assert LIGHT.paper in theme.stylesheet(LIGHT)
+
+
+@pytest.mark.parametrize("palette", [LIGHT, DARK], ids=lambda p: p.name)
+def test_an_empty_box_shows(palette: Palette) -> None:
+    """An unticked check box's or radio button's edge against its ground (3:1, WCAG's for
+    controls); without an edge of its own the style darkens the ground, which shows on a light
+    one only."""
+    edge = palette.unchecked_edge
+    if edge is None:
+        assert luminance(palette.paper) > 0.5
+    else:
+        assert contrast(edge, palette.card) >= 3.0 and contrast(edge, palette.paper) >= 3.0
+        assert edge in theme.stylesheet(palette)

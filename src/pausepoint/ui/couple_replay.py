@@ -26,6 +26,7 @@ from pausepoint.couple.engine import (
 from pausepoint.ui import theme
 from pausepoint.ui.couple_model import CoupleReplayModel
 from pausepoint.ui.couple_view import CouplePage
+from pausepoint.ui.theme import Palette
 from pausepoint.ui.widgets.common import label
 from pausepoint.ui.widgets.plots import StillPlot
 
@@ -36,8 +37,13 @@ if TYPE_CHECKING:
 
 LINKAGE_PLOT_PX = 56
 EXPLORATORY_WORDS = "Exploratory, not a verdict on your relationship."
-LEAD_COLOURS = {1: theme.BLUE, -1: theme.ORANGE, 0: theme.MUTED}
-"""A linked window's dot: A's changes first (blue), B's first (orange), together (grey)."""
+LEAD_COLOURS = {1: theme.BLUE, -1: theme.ORANGE}
+"""A linked window's dot: A's changes first (blue), B's first (orange), together (the
+palette's grey)."""
+
+
+def lead_colour(lead: int, palette: Palette) -> str:
+    return LEAD_COLOURS.get(lead, palette.muted)
 
 
 def _pause_spans(events: Sequence[CoupleEvent], end_s: float) -> list[tuple[float, float]]:
@@ -58,22 +64,20 @@ def _pause_spans(events: Sequence[CoupleEvent], end_s: float) -> list[tuple[floa
 class LinkagePlot(StillPlot):
     """The whole session: each window's peak correlation against the band chance gives
     (grey), the windows beyond it marked by whose changes came first, the shared pause
-    shaded, a line at the replay's moment. A click asks to go there (``jump``)."""
+    shaded, a line at the replay's moment. A click asks to go there (``jump``). Coloured
+    from the palette in use when built, and again by ``use_palette``."""
 
     jump = Signal(float)
 
     def __init__(self, model: CoupleReplayModel) -> None:
         super().__init__()
         item = self.getPlotItem()
-        self.setBackground(theme.CARD)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         font = QFont()
         font.setPointSize(8)
         for name in ("left", "bottom"):
             axis = item.getAxis(name)
             axis.setTickFont(font)
-            axis.setTextPen(pg.mkPen(theme.MUTED))
-            axis.setPen(pg.mkPen(theme.LINE))
         item.getAxis("left").setWidth(26)
         item.getAxis("left").setTicks([[(0.0, "0"), (1.0, "1")], []])
         item.getAxis("bottom").setTickSpacing(600.0, 300.0)
@@ -97,23 +101,30 @@ class LinkagePlot(StillPlot):
         linked = np.array([w.linked for w in windows], dtype=bool)
         chance = pg.PlotDataItem(mid_s, threshold, pen=pg.mkPen(None))
         floor = pg.PlotDataItem(mid_s, np.zeros_like(threshold), pen=pg.mkPen(None))
-        band = pg.FillBetweenItem(floor, chance, brush=pg.mkBrush(theme.rgba(theme.LINE, 170)))
-        band.setZValue(-10)
-        item.addItem(band)
-        self.r_curve = pg.PlotDataItem(mid_s, r_abs, pen=pg.mkPen(theme.MUTED, width=1.0))
+        self.band = pg.FillBetweenItem(floor, chance)
+        self.band.setZValue(-10)
+        item.addItem(self.band)
+        self.r_curve = pg.PlotDataItem(mid_s, r_abs)
         item.addItem(self.r_curve)
-        leads = [int(np.sign(w.lag_s)) for w in windows if w.linked]
-        self.linked = pg.ScatterPlotItem(
-            mid_s[linked],
-            r_abs[linked],
-            size=7,
-            pen=pg.mkPen(theme.CARD),
-            brush=[pg.mkBrush(LEAD_COLOURS[lead]) for lead in leads],
-        )
+        self._leads = [int(np.sign(w.lag_s)) for w in windows if w.linked]
+        self.linked = pg.ScatterPlotItem(mid_s[linked], r_abs[linked], size=7)
         item.addItem(self.linked)
-        self.cursor = pg.InfiniteLine(pos=info.start_t_s, angle=90, pen=pg.mkPen(theme.INK))
+        self.cursor = pg.InfiniteLine(pos=info.start_t_s, angle=90)
         item.addItem(self.cursor)
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.use_palette(theme.current())
+
+    def use_palette(self, palette: Palette) -> None:
+        self.setBackground(palette.card)
+        for name in ("left", "bottom"):
+            axis = self.getPlotItem().getAxis(name)
+            axis.setTextPen(pg.mkPen(palette.muted))
+            axis.setPen(pg.mkPen(palette.line))
+        self.band.setBrush(pg.mkBrush(theme.rgba(palette.line, 170)))
+        self.r_curve.setPen(pg.mkPen(palette.muted, width=1.0))
+        self.linked.setPen(pg.mkPen(palette.card))
+        self.linked.setBrush([pg.mkBrush(lead_colour(lead, palette)) for lead in self._leads])
+        self.cursor.setPen(pg.mkPen(palette.ink))
 
     def set_position(self, t_s: float) -> None:
         if self.cursor.value() != t_s:
@@ -126,7 +137,7 @@ class LinkagePlot(StillPlot):
 class LinkageBand(QWidget):
     """Heart rates together over the whole session, under the lanes: the couple report's
     words, always said to be exploratory; the windows beside them, the one at the replay's
-    moment in words."""
+    moment in words. Its caption is written again in a new palette (``use_palette``)."""
 
     def __init__(self, model: CoupleReplayModel) -> None:
         super().__init__()
@@ -136,12 +147,9 @@ class LinkageBand(QWidget):
         row.setSpacing(16)
         words = QVBoxLayout()
         words.setSpacing(2)
-        head = QLabel(
-            "<b>Heart rates together</b>"
-            f"<span style='color:{theme.MUTED}'> &nbsp;·&nbsp; {EXPLORATORY_WORDS}</span>"
-        )
-        head.setObjectName("linkageCaption")
-        words.addWidget(head)
+        self.head = QLabel("")
+        self.head.setObjectName("linkageCaption")
+        words.addWidget(self.head)
         self.summary = label(model.summary, "linkageSummary", pt=theme.BASE_PT - 2)
         words.addWidget(self.summary)
         words.addStretch(1)
@@ -154,7 +162,7 @@ class LinkageBand(QWidget):
         a, b = model.names
         self.now = QLabel("")
         self.now.setObjectName("linkageNow")
-        self.now.setStyleSheet(f"color: {theme.MUTED}; font-size: {theme.BASE_PT - 2}pt;")
+        self.now.setStyleSheet(f"font-size: {theme.BASE_PT - 2}pt;")
         self.now.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._key = (
             f"<span style='color:{LEAD_COLOURS[1]}'>●</span> {a} first &nbsp; "
@@ -170,6 +178,13 @@ class LinkageBand(QWidget):
         )
         strip.addWidget(self.now)
         row.addLayout(strip, 6)
+        self.use_palette(theme.current())
+
+    def use_palette(self, palette: Palette) -> None:
+        self.head.setText(
+            "<b>Heart rates together</b>"
+            f"<span style='color:{palette.muted}'> &nbsp;·&nbsp; {EXPLORATORY_WORDS}</span>"
+        )
 
     def show_position(self) -> None:
         """The replay's moment: the line on the plot, that window in words."""

@@ -18,7 +18,7 @@ from pausepoint.words import GLANCE_SETTLED, GLANCE_WORDS
 
 
 class Tone(StrEnum):
-    """A glance colour, by what it means; theme.GLANCE_TONES gives its colours."""
+    """A glance colour, by what it means; a Palette's glance_tones give its colours."""
 
     CALM = "calm"
     RISING = "rising"

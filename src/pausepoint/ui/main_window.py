@@ -177,11 +177,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         bar = QWidget()
-        bar.setStyleSheet(_bar_style(self.colours))
+        bar.setObjectName("topBar")
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(18, 8, 18, 8)
         name = QLabel("pausepoint")
-        name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600; border: none;")
+        name.setStyleSheet(f"font-size: {theme.BASE_PT + 4}pt; font-weight: 600;")
         bar_layout.addWidget(name)
         bar_layout.addStretch(1)
         self.calibrate_button = QPushButton("Calibrate")
@@ -372,7 +372,6 @@ class MainWindow(QMainWindow):
             return
         self.colours = palette
         put_on(self, palette)
-        self.top_bar.setStyleSheet(_bar_style(palette))
 
     def _system_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         """The computer turned dark or light: followed when the choice is to follow it."""
@@ -1035,7 +1034,3 @@ class MainWindow(QMainWindow):
         message = status.message or ""
         if self.status_message.text() != message:
             self.status_message.setText(message)
-
-
-def _bar_style(palette: Palette) -> str:
-    return f"background: {palette.card}; border-bottom: 1px solid {palette.line};"

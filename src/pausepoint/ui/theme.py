@@ -5,8 +5,10 @@ which stays distinct under the common colour-vision deficiencies. Red is never u
 alarm and nothing flashes: every state also has words, so colour is never the only sign.
 
 A ``Palette`` is a value: LIGHT or DARK, chosen by the window when it is built and again when
-the person changes the setting (``palette_for``), never looked up per frame. Widgets built
-after the choice read it with ``current()``; those already built are given it again.
+the person changes the setting (``palette_for``), never looked up per frame. Colours that
+depend on it live in one place, ``stylesheet``, put on the window anew when it changes; the
+widgets that paint or write colours themselves read ``current()`` when built and are given the
+new palette (``use_palette``). No colour of a palette is kept under a name of its own.
 """
 
 from __future__ import annotations
@@ -62,7 +64,13 @@ class Palette:
     """Zone fills are pale (alpha out of 255): the curve, not the background, carries the eye."""
     focus: str
     """The ring round the control the keyboard is on: strong against the page and the cards."""
+    note: str
+    """Behind what to change (a calibration due, a measurement to repeat): a pale orange,
+    noticed, not alarming; in the dark palette as dim as the cards. The palette's words on it."""
     glance_tones: Tones = field(hash=False)
+    unchecked_edge: str | None = None
+    """The edge of an empty check box or radio button, where the style's own (the ground
+    darkened) would not show; None: the style's."""
 
     @property
     def baseline_line(self) -> str:
@@ -97,6 +105,7 @@ LIGHT = Palette(
     marker_edge=INK,
     zone_alpha=38,
     focus=INK,
+    note="#FBF1DD",
     glance_tones={
         "calm": (BLUE, WHITE, BLUE),
         "rising": (ORANGE, INK, ORANGE),
@@ -131,6 +140,7 @@ DARK = Palette(
     marker_edge="#151C21",
     zone_alpha=52,
     focus=WHITE,
+    note="#3A3122",
     glance_tones={
         "calm": (_DARK_CARD, SKY_BLUE, BLUE),
         "rising": (_DARK_CARD, ORANGE, ORANGE),
@@ -139,6 +149,7 @@ DARK = Palette(
         "ready": (_DARK_CARD, BLUISH_GREEN, BLUISH_GREEN),
         "quiet": (_DARK_CARD, _DARK_MUTED, _DARK_MUTED),
     },
+    unchecked_edge=_DARK_MUTED,
 )
 """Blue-grey grounds, not black; light words. A bright screen in a dark room is one more
 thing to bear, so the glance words carry their colour on a dark ground, and only the pause
@@ -168,33 +179,21 @@ STATE_COLOURS = {
 }
 """The state chip's ground (white words; INK on orange), the same in either palette."""
 
-GLANCE_TONES = LIGHT.glance_tones
-
 FONT_FAMILY = "DejaVu Sans, Noto Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
 BASE_PT = 11
 BIG_NUMBER_PT = 30
 TITLE_PT = 19
 FLOODED_TITLE_PT = 24
 SAY_PT = 17
+MONOSPACE = "DejaVu Sans Mono, Noto Sans Mono, Consolas, Menlo, monospace"
 
 _in_use = LIGHT
 
-# The palette in use under single names, for widgets that read them as they are built and
-# take no palette yet; ``use`` sets them with the palette. DEEP is the deep of words.
-PAPER = LIGHT.paper
-CARD = LIGHT.card
-MUTED = LIGHT.muted
-LINE = LIGHT.line
-DEEP = LIGHT.deep_words
-AROUSAL_CURVE = LIGHT.arousal_curve
-
 
 def use(palette: Palette) -> None:
-    """The window's choice: what ``current()`` and the single names give from now on."""
-    global _in_use, PAPER, CARD, MUTED, LINE, DEEP, AROUSAL_CURVE
+    """The window's choice: what ``current()`` gives from now on."""
+    global _in_use
     _in_use = palette
-    PAPER, CARD, MUTED, LINE = palette.paper, palette.card, palette.muted, palette.line
-    DEEP, AROUSAL_CURVE = palette.deep_words, palette.arousal_curve
 
 
 def current() -> Palette:
@@ -203,6 +202,24 @@ def current() -> Palette:
 
 
 def stylesheet(p: Palette) -> str:
+    return _stylesheet(p) + _unchecked(p)
+
+
+def _unchecked(p: Palette) -> str:
+    """An empty box or circle drawn with an edge that shows (the ticked ones keep the
+    style's, their tick shows them)."""
+    if p.unchecked_edge is None:
+        return ""
+    return f"""
+QCheckBox::indicator:unchecked, QRadioButton::indicator:unchecked {{
+    width: 12px; height: 12px; border: 1px solid {p.unchecked_edge}; background: {p.card};
+}}
+QCheckBox::indicator:unchecked {{ border-radius: 2px; }}
+QRadioButton::indicator:unchecked {{ border-radius: 7px; }}
+"""
+
+
+def _stylesheet(p: Palette) -> str:
     return f"""
 QWidget {{ color: {p.ink}; font-size: {BASE_PT}pt; }}
 QMainWindow, QDialog, QWidget#page {{ background: {p.paper}; }}
@@ -210,7 +227,15 @@ QFrame#card {{ background: {p.card}; border: 1px solid {p.line}; border-radius: 
 QFrame#prompt {{ background: {p.card}; border: 1px solid {p.line}; border-radius: 14px; }}
 QFrame#prompt[emphasis="true"] {{ background: {p.deep}; border: 3px solid {ORANGE}; }}
 QFrame#prompt[emphasis="true"] QLabel {{ color: {WHITE}; }}
-QLabel#muted {{ color: {p.muted}; }}
+QLabel#muted, QLabel#linkageNow {{ color: {p.muted}; }}
+QLabel[deep="true"] {{ color: {p.deep_words}; }}
+QLabel#note {{ background: {p.note}; color: {p.ink}; border-radius: 8px; }}
+QWidget#topBar {{ background: {p.card}; border-bottom: 1px solid {p.line}; }}
+QFrame#advice {{ background: {p.paper}; border: 1px solid {p.line}; border-radius: 8px; }}
+QLabel#command {{
+    font-family: {MONOSPACE}; background: {p.paper}; border: 1px solid {p.line};
+    border-radius: 6px; padding: 4px 8px;
+}}
 QLabel#title {{ font-size: {TITLE_PT}pt; font-weight: 600; }}
 QLabel#say {{ font-size: {SAY_PT}pt; font-style: italic; }}
 QLabel#bigNumber {{ font-size: {BIG_NUMBER_PT}pt; font-weight: 600; }}

@@ -30,13 +30,13 @@ class _Painted(QWidget):
 
 class NumberText(_Painted):
     """A big number that changes every second, painted rather than laid out: a QLabel's new
-    text re-lays the whole window out, this only repaints itself. ``colour``: its own, else
-    the palette's ink."""
+    text re-lays the whole window out, this only repaints itself: in the palette's ink, or
+    its deep words (``deep``)."""
 
-    def __init__(self, template: str, size_pt: float, colour: str | None = None) -> None:
+    def __init__(self, template: str, size_pt: float, *, deep: bool = False) -> None:
         super().__init__()
         self._text = ""
-        self._colour = colour
+        self._deep = deep
         # The stylesheet sets every widget's font size; this one keeps its own for painting.
         self._font = QFont(self.font())
         self._font.setPointSizeF(size_pt)
@@ -62,7 +62,7 @@ class NumberText(_Painted):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.setFont(self._font)
-        painter.setPen(QColor(self._colour or self.colours.ink))
+        painter.setPen(QColor(self.colours.deep_words if self._deep else self.colours.ink))
         painter.drawText(self.rect(), self.alignment, self._text)
         painter.end()
 

@@ -75,8 +75,6 @@ logger = logging.getLogger(__name__)
 
 FRAME_MS = 40
 """The wizard redraws 25 times a second while measuring (the pacer moves smoothly)."""
-NOTE_GROUND = "#FBF1DD"
-"""A pale orange behind what to change: noticed, not alarming."""
 KIND_WORDS = {
     Kind.BASELINE: "Measure the calm level  ·  5 min",
     Kind.RESONANCE: "Find the breathing pace  ·  15 min",
@@ -207,10 +205,8 @@ class CalibrationPage(QWidget):
         self.new_name.textEdited.connect(lambda _text: self.people.clearSelection())
         row.addWidget(self.new_name, 1)
         body.addLayout(row)
-        self.reminders = label("", "muted")
-        self.reminders.setStyleSheet(
-            f"background: {NOTE_GROUND}; border-radius: 8px; padding: 8px 12px; color: {theme.INK};"
-        )
+        self.reminders = label("", "note")
+        self.reminders.setStyleSheet("padding: 8px 12px;")
         body.addWidget(self.reminders)
         source_row = QHBoxLayout()
         source_row.addWidget(label("Heartbeats from:"), 0)
@@ -294,7 +290,7 @@ class CalibrationPage(QWidget):
         self.rest = QWidget()
         rest_layout = QVBoxLayout(self.rest)
         rest_layout.addStretch(1)
-        self.rest_count = NumberText("00:00", theme.BIG_NUMBER_PT + 10, theme.DEEP)
+        self.rest_count = NumberText("00:00", theme.BIG_NUMBER_PT + 10, deep=True)
         self.rest_count.alignment = Qt.AlignmentFlag.AlignCenter
         self.rest_next = label("", "muted")
         self.rest_next.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -358,10 +354,8 @@ class CalibrationPage(QWidget):
         self.result_lead = label()
         self.result_lead.setStyleSheet(f"font-size: {theme.BASE_PT + 1}pt;")
         body.addWidget(self.result_lead)
-        self.result_reasons = label()
-        self.result_reasons.setStyleSheet(
-            f"background: {NOTE_GROUND}; border-radius: 8px; padding: 10px 14px;"
-        )
+        self.result_reasons = label("", "note")
+        self.result_reasons.setStyleSheet("padding: 10px 14px;")
         body.addWidget(self.result_reasons)
         self.result_lines = label()
         self.result_lines.setStyleSheet(f"font-size: {theme.BASE_PT + 1}pt;")
@@ -742,7 +736,7 @@ def _figure(value: str, unit: str, caption: str) -> QVBoxLayout:
     row.setSpacing(6)
     number = QLabel(value)
     number.setObjectName("bigNumber")
-    number.setStyleSheet(f"color: {theme.DEEP};")
+    number.setProperty("deep", True)
     row.addWidget(number)
     unit_label = QLabel(unit)
     unit_label.setObjectName("muted")

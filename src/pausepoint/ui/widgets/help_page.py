@@ -23,7 +23,6 @@ from pausepoint.ui.connect_help_model import HELP_INTRO, HELP_TITLE, Command, To
 from pausepoint.ui.widgets.common import card, describe, label
 
 COLUMNS = 2
-MONOSPACE = "DejaVu Sans Mono, Noto Sans Mono, Consolas, Menlo, monospace"
 
 
 def _line(line: str | Command) -> QLabel:
@@ -31,11 +30,7 @@ def _line(line: str | Command) -> QLabel:
     copied."""
     if isinstance(line, Command):
         widget = QLabel(line.text)
-        widget.setObjectName("command")
-        widget.setStyleSheet(
-            f"QLabel#command {{ font-family: {MONOSPACE}; background: {theme.PAPER}; "
-            f"border: 1px solid {theme.LINE}; border-radius: 6px; padding: 4px 8px; }}"
-        )
+        widget.setObjectName("command")  # set apart by the window's stylesheet
     else:
         widget = label(line)
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pausepoint.ui import theme
 from pausepoint.ui.connect_help_model import HELP_TITLE
 from pausepoint.ui.couple_model import CoupleReplayModel, couple_source_words
 from pausepoint.ui.couple_replay import CoupleReplayView
@@ -137,10 +136,6 @@ class StartPage(QWidget):
         strap_layout.addWidget(self.scan_message)
         self.advice_box = QFrame()
         self.advice_box.setObjectName("advice")
-        self.advice_box.setStyleSheet(
-            f"QFrame#advice {{ background: {theme.PAPER}; border: 1px solid {theme.LINE}; "
-            "border-radius: 8px; }"
-        )
         advice_layout = QHBoxLayout(self.advice_box)
         advice_layout.setContentsMargins(12, 8, 12, 8)
         self.advice = label("")

@@ -73,7 +73,7 @@ class Readings(QFrame):
         self._paint_state(None)
 
     def _paint_state(self, state: State | None) -> None:
-        colour = theme.MUTED if state is None else theme.STATE_COLOURS[state]
+        colour = theme.SLATE if state is None else theme.STATE_COLOURS[state]
         ink = theme.INK if state == State.RISING else "white"
         self.state.setStyleSheet(f"background: {colour}; color: {ink};")
 
