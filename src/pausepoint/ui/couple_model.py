@@ -39,6 +39,7 @@ from pausepoint.couple.engine import (
 )
 from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
+from pausepoint.strap.catalogue import sensor_note
 from pausepoint.ui.break_model import AgreedBreak
 from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
 from pausepoint.ui.session_model import RecordingShell, StrapHandlers, play_paced
@@ -154,6 +155,8 @@ class CoupleViewModel:
         its one timer starts, to both settled (end None while it lasts)."""
         self.couple_events: list[CoupleEvent] = []
         self.entries: list[TimelineEntry] = []
+        self.notes: list[str] = []
+        """Words about the session itself (a partner's optical sensor), under the title."""
         self.linkage_text: str | None = None
         self.ended = False
         self.revision = 0
@@ -229,6 +232,11 @@ class CoupleViewModel:
             self.agreed.agreed_s = float(agreed_s)
         entry = event_entry(event, self.break_min_s)
         self.entries.append(replace(entry, text=f"{self.names[person]}: {entry.text}"))
+        self.revision += 1
+
+    def add_note(self, text: str) -> None:
+        self.notes.append(text)
+        self.entries.append(TimelineEntry(self.t_s, text, "note"))
         self.revision += 1
 
     def tick(self, now_t_s: float) -> None:
@@ -510,6 +518,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
     def set_strap(self, person: int, info: ConnectedStrap) -> None:
         if self.recorder is not None:
             self.recorder.set_strap(person, info.name, info.address)
+        self._say_once(sensor_note(info.name, self.view.names[person]))
 
     def strap_sinks(self) -> list[StrapHandlers]:
         """Where each partner's strap goes; the status line gives each partner's link."""

@@ -74,6 +74,11 @@ class CouplePage(QWidget):
         self.couple_state.setStyleSheet(f"color: {theme.DEEP}; font-weight: 600;")
         head.addWidget(self.couple_state, 1)
         outer.addWidget(head_row)
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        outer.addWidget(self.note)
         lanes_box = QWidget()
         lanes_box.setObjectName("page")
         lanes_box.setMinimumSize(*LANES_MIN_PX)
@@ -163,6 +168,8 @@ class CouplePage(QWidget):
             if label.text() != name:
                 label.setText(name)
         self.couple_state.setText(f"·  {view.state_words()}")
+        self.note.setText(" ".join(view.notes))
+        self.note.setVisible(bool(view.notes))
         for lane in self.lanes:
             lane.refresh(force=True)
         shown = view.linkage_text is not None
