@@ -41,7 +41,13 @@ from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
 from pausepoint.strap.catalogue import sensor_note
 from pausepoint.ui.break_model import AgreedBreak
-from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
+from pausepoint.ui.replay_model import (
+    Playback,
+    ReplayInfo,
+    ReplayModel,
+    source_words,
+    strap_words,
+)
 from pausepoint.ui.session_model import RecordingShell, StrapHandlers, play_paced
 from pausepoint.ui.view_model import (
     BREAK_SO_FAR,
@@ -619,7 +625,7 @@ def couple_words(profile_a: str | None, profile_b: str | None) -> str:
 def couple_source_words(info: SessionInfo) -> str:
     """Who and where from, for a couple session's row."""
     kind = info.source.partition(":")[0]
-    straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
+    straps = " / ".join(strap_words(name) for name in (info.strap_name, info.strap_name_b) if name)
     where = (straps or "heart-rate straps") if kind == "ble" else source_words(info.source)
     return f"{couple_words(info.profile, info.profile_b)}, {where}"
 
