@@ -49,6 +49,9 @@ STRAPS = (
     {"name": "Polar H10 A1A1A1A1", "address": "F0:5A:1B:2C:3D:4E"},
     {"name": "Polar H10 B2B2B2B2", "address": "F1:23:45:67:89:AB"},
 )
+WINDOW_STRAPS = (STRAPS[0], {**STRAPS[1], "name": "Polar OH1 B2B2B2B2"})
+"""In the window's test, B wears an optical arm band."""
+OPTICAL_B = "Alex's sensor is optical: heart rate is reliable"
 HEART_ONLY = {"pmd_kinds": ()}
 """In the window's test, no accelerometer: every update is a heartbeat notification."""
 LINKED = "Sam: Connected  ·  Alex: Connected"
@@ -115,7 +118,7 @@ def test_two_straps_through_the_couple_form_into_two_lanes(qtbot, qloop, tmp_pat
     """Each lane's heart rate, as computed and as shown, at the end of the playback."""
 
     async def test(rig: Rig) -> None:
-        a, b = [await rig.strap(**options, **HEART_ONLY) for options in STRAPS]
+        a, b = [await rig.strap(**options, **HEART_ONLY) for options in WINDOW_STRAPS]
         window = MainWindow(
             CONFIG, db=db, backend=rig.backend, strap_clock=rig.clock.now, sleep=rig.clock.sleep
         )
@@ -139,6 +142,9 @@ def test_two_straps_through_the_couple_form_into_two_lanes(qtbot, qloop, tmp_pat
         await until(rig, lambda: window.status.link == LINKED)
         window.render_frame()
         assert window.status_labels["link"].text() == LINKED
+        note = window.couple_page.note
+        assert note.isVisible() and note.text().count(OPTICAL_B) == 1
+        assert "Sam's sensor" not in note.text()  # A wears a chest strap
         for lane in window.couple_page.lanes:  # "Show the last 2 minutes"
             lane.window_choice.setCurrentIndex(lane.window_choice.findData(120.0))
         window.render_frame(force=True)
@@ -157,6 +163,8 @@ def test_two_straps_through_the_couple_form_into_two_lanes(qtbot, qloop, tmp_pat
         await a.reached(start_s + PLAY_S / 2)
         await b.come_back()
         await until(rig, lambda: window.status.link == LINKED)
+        window.render_frame()
+        assert note.text().count(OPTICAL_B) == 1  # not again on reconnecting
         await asyncio.gather(*plays)
         last_sent_s = [max(d.sent_t_s for d in s.log.deliveries if d.delivered) for s in (a, b)]
         lanes = window.couple_view.lanes
@@ -209,7 +217,8 @@ def test_two_straps_through_the_couple_form_into_two_lanes(qtbot, qloop, tmp_pat
     with Store.open(db, readonly=True) as store:
         (info,) = store.sessions()
         assert (info.persons, info.profile, info.profile_b) == (2, "Sam", "Alex")
-        assert (info.strap_name, info.strap_name_b) == (STRAPS[0]["name"], STRAPS[1]["name"])
+        names = (WINDOW_STRAPS[0]["name"], WINDOW_STRAPS[1]["name"])
+        assert (info.strap_name, info.strap_name_b) == names
         assert info.status == "complete"
         stored = store.person_samples(info.id)
         for person in (0, 1):

@@ -140,17 +140,19 @@ def test_two_straps_record_one_couple_session_without_mixing_beats(run_rig, tmp_
     store.close()
 
 
-def test_monitor_with_two_devices_prints_a_line_per_partner(run_rig) -> None:
+def test_monitor_with_two_devices_prints_a_line_per_partner(run_rig, capsys) -> None:
+    """B wears an optical arm band: the monitor says so once, of B only."""
     out = io.StringIO()
     monitor = CoupleTextMonitor(out, CONFIG.break_.min_s)
     engine = CoupleEngine((CONFIG, CONFIG), baselines=BASELINES)
+    arm_band = {**STRAPS[1], "name": "Polar OH1 B2B2B2B2"}
 
     async def test(rig: Rig) -> None:
-        for options in STRAPS:
+        for options in (STRAPS[0], arm_band):
             await rig.strap(**options)
         task = asyncio.create_task(
             monitor_couple_straps(
-                [STRAPS[0]["address"], STRAPS[1]["name"]],
+                [STRAPS[0]["address"], arm_band["name"]],
                 engine,
                 monitor,
                 backend=rig.backend,
@@ -170,3 +172,6 @@ def test_monitor_with_two_devices_prints_a_line_per_partner(run_rig) -> None:
     both = names[names.index("B") - 1 :]  # A's accelerometer may start a few seconds earlier
     assert len(both) > 300 and both == ["A", "B"] * (len(both) // 2)
     assert any("** Let's pause: A is flooded." in line for line in lines)
+    err = capsys.readouterr().err
+    assert err.count("Partner B's sensor is optical: heart rate is reliable") == 1
+    assert "Partner A's sensor" not in err

@@ -77,7 +77,9 @@ def test_the_page_opens_from_the_start_page_and_shows_every_topic(qtbot, window)
     for words in (
         "Wet the electrodes",
         "Close Polar Flow, Polar Beat",
-        "the Polar H10 takes one connection at a time",
+        "the Polar H10 and Polar Verity Sense take one connection at a time",
+        "They see the pulse with light, so they need no wet electrodes",
+        "A chest strap is best.",
         "bluetoothctl power on",
         "Remove device",
         "connects to the strap without pairing",

@@ -172,3 +172,26 @@ def test_report_button_makes_the_report(qtbot, config, db, recorded, tmp_path, q
     finally:
         qloop.run_until_complete(win.shutdown())
         win.deleteLater()
+
+
+def test_the_sessions_list_says_which_strap_was_optical(window, db) -> None:
+    """A past session worn on an arm band is marked, so its variability is read as such."""
+    sample = simulate("calm", seed=1, minutes=0.5).heart_samples()[0]
+    with Store.open(db) as store:
+        for name in ("Polar H10 7E3A1B2C", "Polar OH1 1A2B3C4D"):
+            writer = store.begin_session("ble", strap_name=name)
+            writer.add_sample(sample)
+            writer.finish()
+        couple = store.begin_session(
+            "ble", persons=2, strap_name="Polar H10 A1A1A1A1", strap_name_b="Polar Sense B2B2B2B2"
+        )
+        couple.add_sample(sample)
+        couple.add_sample(sample, person=1)
+        couple.finish()
+    window.show_sessions()
+    table = window.sessions_page.table
+    assert [table.item(row, 4).text() for row in range(table.rowCount())] == [
+        "Couple: Partner A & B, Polar H10 A1A1A1A1 / Polar Sense B2B2B2B2 (optical)",
+        "Polar OH1 1A2B3C4D (optical)",
+        "Polar H10 7E3A1B2C",
+    ]

@@ -35,10 +35,10 @@ WITHIN_S = 20.0
 class Rig:
     """A virtual radio with one emulated strap."""
 
-    def __init__(self, speed: float = SPEED) -> None:
+    def __init__(self, speed: float = SPEED, name: str = STRAP_NAME) -> None:
         self.radio = VirtualRadio()
         self.clock = VirtualClock(speed)
-        self.strap = VirtualStrap(self.radio, self.clock, pmd_kinds=())
+        self.strap = VirtualStrap(self.radio, self.clock, name=name, pmd_kinds=())
 
     async def __aenter__(self) -> Rig:
         await self.strap.start()
@@ -58,6 +58,13 @@ def labels(window) -> dict[str, str]:
     return {key: label.text() for key, label in window.status_labels.items()}
 
 
+def events_shown(window) -> list[str]:
+    """The live page's "What happened" list, as the person reads it."""
+    window.render_frame()
+    events = window.live_page.events
+    return [events.item(i).text() for i in range(events.count())]
+
+
 def _window(config: Config, db: Path, rig: Rig):
     from pausepoint.ui.main_window import MainWindow
 
@@ -69,9 +76,9 @@ def _window(config: Config, db: Path, rig: Rig):
     return window
 
 
-def run(qloop, test: Callable[[Rig], object], speed: float = SPEED) -> Rig:
+def run(qloop, test: Callable[[Rig], object], speed: float = SPEED, name: str = STRAP_NAME) -> Rig:
     async def main() -> Rig:
-        rig = Rig(speed)
+        rig = Rig(speed, name)
         async with rig:
             await asyncio.wait_for(test(rig), WITHIN_S)
         return rig
@@ -117,6 +124,7 @@ def test_scan_pick_stream_drop_and_return(qtbot, qloop, config, db) -> None:
         await rig.strap.come_back()
         await rig.until(lambda: window.status.link == "streaming")
         assert labels(window)["link"] == "Connected"
+        assert not any("optical" in text for text in events_shown(window))  # a chest strap
         await play
         window.end_session()
         await window.task
@@ -339,3 +347,46 @@ def test_a_strap_that_stops_sending_is_looked_for_and_judged_again(
         kinds = [e.kind for e in store.events(info.id, origin="pipeline")]
     assert "gap" in kinds
     window.deleteLater()
+
+
+@pytest.mark.slow
+def test_an_optical_sensor_is_explained_once(qtbot, qloop, config, db) -> None:
+    """An arm band connects: "What happened" says once what optical means for the numbers,
+    and not again when it drops out and comes back."""
+    name = "Polar OH1 1A2B3C4D"
+    note = (
+        "This sensor is optical: heart rate is reliable, beat-to-beat variability less so. "
+        "A chest strap is best."
+    )
+    samples = simulate("calm", seed=2, minutes=1.0).heart_samples()
+    windows = []
+
+    def said(window) -> int:
+        return sum(note in text for text in events_shown(window))
+
+    async def test(rig: Rig) -> None:
+        window = _window(config, db, rig)
+        windows.append(window)
+        window.connect_strap(STRAP_ADDRESS, label=name)
+        assert said(window) == 0  # nothing is said before the sensor answers
+        await rig.until(lambda: window.status.link == "streaming")
+        assert labels(window)["source"] == name
+        assert said(window) == 1
+        start_s = rig.clock.now()
+        play = asyncio.ensure_future(rig.strap.play(samples, start_t_s=start_s))
+        await rig.strap.reached(start_s + 10.0)
+        await rig.strap.drop()
+        await rig.until(lambda: window.status.link == "reconnecting")
+        await rig.strap.come_back()
+        await rig.until(lambda: window.status.link == "streaming")
+        assert rig.strap.log.connections == 2
+        assert said(window) == 1
+        assert "Strap reconnected." in " ".join(events_shown(window))
+        play.cancel()
+        await asyncio.gather(play, return_exceptions=True)
+        window.end_session()
+        await window.task
+        await window.shutdown()
+
+    run(qloop, test, name=name)
+    windows[0].deleteLater()

@@ -17,6 +17,7 @@ from pausepoint.ui.connect_help_model import (
     Trouble,
     advice,
     one_connection_models,
+    optical_models,
     system_of,
     topics,
     trouble_after_connect,
@@ -38,6 +39,7 @@ def test_the_topics_come_in_the_order_to_try_them() -> None:
     assert [t.title for t in topics("linux")] == [
         "Wear the strap, with wet electrodes",
         "One connection at a time",
+        "Arm bands, ear clips and watches",
         "On Linux",
         "On Windows",
         "On a Mac",
@@ -77,10 +79,29 @@ def test_the_page_says_each_fix_the_straps_need() -> None:
 
 def test_the_one_connection_straps_are_the_catalogues() -> None:
     marked = [f"{s.vendor} {s.model}" for s in load_straps() if s.one_connection]
-    assert marked == one_connection_models() == ["Polar H10"]
+    assert marked == one_connection_models() == ["Polar H10", "Polar Verity Sense"]
     (lines,) = [t.lines for t in topics("linux") if t.title == "One connection at a time"]
-    assert "As it comes, the Polar H10 takes one connection at a time." in lines[-1]
+    assert "As it comes, the Polar H10 and Polar Verity Sense take one connection" in lines[-1]
     assert "Garmin" not in " ".join(str(line) for line in lines)
+
+
+def test_the_optical_sensors_are_the_catalogues_and_their_cost_is_said() -> None:
+    timed, untimed = optical_models()
+    optical = [s for s in load_straps() if s.optical]
+    assert sorted(timed + untimed) == sorted(f"{s.vendor} {s.model}" for s in optical)
+    assert "Polar OH1" in timed and "Polar H10" not in timed + untimed
+    assert untimed == ["Polar Verity Sense", "Wahoo TICKR FIT"]
+    (lines,) = [t.lines for t in topics("linux") if t.title == "Arm bands, ear clips and watches"]
+    text = " ".join(str(line) for line in lines)
+    for words in (
+        "no wet electrodes",
+        "beat-to-beat variability is less so",
+        "Looking for your pulse",
+        "A chest strap is best.",
+        "Known by name: Polar OH1,",
+        "no beat-to-beat timing pausepoint can use",
+    ):
+        assert words in text
 
 
 def test_the_catalogue_takes_one_connection_only_as_true_or_false(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from pausepoint.errors import BadInput
 from pausepoint.strap import pmd
-from pausepoint.strap.catalogue import STRAPS_TOML, load_straps, lookup
+from pausepoint.strap.catalogue import STRAPS_TOML, load_straps, lookup, sensor_note
 from pausepoint.strap.pmd import (
     AccFrame,
     ControlOp,
@@ -549,10 +549,78 @@ def test_strap_list_loads_and_names_resolve() -> None:
     assert lookup("Polar H10 E9AF5A2F").key == "polar_h10"
     assert lookup("Polar H7 D7904C14").key == "polar_h7"
     assert lookup("TICKR X 1A2B").key == "wahoo_tickr"
-    assert lookup("TICKR FIT 1A2B") is None
+    assert lookup("TICKR FIT 1A2B").key == "wahoo_tickr_fit"
     assert lookup("Polar H1") is None
     assert lookup("") is None
     assert lookup(None) is None
+
+
+@pytest.mark.parametrize(
+    ("advertised", "key", "rr"),
+    [
+        ("Polar OH1 36F91927", "polar_oh1", "yes"),
+        ("Polar Sense 1A2B3C4D", "polar_verity_sense", "no"),
+        ("TICKR FIT 1A2B", "wahoo_tickr_fit", "no"),
+        ("RHYTHM 24 0042", "scosche_rhythm24", "yes"),
+        ("Rhythm24", "scosche_rhythm24", "yes"),
+        ("RHYTHM+ 1234", "scosche_rhythm_plus", "unknown"),
+        ("KYTO2511", "kyto_ear_clip", "unknown"),
+        ("Forerunner 255", "garmin_watch_broadcast", "unknown"),
+        ("fēnix 7", "garmin_watch_broadcast", "unknown"),
+        ("vívoactive 5", "garmin_watch_broadcast", "unknown"),
+    ],
+)
+def test_optical_sensors_are_known_by_their_advertised_names(
+    advertised: str, key: str, rr: str
+) -> None:
+    strap = lookup(advertised)
+    assert strap is not None
+    assert (strap.key, strap.sensor, strap.optical, strap.rr) == (key, "optical", True, rr)
+    assert strap.uncertain  # every optical entry says what no source confirmed
+
+
+@pytest.mark.parametrize(
+    "advertised",
+    [
+        "Polar H10 E9AF5A2F",
+        "Polar H9 0A1B2C3D",
+        "Polar H7 D7904C14",
+        "HRM-Pro:123456",
+        "TICKR 1A2B",
+    ],
+)
+def test_chest_straps_are_not_optical_and_need_no_note(advertised: str) -> None:
+    strap = lookup(advertised)
+    assert strap is not None
+    assert (strap.sensor, strap.optical) == ("ecg", False)
+    assert sensor_note(advertised) is None
+
+
+def test_an_optical_sensor_is_explained_in_calm_words() -> None:
+    """Heart rate holds up, variability less so; a sensor with no usable RR says what that
+    means on screen; a partner is named; a device nobody knows is not guessed at."""
+    assert sensor_note("Polar OH1 36F91927") == (
+        "This sensor is optical: heart rate is reliable, beat-to-beat variability less so. "
+        "A chest strap is best."
+    )
+    assert sensor_note("Polar Sense 1A2B3C4D", "Sam") == (
+        "Sam's sensor is optical and sends no beat-to-beat timing, so pausepoint may keep "
+        "looking for the pulse. A chest strap is best."
+    )
+    assert sensor_note("Partner B's strap") is None
+    assert sensor_note(None) is None
+
+
+def test_the_sensor_kind_is_ecg_unless_said_and_nothing_else(tmp_path: Path) -> None:
+    entry = "[[strap]]\nkey = 'x'\nvendor = 'V'\nmodel = 'M'\nrr = 'yes'\npmd = false\n"
+    plain = tmp_path / "plain.toml"
+    plain.write_text(entry, encoding="utf-8")
+    (strap,) = load_straps(plain)
+    assert strap.sensor == "ecg" and not strap.optical
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(entry + "sensor = 'ppg'\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="strap #1: bad entry"):
+        load_straps(wrong)
 
 
 def test_only_the_h10_streams_pmd_and_its_settings_build() -> None:

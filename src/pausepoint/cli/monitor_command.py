@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pausepoint.cli.monitor import TextMonitor
     from pausepoint.couple.engine import CoupleEngine
     from pausepoint.pipeline.pipeline import Pipeline
-    from pausepoint.strap.ble import BleBackend, LinkState
+    from pausepoint.strap.ble import BleBackend, ConnectedStrap, LinkState
 
 
 class StrapOptions(TypedDict, total=False):
@@ -167,14 +167,21 @@ async def monitor_strap(
     """One strap into the pipeline and the monitor; ``source_options`` go to the BleSource
     (the tests' backend, clock and sleep)."""
     from pausepoint.strap.ble import BleSource
+    from pausepoint.strap.catalogue import sensor_note
 
     def on_state(state: LinkState) -> None:
         print(f"Strap: {state}", file=sys.stderr, flush=True)
+
+    say_once = _once_each()
+
+    def on_info(info: ConnectedStrap) -> None:
+        say_once(sensor_note(info.name))
 
     target = strap_target(device)
     source = BleSource(
         lambda sample: monitor.feed(pipeline.push(sample)),
         on_state=on_state,
+        on_info=on_info,
         acc=True,
         address=target.get("address"),
         name=target.get("name"),
@@ -194,15 +201,35 @@ async def monitor_couple_straps(
 ) -> None:
     """Both straps on one event loop and one clock, into the couple engine;
     ``source_options`` go to run_straps (the tests' backend, clock and sleep)."""
-    from pausepoint.couple.engine import PARTNERS
+    from pausepoint.couple.engine import PARTNERS, partner_names
+    from pausepoint.strap.catalogue import sensor_note
     from pausepoint.strap.feed import run_straps
 
     def on_state(person: int, state: LinkState) -> None:
         print(f"Strap {PARTNERS[person]}: {state}", file=sys.stderr, flush=True)
 
+    say_once = _once_each()
+    names = partner_names()
+
+    def on_info(person: int, info: ConnectedStrap) -> None:
+        say_once(sensor_note(info.name, names[person]))
+
     await run_straps(
         [strap_target(device) for device in devices],
         lambda person, sample: monitor.feed(engine.push(person, sample)),
         on_state=on_state,
+        on_info=on_info,
         **source_options,
     )
+
+
+def _once_each() -> Callable[[str | None], None]:
+    """Print each note the first time only: a strap that reconnects is not explained again."""
+    said: set[str] = set()
+
+    def say(note: str | None) -> None:
+        if note is not None and note not in said:
+            said.add(note)
+            print(note, file=sys.stderr, flush=True)
+
+    return say

@@ -1,8 +1,10 @@
-"""Known chest straps, looked up by advertised name (data in hardware/straps.toml).
+"""Known straps and optical sensors, looked up by advertised name (data in
+hardware/straps.toml).
 
 A strap we do not know still works through the standard Heart Rate Service;
 knowing it tells the source whether to expect RR at all, whether Polar PMD
-(ECG / accelerometer) can be started, and which quirks to live with.
+(ECG / accelerometer) can be started, which quirks to live with, and whether the
+beats are seen with light (an optical sensor), which the person is told once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pausepoint.strap.pmd import MeasurementType
 STRAPS_TOML = DATA_DIR / "straps.toml"
 
 RrSupport = Literal["yes", "no", "unknown"]
+SensorKind = Literal["ecg", "optical"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class StrapInfo:
     pmd_kinds: frozenset[MeasurementType]
     one_connection: bool = False
     """Takes one Bluetooth connection at a time: a phone app holding it hides it from us."""
+    sensor: SensorKind = "ecg"
+    """How beats are sensed: a chest strap's electrodes, or light (arm band, ear clip, watch)."""
     quirks: tuple[str, ...] = ()
     uncertain: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -47,6 +52,11 @@ class StrapInfo:
     def matches(self, advertised_name: str) -> bool:
         return any(p.match(advertised_name) for p in self.name_patterns)
 
+    @property
+    def optical(self) -> bool:
+        """Beat-to-beat intervals from light are smoothed or jittery, with gaps when unsure."""
+        return self.sensor == "optical"
+
 
 def _strap(entry: dict[str, Any]) -> StrapInfo:
     rr = entry["rr"]
@@ -58,6 +68,9 @@ def _strap(entry: dict[str, Any]) -> StrapInfo:
     one_connection = entry.get("one_connection", False)
     if not isinstance(one_connection, bool):
         raise ValueError(f"one_connection = {one_connection!r}, expected true or false")
+    sensor = entry.get("sensor", "ecg")
+    if sensor not in ("ecg", "optical"):
+        raise ValueError(f"sensor = {sensor!r}, expected ecg or optical")
 
     def ints(name: str) -> tuple[int, ...]:
         return tuple(int(v) for v in entry.get(name, []))
@@ -79,6 +92,7 @@ def _strap(entry: dict[str, Any]) -> StrapInfo:
         pmd=bool(entry["pmd"]),
         pmd_kinds=pmd_kinds,
         one_connection=one_connection,
+        sensor=sensor,
         quirks=strs("quirks"),
         uncertain=strs("uncertain"),
         sources=strs("sources"),
@@ -120,3 +134,25 @@ def lookup(advertised_name: str | None, path: Path = STRAPS_TOML) -> StrapInfo |
         return None
     name = advertised_name.strip()
     return next((s for s in load_straps(path) if s.matches(name)), None)
+
+
+def sensor_note(advertised_name: str | None, whose: str | None = None) -> str | None:
+    """What an optical sensor means for the numbers, said once when one connects; None for
+    a chest strap, a device we do not know, or a strap list that cannot be read (the device
+    streams all the same). ``whose``: the partner's name in a couple."""
+    try:
+        strap = lookup(advertised_name)
+    except BadInput:
+        return None
+    if strap is None or not strap.optical:
+        return None
+    sensor = "This sensor" if whose is None else f"{whose}'s sensor"
+    if strap.rr == "no":
+        return (
+            f"{sensor} is optical and sends no beat-to-beat timing, so pausepoint may keep "
+            "looking for the pulse. A chest strap is best."
+        )
+    return (
+        f"{sensor} is optical: heart rate is reliable, beat-to-beat variability less so. "
+        "A chest strap is best."
+    )

@@ -63,6 +63,41 @@ def one_connection_models() -> list[str]:
     return [f"{s.vendor} {s.model}" for s in straps if s.one_connection]
 
 
+def optical_models() -> tuple[list[str], list[str]]:
+    """The optical sensors the catalogue knows: those that send beat-to-beat timing or may,
+    and those known to send none that is usable ("Polar Verity Sense")."""
+    try:
+        straps = load_straps()
+    except UserError:
+        return [], []
+    optical = [s for s in straps if s.optical]
+    timed = [f"{s.vendor} {s.model}" for s in optical if s.rr != "no"]
+    untimed = [f"{s.vendor} {s.model}" for s in optical if s.rr == "no"]
+    return timed, untimed
+
+
+def _optical_lines() -> tuple[str, ...]:
+    """What an arm band, ear clip or watch needs, what it costs, and the ones known."""
+    lines = [
+        "pausepoint also works with optical sensors that send the standard Bluetooth heart "
+        "rate: arm bands, ear clips, and watches that broadcast heart rate. They see the "
+        "pulse with light, so they need no wet electrodes: wear one snugly on bare skin, "
+        "and on a watch switch its heart-rate broadcast on.",
+        "Their heart rate is reliable; their beat-to-beat variability is less so, and when "
+        'unsure they send no beats for a few seconds, so you may see "Looking for your '
+        'pulse…" for a moment. A chest strap is best.',
+    ]
+    timed, untimed = optical_models()
+    if timed:
+        lines.append(f"Known by name: {', '.join(timed)}.")
+    if untimed:
+        lines.append(
+            f"These send heart rate, but no beat-to-beat timing pausepoint can use, so it "
+            f"would mostly be looking for the pulse: {', '.join(untimed)}."
+        )
+    return tuple(lines)
+
+
 def _one_connection_lines() -> tuple[str, ...]:
     """Why a phone app keeps the strap from this computer, and the straps known to do so."""
     lines = [
@@ -100,6 +135,7 @@ def topics(platform: str = sys.platform) -> list[Topic]:
             ),
         ),
         Topic("One connection at a time", _one_connection_lines()),
+        Topic("Arm bands, ear clips and watches", _optical_lines()),
         Topic(
             "On Linux",
             (

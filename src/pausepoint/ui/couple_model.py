@@ -39,8 +39,15 @@ from pausepoint.couple.engine import (
 )
 from pausepoint.couple.linkage import LinkageWindow
 from pausepoint.model import Beat, Event, EventKind, Sample, State
+from pausepoint.strap.catalogue import sensor_note
 from pausepoint.ui.break_model import AgreedBreak
-from pausepoint.ui.replay_model import Playback, ReplayInfo, ReplayModel, source_words
+from pausepoint.ui.replay_model import (
+    Playback,
+    ReplayInfo,
+    ReplayModel,
+    source_words,
+    strap_words,
+)
 from pausepoint.ui.session_model import RecordingShell, StrapHandlers, play_paced
 from pausepoint.ui.view_model import (
     BREAK_SO_FAR,
@@ -161,6 +168,8 @@ class CoupleViewModel:
         its one timer starts, to both settled (end None while it lasts)."""
         self.couple_events: list[CoupleEvent] = []
         self.entries: list[TimelineEntry] = []
+        self.notes: list[str] = []
+        """Words about the session itself (a partner's optical sensor), under the title."""
         self.linkage_text: str | None = None
         self.ended = False
         self.revision = 0
@@ -241,6 +250,11 @@ class CoupleViewModel:
             self.agreed.agreed_s = float(agreed_s)
         entry = event_entry(event, self.break_min_s)
         self.entries.append(replace(entry, text=f"{self.names[person]}: {entry.text}"))
+        self.revision += 1
+
+    def add_note(self, text: str) -> None:
+        self.notes.append(text)
+        self.entries.append(TimelineEntry(self.t_s, text, "note"))
         self.revision += 1
 
     def tick(self, now_t_s: float) -> None:
@@ -522,6 +536,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
     def set_strap(self, person: int, info: ConnectedStrap) -> None:
         if self.recorder is not None:
             self.recorder.set_strap(person, info.name, info.address)
+        self._say_once(sensor_note(info.name, self.view.names[person]))
 
     def strap_sinks(self) -> list[StrapHandlers]:
         """Where each partner's strap goes; the status line gives each partner's link."""
@@ -622,7 +637,7 @@ def couple_words(profile_a: str | None, profile_b: str | None) -> str:
 def couple_source_words(info: SessionInfo) -> str:
     """Who and where from, for a couple session's row."""
     kind = info.source.partition(":")[0]
-    straps = " / ".join(name for name in (info.strap_name, info.strap_name_b) if name)
+    straps = " / ".join(strap_words(name) for name in (info.strap_name, info.strap_name_b) if name)
     where = (straps or "heart-rate straps") if kind == "ble" else source_words(info.source)
     return f"{couple_words(info.profile, info.profile_b)}, {where}"
 

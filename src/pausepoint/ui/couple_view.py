@@ -90,6 +90,11 @@ class CouplePage(QWidget):
         self.both_private.toggled.connect(self._both_private)
         head.addWidget(self.both_private)
         outer.addWidget(head_row)
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        outer.addWidget(self.note)
         lanes_box = QWidget()
         lanes_box.setObjectName("page")
         lanes_box.setMinimumSize(*LANES_MIN_PX)
@@ -201,6 +206,8 @@ class CouplePage(QWidget):
             if label.text() != name:
                 label.setText(name)
         self.couple_state.setText(f"·  {view.state_words()}")
+        self.note.setText(" ".join(view.notes))
+        self.note.setVisible(bool(view.notes))
         for lane, box, states_only in zip(self.lanes, self.private, view.states_only, strict=True):
             lane.set_states_only(states_only)
             if box.isChecked() != states_only:

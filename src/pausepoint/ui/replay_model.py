@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pausepoint.config import Config
+from pausepoint.errors import UserError
 from pausepoint.model import Event, Update
+from pausepoint.strap.catalogue import lookup
 from pausepoint.ui.view_model import SessionViewModel, TimelineEntry, event_entry, marker_entry
 
 if TYPE_CHECKING:
@@ -28,6 +30,16 @@ class ReplayInfo:
 SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 
 
+def strap_words(strap_name: str) -> str:
+    """A strap by name, marked when it was an optical sensor ("Polar OH1 … (optical)"): its
+    variability is read with that in mind."""
+    try:
+        known = lookup(strap_name)
+    except UserError:
+        known = None
+    return f"{strap_name} (optical)" if known is not None and known.optical else strap_name
+
+
 def source_words(source: str, strap_name: str | None = None) -> str:
     """Where a session came from, for a person: "simulated (argument)", "Polar H10 …"."""
     kind, _, detail = source.partition(":")
@@ -35,7 +47,7 @@ def source_words(source: str, strap_name: str | None = None) -> str:
         return f"simulated ({detail})"
     if kind == "file":
         return f"imported from {detail}"
-    return strap_name or "heart-rate strap"
+    return strap_words(strap_name) if strap_name else "heart-rate strap"
 
 
 class Playback:

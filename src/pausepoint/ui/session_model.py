@@ -23,6 +23,7 @@ from pausepoint.config import Config
 from pausepoint.errors import UserError
 from pausepoint.model import Event, Sample, Update
 from pausepoint.pipeline.pipeline import Pipeline
+from pausepoint.strap.catalogue import sensor_note
 from pausepoint.ui.view_model import SessionViewModel, StatusModel
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class SessionView(Protocol):
 
     def add_marker(self, t_s: float, text: str) -> None: ...
 
+    def add_note(self, text: str) -> None: ...
+
     def tick(self, now_t_s: float) -> None: ...
 
 
@@ -75,6 +78,7 @@ class RecordingShell(Generic[RecorderT, ViewT]):
         self.recorder = recorder
         self.finished = False
         self.updates = 0
+        self._said: set[str] = set()
         status.recording = recorder is not None
         status.session_id = None if recorder is None else recorder.session_id
 
@@ -109,6 +113,14 @@ class RecordingShell(Generic[RecorderT, ViewT]):
         self.recorder = None
         self.status.recording = False
         self.status.set_message(f"Recording stopped (what came before is saved): {exc}")
+
+    def _say_once(self, note: str | None) -> None:
+        """Show ``note`` the first time in this session (an optical sensor connected), not
+        again when the strap reconnects."""
+        if note is None or note in self._said:
+            return
+        self._said.add(note)
+        self.view.add_note(note)
 
     def tick(self, now_t_s: float) -> None:
         """The straps' clock reads ``now_t_s``: the break timer runs on without beats, and
@@ -253,6 +265,7 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         self.status.set_strap(info.name, info.address, info.battery_pct)
         if self.recorder is not None:
             self.recorder.set_strap(info.name, info.address)
+        self._say_once(sensor_note(info.name))
 
     def strap_sinks(self) -> list[StrapHandlers]:
         """Where the one strap's notifications go (the status line says it is looked for)."""

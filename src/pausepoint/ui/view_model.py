@@ -624,6 +624,12 @@ class SessionViewModel:
         self.entries.append(marker_entry(t_s, text))
         self.revision += 1
 
+    def add_note(self, text: str) -> None:
+        """A word about the session itself (an optical sensor), in the events list, where
+        the person looks while it runs."""
+        self.entries.append(TimelineEntry(self.t_s, text, "note"))
+        self.revision += 1
+
     def start_break(self, t_s: float, agreed_s: float | None = None) -> None:
         self.checkin.start_break(t_s, agreed_s)
         self.revision += 1
