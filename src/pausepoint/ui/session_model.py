@@ -223,9 +223,11 @@ class LiveSession(RecordingShell["Recorder", SessionViewModel]):
         return update
 
     def tick(self, now_t_s: float) -> None:
-        """Also the pipeline's: with no beat for a while (a strap's notifications lost, no
-        contact flag to say so) the state says it is looking for the pulse."""
-        update = None if self.finished else self.pipeline.tick(now_t_s)
+        """Also the pipeline's while the strap is connected: with no beat for a while (its
+        notifications lost, no contact flag to say so) the state says it is looking for the
+        pulse. A strap out of reach is said so by the break card and the status line."""
+        connected = self.status.link == "streaming"
+        update = self.pipeline.tick(now_t_s) if connected and not self.finished else None
         if update is not None:
             self._show(update)
         super().tick(now_t_s)
