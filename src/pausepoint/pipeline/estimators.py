@@ -380,6 +380,11 @@ class _ExactSums:
         return numerator / ((self.count * (self.count - 1)) << (2 * self._shift))
 
 
+T_ROUNDING_S = 1e-9
+"""Beat times a rounding error apart (an interval split where the artifact stage places a
+beat) are the same moment, not one going back."""
+
+
 class _TimeWindow:
     """The beats of the last window_s seconds since reset(), with their successive differences.
 
@@ -413,7 +418,7 @@ class _TimeWindow:
             raise ValueError(f"beat at t_s={beat.t_s} has rr_ms={beat.rr_ms}, not a positive ms")
         if self._beats:
             last_t_s, last_rr_ms, _ = self._beats[-1]
-            if beat.t_s < last_t_s:
+            if beat.t_s < last_t_s - T_ROUNDING_S:
                 raise ValueError(f"beat at t_s={beat.t_s} is older than the last ({last_t_s})")
             diff_ms = None if self._after_gap else beat.rr_ms - last_rr_ms
         else:
