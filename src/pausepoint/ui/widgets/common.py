@@ -36,6 +36,20 @@ def card(
     return frame, layout
 
 
+def page_layout(owner: QWidget) -> QVBoxLayout:
+    """``owner`` made a page: the layout its content goes in, with the page's margins."""
+    owner.setObjectName("page")
+    page = QWidget()
+    page.setObjectName("page")
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(18, 14, 18, 10)
+    layout.setSpacing(12)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(page)
+    return layout
+
+
 def describe(widget: W, name: str | None, description: str) -> W:
     """What a screen reader says for ``widget``: its name, then what it does. ``name`` None
     keeps a button's own words as its name (they change with the moment)."""

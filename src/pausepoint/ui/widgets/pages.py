@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +36,7 @@ from pausepoint.ui.session_model import TRIGGERED
 from pausepoint.ui.view_model import SessionViewModel
 from pausepoint.ui.widgets.answers import AnswersCard
 from pausepoint.ui.widgets.checkin import set_flag
-from pausepoint.ui.widgets.common import ElidedLabel, card, describe, label
+from pausepoint.ui.widgets.common import ElidedLabel, card, describe, label, page_layout
 from pausepoint.ui.widgets.events import HIDDEN_KINDS, EventsList
 from pausepoint.ui.widgets.glance import GLANCE_TIP
 from pausepoint.ui.widgets.session_view import SessionView
@@ -52,20 +51,6 @@ SLIDER_STEPS_PER_S = 10
 SIMULATION_SPEEDS = (1.0, 10.0, 60.0)
 GO_TO_CHARS = 24
 GO_TO_POPUP_PX = 820
-
-
-def _page_layout(owner: QWidget) -> QVBoxLayout:
-    """``owner`` made a page: the layout its content goes in, with the page's margins."""
-    owner.setObjectName("page")
-    page = QWidget()
-    page.setObjectName("page")
-    layout = QVBoxLayout(page)
-    layout.setContentsMargins(18, 14, 18, 10)
-    layout.setSpacing(12)
-    outer = QVBoxLayout(owner)
-    outer.setContentsMargins(0, 0, 0, 0)
-    outer.addWidget(page)
-    return layout
 
 
 def scenario_choice(scenarios: dict[str, str], chosen: str) -> tuple[QComboBox, ElidedLabel]:
@@ -121,7 +106,7 @@ class StartPage(QWidget):
 
     def __init__(self, scenarios: dict[str, str]) -> None:
         super().__init__()
-        layout = _page_layout(self)
+        layout = page_layout(self)
         layout.addWidget(label("Welcome. Let's get ready.", "title"))
         layout.addWidget(
             label(
@@ -278,7 +263,7 @@ class LivePage(QWidget):
 
     def __init__(self, view: SessionViewModel, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        layout = _page_layout(self)
+        layout = page_layout(self)
         self.answers = AnswersCard()
         layout.addWidget(self.answers)
         self.session_view = SessionView(view, clock=clock)
@@ -372,7 +357,7 @@ class SessionsPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        layout = _page_layout(self)
+        layout = page_layout(self)
         layout.addWidget(label("Past sessions", "title"))
         self.message = label("", "muted")
         layout.addWidget(self.message)
@@ -452,7 +437,7 @@ class ReplayPage(QWidget):
         self._clock = clock
         self._last_tick_s: float | None = None
         self.model: ReplayModel | CoupleReplayModel | None = None
-        layout = _page_layout(self)
+        layout = page_layout(self)
         head = QHBoxLayout()
         self.title = QLabel("")
         self.title.setStyleSheet("font-weight: 600;")

@@ -39,7 +39,7 @@ from pausepoint.ui.trends_model import (
     TrendsView,
     trends_view,
 )
-from pausepoint.ui.widgets.common import describe, label
+from pausepoint.ui.widgets.common import describe, label, page_layout
 from pausepoint.ui.widgets.plots import LEFT_AXIS_PX, TICK_PT
 
 if TYPE_CHECKING:
@@ -131,15 +131,8 @@ class TrendsPage(QWidget):
         self.today = today
         self.view: TrendsView | None = None
         self._choosing = False
-        self.setObjectName("page")
-        page = QWidget()
-        page.setObjectName("page")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(18, 14, 18, 10)
+        layout = page_layout(self)
         layout.setSpacing(10)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
         head = QHBoxLayout()
         head.addWidget(label("How your check-ins go", "title"), 1)
         self.report_button = QPushButton("Report for a period…")
