@@ -21,7 +21,7 @@ import numpy as np
 
 from pausepoint import __version__
 from pausepoint.reports.figure import INK, MUTED, PAGE_IN
-from pausepoint.reports.render import html_page, html_table, png_bytes, report_suffix
+from pausepoint.reports.render import html_grid, html_page, html_table, png_bytes, report_suffix
 from pausepoint.reports.trends import (
     Figures,
     SessionFacts,
@@ -251,18 +251,6 @@ def render_period_report(
     return report
 
 
-def _grid(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    esc = html.escape
-    head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in header)
-    body = "".join(
-        f"<tr><th scope='row'>{esc(r[0])}</th>"
-        + "".join(f"<td>{esc(c)}</td>" for c in r[1:])
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
 def period_html(report: PeriodReport) -> str:
     esc = html.escape
     words = "".join(f"<p>{esc(s)}</p>" for s in sentences(report))
@@ -277,17 +265,19 @@ def period_html(report: PeriodReport) -> str:
         for c in report.found["calibrations"]
     )
     calm_section = f"<h2>Calm levels measured</h2><ul>{calm}</ul>" if calm else ""
+    tagged = report.found["tags"]
+    tags = html_grid(tag_rows(report), TAG_HEADER) if tagged else "<p>No topics were tagged.</p>"
     return html_page(
         report.title,
         f"""{scope}{words}
 <img alt="Check-ins, floods, pauses taken and the time to ready, week by week" \
 src="data:image/png;base64,{image}">
 <h2>Week by week</h2>
-{_grid(week_rows(report), WEEK_HEADER)}
+{html_grid(week_rows(report), WEEK_HEADER)}
 <h2>What the tags say</h2>
-{_grid(tag_rows(report), TAG_HEADER) if report.found["tags"] else "<p>No topics were tagged.</p>"}
+{tags}
 <h2>The sessions</h2>
-{_grid(session_rows(report), SESSION_HEADER)}
+{html_grid(session_rows(report), SESSION_HEADER)}
 {calm_section}
 <h2>In numbers, the whole period</h2>
 <table>{html_table(_total_rows(report.totals))}</table>

@@ -120,16 +120,22 @@ def html_table(rows: list[tuple[str, str]]) -> str:
                    for k, v in rows)  # fmt: skip
 
 
-def _person_sections(report: PersonReport) -> str:
+def html_grid(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    """A table with a header row, each row named by its first cell."""
     esc = html.escape
-    summary = report.summary
-    hrv_head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in HRV_HEADER)
-    hrv = "".join(
+    head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in header)
+    body = "".join(
         f"<tr><th scope='row'>{esc(r[0])}</th>"
         + "".join(f"<td>{esc(c)}</td>" for c in r[1:])
         + "</tr>"
-        for r in hrv_rows(summary)
+        for r in rows
     )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _person_sections(report: PersonReport) -> str:
+    esc = html.escape
+    summary = report.summary
     markers = ""
     if report.data.markers:
         items = "".join(
@@ -141,7 +147,7 @@ def _person_sections(report: PersonReport) -> str:
     return f"""<h2>In numbers</h2>
 <table>{html_table(table_rows(summary))}</table>
 <h2>Heart rate variability</h2>
-<table><tr>{hrv_head}</tr>{hrv}</table>
+{html_grid(hrv_rows(summary), HRV_HEADER)}
 {markers}"""
 
 
