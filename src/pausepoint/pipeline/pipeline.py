@@ -124,13 +124,7 @@ class Pipeline:
         if not self._pulse_lost(t_s) or self._detector.state == State.SEARCHING:
             return None
         self._detector.lose_pulse()
-        return Update(
-            t_s=t_s,
-            state=self._detector.state,
-            motion_g=self._motion.motion_g,
-            baseline=self._baseline,
-            pulse_lost=True,
-        )
+        return self._lost_update(t_s, (), [])
 
     def _pulse_lost(self, t_s: float) -> bool:
         last_s = self._last_beat_t_s
@@ -180,7 +174,11 @@ class Pipeline:
         if not signal_ok and self._baseline is None and self._baseline_window is not None:
             self._baseline_window.restart(t_s)
         if self._pulse_lost(t_s):
-            return self._lost_update(t_s, beats, events, signal_ok)
+            self.judgement = Judgement(
+                t_s, None, None, None, signal_ok, self._baseline, pulse=False
+            )
+            events += self._detector.step(self.judgement)
+            return self._lost_update(t_s, beats, events)
         hr_bpm, rmssd_ms = self._judged()
         arousal = None
         hr_judged = None
@@ -212,15 +210,11 @@ class Pipeline:
             artifact_rate=artifact_rate,
             motion_g=motion_g,
             baseline=self._baseline,
-            rhythm=None if rhythm is None else str(rhythm),
+            rhythm=rhythm,
         )
 
-    def _lost_update(
-        self, t_s: float, beats: tuple[Beat, ...], events: list[Event], signal_ok: bool
-    ) -> Update:
-        """No beat for a while: the detector is told, and no number is shown as current."""
-        self.judgement = Judgement(t_s, None, None, None, signal_ok, self._baseline, pulse=False)
-        events += self._detector.step(self.judgement)
+    def _lost_update(self, t_s: float, beats: tuple[Beat, ...], events: list[Event]) -> Update:
+        """No beat for a while: no number is shown as current."""
         return Update(
             t_s=t_s,
             state=self._detector.state,
@@ -230,7 +224,7 @@ class Pipeline:
             motion_g=self._motion.motion_g,
             baseline=self._baseline,
             pulse_lost=True,
-            rhythm=None if self._rhythm.rhythm is None else str(self._rhythm.rhythm),
+            rhythm=self._rhythm.rhythm,
         )
 
 
