@@ -13,35 +13,13 @@ import pytest
 
 from pausepoint.calibration.profiles import Profile, load_profile, read_profiles, save_profile
 from pausepoint.cli.calibrate import pacer_cues, rest_cues, speak
-from pausepoint.cli.main import main
 from pausepoint.model import Baseline
 from pausepoint.protocols import load_resonance_protocol
-from pausepoint.sessions.paths import DB_ENV
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import write_pausepoint_csv
 from pausepoint.sources.simulated.scenarios import simulate
 
 RESONANCE = load_resonance_protocol()
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pausepoint" / "sessions.db"
-    monkeypatch.setenv(DB_ENV, str(path))
-    return path
-
-
-@pytest.fixture
-def run(db: Path, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse rejects the arguments themselves
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def one_line_error(code: int, err: str) -> str:

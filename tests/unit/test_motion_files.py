@@ -7,35 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from pausepoint.cli.main import main
 from pausepoint.config import load_config
 from pausepoint.model import MotionSample
 from pausepoint.pipeline.offline import analyze
-from pausepoint.sessions.paths import DB_ENV
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import write_pausepoint_csv
 from pausepoint.sources.simulated.scenarios import simulate
 
 SEEDS = range(20)
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pausepoint" / "sessions.db"
-    monkeypatch.setenv(DB_ENV, str(path))
-    return path
-
-
-@pytest.fixture
-def run(db: Path, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def analyzed(run, path: Path) -> dict[str, Any]:

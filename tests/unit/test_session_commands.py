@@ -13,10 +13,8 @@ import numpy as np
 import pytest
 from hardware.pmd_strap import build_ecg_frame
 
-from pausepoint.cli.main import main
 from pausepoint.cli.store_access import open_store
 from pausepoint.model import HeartSample, MotionSample, Sample
-from pausepoint.sessions.paths import DB_ENV
 from pausepoint.sessions.records import SessionStatus
 from pausepoint.sessions.store import Store
 from pausepoint.sources.files import read_rr_file
@@ -34,23 +32,6 @@ READER_FIXTURES = [
     "pyhrv_0.5.0_samples/SampleNNISeriesShort.npy",
     "pyhrv_0.5.0_samples/SampleNNISeriesShort.txt",
 ]
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pausepoint" / "sessions.db"
-    monkeypatch.setenv(DB_ENV, str(path))
-    return path
-
-
-@pytest.fixture
-def run(db: Path, capsys: pytest.CaptureFixture[str]):
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def one_line_error(code: int, err: str) -> str:
