@@ -142,6 +142,7 @@ class FloodingConfig:
     rise_min_bpm: float
     rise_min_frac: float
     rmssd_drop_sd: float
+    hr_only_margin_sd: float
     sustain_s: float
     exit_margin_bpm: float
     exit_sustain_s: float

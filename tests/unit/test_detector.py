@@ -138,3 +138,22 @@ def test_flooding_ends_when_vagal_tone_is_back_even_if_heart_rate_lingers():
     _run(det, 0, 60, 70, 40, arousal=15)
     _run(det, 60, 75, 85, 20, arousal=75)
     assert _run(det, 75, 300, 78, 36, arousal=45) == [] and det.state == State.FLOODED
+
+
+def _run_hr_only(det, t0_s, t1_s, hr_bpm, arousal=50.0):
+    events = []
+    for t_s in range(t0_s, t1_s):
+        events += det.step(Judgement(t_s, hr_bpm, None, arousal, True, BASE, hr_only=True))
+    return events
+
+
+def test_judged_by_heart_rate_alone_the_rise_must_clear_the_calm_wander():
+    """No RMSSD (many extra heartbeats, an irregular rhythm): the rise alone floods, held
+    10 s, but only once it clears the calm level by the rise plus one robust SD (3 bpm)."""
+    det = _detector()
+    assert _run_hr_only(det, 0, 60, 70, arousal=15) == []
+    assert det.state == State.CALM
+    assert _run_hr_only(det, 60, 120, 82) == []  # the rise (10 bpm), within the wander
+    events = _run_hr_only(det, 120, 131, 84)
+    assert kinds(events) == [EventKind.FLOODING_START]
+    assert det.state == State.FLOODED

@@ -131,12 +131,14 @@ class FloodingDetector:
         assert j.hr_bpm is not None and j.arousal is not None
         cfg = self._cfg
         rise_bpm = flooding_rise_bpm(base.hr_bpm, cfg)
+        if j.rmssd_ms is None:
+            # A rhythm of extra beats, or an irregular one: the rise alone, held, as for the
+            # ceiling; with no RMSSD to confirm it, it must also clear the calm wander.
+            rise_bpm += cfg.hr_only_margin_sd * base.hr_sd_bpm
+            withdrawn = True
+        else:
+            withdrawn = j.rmssd_ms <= base.rmssd_ms - cfg.rmssd_drop_sd * base.rmssd_sd_ms
         entry_hr_bpm = min(cfg.ceiling_hr_bpm, base.hr_bpm + rise_bpm)
-        # Without RMSSD (a rhythm of extra beats, an irregular one) the rise alone, held, as
-        # for the ceiling.
-        withdrawn = (
-            j.rmssd_ms is None or j.rmssd_ms <= base.rmssd_ms - cfg.rmssd_drop_sd * base.rmssd_sd_ms
-        )
         criterion = j.hr_bpm >= cfg.ceiling_hr_bpm or (
             j.hr_bpm >= base.hr_bpm + rise_bpm and withdrawn
         )
