@@ -111,3 +111,18 @@ def test_a_file_in_such_a_rhythm_gives_its_calm_level_and_a_report(tmp_path, cap
     result = json.loads(capsys.readouterr().out)
     assert result["baseline"]["from"] == "window"
     assert not any(e["kind"] == "flooding_start" for e in result["events"])
+
+
+def test_a_rest_in_such_a_rhythm_calibrates_a_profile(tmp_path, run) -> None:
+    """`calibrate baseline` takes the corrected beats of such a rhythm for what they are and
+    stores the level the engine judges by (one of an ordinary rest refuses them)."""
+    rec = simulate("bigeminy", seed=3, minutes=6.0)
+    out = tmp_path / "rest.csv"
+    assert run("simulate", "bigeminy", "--seed", "3", "--minutes", "6", "--out", str(out))[0] == 0
+    code, printed, _err = run("calibrate", "baseline", str(out), "--profile", "sam", "--json")
+    result = json.loads(printed)["assessment"]
+    assert code == 0 and result["accepted"] and result["rhythm"] == "extra_beats"
+    assert result["artifact_rate"] > 0.05
+    assert result["hr_bpm"] == pytest.approx(rec.truth.resting_hr_bpm, abs=3.0)
+    code, printed, _err = run("calibrate", "baseline", str(out), "--profile", "sam")
+    assert "Many extra heartbeats: judging by heart rate alone." in printed

@@ -82,6 +82,9 @@ class BaselineAssessment:
     beats: int
     window_s: tuple[float, float]
     measured_utc: datetime | None = None
+    rhythm: str | None = None
+    """"extra_beats" or "irregular" when the rest was in such a rhythm (pipeline.rhythm):
+    its corrected beats are the rhythm, and its level is the 10-s heart rate's."""
 
     def to_dict(self) -> dict[str, Any]:
         b = self.baseline
@@ -100,6 +103,7 @@ class BaselineAssessment:
             "beats": self.beats,
             "window_s": [round(self.window_s[0], 3), round(self.window_s[1], 3)],
             "measured_utc": _measured_text(self.measured_utc),
+            "rhythm": self.rhythm,
         }
 
 
@@ -154,6 +158,11 @@ def assess_baseline(
         )
     rmssd_whole_ms = math.sqrt(float(np.mean(np.square(diffs_ms)))) if diffs_ms else None
     drift_bpm = _drift_bpm(np.asarray(beat_t_s), np.asarray(hr_bpm), protocol.drift_window_s)
+    rhythm = _in_rhythm(samples, window_s, config)
+    if rhythm is not None:
+        _name, found, rate_t_s, rate_bpm = rhythm
+        baseline = None if found is None else replace(found, source="profile")
+        drift_bpm = _drift_bpm(rate_t_s, rate_bpm, protocol.drift_window_s)
 
     reasons = []
     if covered_s < protocol.min_duration_s or baseline is None:
@@ -162,7 +171,7 @@ def assess_baseline(
             f"(at least {protocol.min_duration_s / 60:g} are needed): check that the strap is "
             "snug and its electrodes moist."
         )
-    if artifact_rate > protocol.max_artifact_rate:
+    if artifact_rate > protocol.max_artifact_rate and rhythm is None:
         reasons.append(
             f"{artifact_rate * 100:.0f} % of heartbeats needed correcting (the limit is "
             f"{protocol.max_artifact_rate * 100:g} %): moisten the strap's electrodes, sit "
@@ -196,7 +205,31 @@ def assess_baseline(
         beats=count,
         window_s=window_s,
         measured_utc=measured_utc,
+        rhythm=None if rhythm is None else rhythm[0],
     )
+
+
+def _in_rhythm(
+    samples: Sequence[Sample], window_s: tuple[float, float], config: Config
+) -> tuple[str, Baseline | None, np.ndarray, np.ndarray] | None:
+    """A rest in a rhythm of many extra heartbeats, or an irregular one (most of the window),
+    as the engine judges it: (the rhythm, the level its own window learnt, the 10-s heart
+    rate's times and values for the drift check). None for an ordinary rhythm."""
+    import numpy as np
+
+    from pausepoint.pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline(config, baseline_window_s=window_s, spectral=False)
+    inside = [u for u in (pipeline.push(s) for s in samples) if window_s[0] <= u.t_s <= window_s[1]]
+    if samples:
+        pipeline.finish(samples[-1].t_s)
+    rhythms = [u.rhythm for u in inside if u.rhythm is not None]
+    if not inside or len(rhythms) < len(inside) / 2:
+        return None
+    rates = [(u.t_s, u.hr_bpm) for u in inside if u.hr_bpm is not None]
+    rate_t_s = np.array([t for t, _ in rates])
+    rate_bpm = np.array([hr for _, hr in rates])
+    return str(max(set(rhythms), key=rhythms.count)), pipeline.baseline, rate_t_s, rate_bpm
 
 
 def _drift_bpm(t_s: np.ndarray, hr_bpm: np.ndarray, window_s: float) -> float | None:

@@ -28,6 +28,7 @@ from pausepoint.cli.store_access import open_store
 from pausepoint.errors import BadInput, UserError
 from pausepoint.protocols import BaselineProtocol, ResonanceProtocol
 from pausepoint.strap.target import strap_target
+from pausepoint.words import RHYTHM_WORDS
 
 if TYPE_CHECKING:
     from pausepoint.cli.common import Subparsers
@@ -213,6 +214,8 @@ def _print_baseline(
         f"  {a.covered_s / 60:.1f} min of beats, {a.artifact_rate * 100:.1f} % corrected, "
         f"drift {drift} (first to last minute)"
     )
+    if a.rhythm is not None:
+        print(f"  {RHYTHM_WORDS[a.rhythm]} The corrected beats are that rhythm, not noise.")
     for reason in a.reasons:
         print(f"  - {reason}")
     print(a.advice)
