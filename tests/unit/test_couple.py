@@ -403,3 +403,29 @@ def test_a_report_of_one_partner(run, tmp_path: Path) -> None:
     assert code == 0 and str(out) in printed
     page = out.read_text()
     assert "Check-in, partner B, " in page and "You were flooded once" in page
+
+
+def test_a_silent_strap_in_a_couple_is_looked_for_on_its_partners_lane_only() -> None:
+    """A couple's straps both connected; one stops sending with no contact flag: the window's
+    tick says that partner's pulse is being looked for, the other partner is judged as ever,
+    and nothing is added to the events a replay would find."""
+    from pausepoint.model import Baseline, State
+    from pausepoint.strap.ble import LinkState
+    from pausepoint.ui.couple_model import CoupleLiveSession, CoupleViewModel
+    from pausepoint.ui.view_model import StatusModel
+
+    config = load_config()
+    calm = Baseline(hr_bpm=70.0, rmssd_ms=40.0, hr_sd_bpm=3.0, rmssd_sd_ms=10.0, source="profile")
+    view = CoupleViewModel([config, config])
+    engine = CoupleEngine([config, config], baselines=(calm, calm), spectral=False)
+    session = CoupleLiveSession(config, view, StatusModel(), engine=engine)
+    for sink in session.strap_sinks():
+        sink.on_state(LinkState.STREAMING)
+    a, b = (simulate("calm", seed=seed, minutes=1.5).heart_samples() for seed in (1, 2))
+    for person, sample in merge(a, [s for s in b if s.t_s < 60.0]):
+        session.feed(person, sample)
+    session.tick(66.0)
+    assert view.lanes[1].body_state == State.SEARCHING
+    assert view.lanes[1].latest is not None and view.lanes[1].latest.hr_bpm is None
+    assert view.lanes[0].body_state == State.CALM
+    assert view.couple_events == []

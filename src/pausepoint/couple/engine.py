@@ -150,6 +150,15 @@ class CoupleEngine:
     def push(self, person: int, sample: Sample) -> CoupleUpdate:
         return self._after(person, self._partners[person].pipeline.push(sample))
 
+    def tick(self, person: int, t_s: float) -> CoupleUpdate | None:
+        """Time passes with nothing from one partner's strap: once no beat has come for a
+        while their state says it is looking for the pulse. Nothing else is judged, so a
+        replay without ticks has the same events."""
+        update = self._partners[person].pipeline.tick(t_s)
+        if update is None:
+            return None
+        return CoupleUpdate(person, update, state=self.state, flooded=self.flooded)
+
     def finish(self) -> list[CoupleUpdate]:
         """End of stream: each partner's last update (beats held for look-ahead released)."""
         return [

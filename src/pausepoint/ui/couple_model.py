@@ -446,6 +446,8 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
             raise ValueError("a CoupleLiveSession needs a recorder or an engine")
         self.beats: tuple[list[Beat], list[Beat]] = ([], [])
         """Each partner's beats, kept whole for the linkage at the end."""
+        self.links = ["scanning"] * len(PARTNERS)
+        """Each partner's strap link."""
 
     @classmethod
     def open(
@@ -497,6 +499,16 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
         self._show(cu)
         return cu
 
+    def tick(self, now_t_s: float) -> None:
+        """Also each connected partner's pipeline: a strap that stays silent is looked for
+        (one out of reach is said so by the break card and the status line)."""
+        for person, link in enumerate(self.links):
+            connected = link == "streaming" and not self.finished
+            cu = self.engine.tick(person, now_t_s) if connected else None
+            if cu is not None:
+                self._show(cu)
+        super().tick(now_t_s)
+
     def _show(self, cu: CoupleUpdate) -> None:
         self.updates += 1
         self.beats[cu.person].extend(cu.update.beats)
@@ -540,11 +552,10 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
 
     def strap_sinks(self) -> list[StrapHandlers]:
         """Where each partner's strap goes; the status line gives each partner's link."""
-        links = ["scanning"] * len(PARTNERS)
 
         def link(person: int, state: LinkState) -> None:
-            links[person] = str(state)
-            self.status.set_link(partner_links_text(self.view.names, links))
+            self.links[person] = str(state)
+            self.status.set_link(partner_links_text(self.view.names, self.links))
 
         def sink(person: int) -> StrapHandlers:
             def feed(sample: Sample) -> None:
@@ -561,7 +572,7 @@ class CoupleLiveSession(RecordingShell["CoupleRecorder", CoupleViewModel]):
 
             return StrapHandlers(feed, on_event, on_info, on_state)
 
-        self.status.set_link(partner_links_text(self.view.names, links))
+        self.status.set_link(partner_links_text(self.view.names, self.links))
         return [sink(person) for person in range(len(PARTNERS))]
 
     def finish(self) -> None:
