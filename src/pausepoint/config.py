@@ -96,6 +96,7 @@ class RhythmConfig:
     short_ratio: float
     max_odd_share: float
     min_turns: float
+    check_every_beats: int
     enter_beats: int
     leave_beats: int
     min_nn_pairs: int

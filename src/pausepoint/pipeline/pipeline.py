@@ -101,7 +101,10 @@ class Pipeline:
         fresh: list[Beat] = []
         for beat in beats:
             self._rhythm.add(beat.rr_ms)
-            self._rhythm_est.add_sent(beat)
+            if self._rhythm.watching:
+                self._rhythm_est.add_sent(beat)
+            elif self._rhythm_est.hr_bpm is not None:
+                self._rhythm_est.gap()  # the rhythm is over: its windows start afresh next time
             fresh += self._corrector.push(beat)
         self._estimators_add(fresh)
         released += fresh
@@ -140,9 +143,11 @@ class Pipeline:
         return self._update(t_s, tuple(beats), events)
 
     def _estimators_add(self, beats: list[Beat]) -> None:
+        watching = self._rhythm.watching
         for beat in beats:
             self._estimators.add(beat)
-            self._rhythm_est.add_corrected(beat)
+            if watching:
+                self._rhythm_est.add_corrected(beat)
 
     def _beat_for_baseline(self, beat: Beat) -> tuple[float | None, float | None]:
         """A beat's heart rate and the RMSSD then, for the calm level: in a rhythm of extra

@@ -41,29 +41,42 @@ class RhythmWatch:
     def __init__(self, cfg: RhythmConfig) -> None:
         self._cfg = cfg
         self._rr_ms: deque[float] = deque(maxlen=cfg.window_beats)
+        self._due = cfg.check_every_beats
+        """Beats until the window is read again."""
         self._unseen = 0
         """Beats in a row whose window no longer shows the rhythm held."""
         self._seen = 0
-        """Beats in a row whose window shows a rhythm, before one is held."""
+        """Beats in a row whose windows show a rhythm, before one is held."""
         self.rhythm: Rhythm | None = None
+
+    @property
+    def watching(self) -> bool:
+        """A rhythm is held, or the last window read showed one: its estimates are kept
+        only then, so an ordinary rhythm pays nothing for them."""
+        return self.rhythm is not None or self._seen > 0
 
     def reset(self) -> None:
         """Contact lost or a long gap: the beats on either side are not one run."""
         self._rr_ms.clear()
+        self._due = self._cfg.check_every_beats
         self._unseen = self._seen = 0
         self.rhythm = None
 
     def add(self, rr_ms: float) -> Rhythm | None:
+        """Take one interval; the window is read every ``check_every_beats`` (a rhythm lasts
+        minutes, and reading it costs more than the rest of a beat's work)."""
         self._rr_ms.append(rr_ms)
-        if len(self._rr_ms) < self._cfg.window_beats:
+        self._due -= 1
+        if self._due > 0 or len(self._rr_ms) < self._cfg.window_beats:
             return self.rhythm
+        every = self._due = self._cfg.check_every_beats
         seen = self._classify(np.asarray(self._rr_ms))
-        self._seen = self._seen + 1 if seen is not None else 0
+        self._seen = self._seen + every if seen is not None else 0
         if seen is not None and self._seen >= self._cfg.enter_beats:
             self.rhythm = self.rhythm or seen  # one name while it lasts: no flicker between
             self._unseen = 0
         elif seen is None and self.rhythm is not None:
-            self._unseen += 1
+            self._unseen += every
             if self._unseen >= self._cfg.leave_beats:
                 self.rhythm = None
         return self.rhythm
@@ -91,7 +104,7 @@ class RhythmEstimates:
     """What can be trusted in such a rhythm. Heart rate over the intervals as sent: a premature
     beat and its pause average to the sinus rate, which the artifact stage (splitting the
     pause as a missed beat) would not keep. RMSSD only over pairs of adjacent uncorrected
-    intervals, and only where enough remain."""
+    intervals, and only where enough remain. Fed only while a rhythm is watched."""
 
     def __init__(self, estimators: EstimatorsConfig, cfg: RhythmConfig) -> None:
         self._min_pairs = cfg.min_nn_pairs
