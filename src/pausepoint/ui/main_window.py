@@ -245,10 +245,8 @@ class MainWindow(QMainWindow):
         self.couple_start.start_requested.connect(self.start_couple)
         self.couple_start.back_requested.connect(self.show_start)
         self.couple_start.rescan_requested.connect(lambda: self.scan_straps(show=False))
-        self.trends_page = TrendsPage(self.store, self._ask_path)
-        self.pages.addWidget(self.trends_page)
+        self._trends_page: TrendsPage | None = None
         self.sessions_page.trends_requested.connect(self.show_trends)
-        self.trends_page.back_requested.connect(self.show_sessions)
         self._build_glance()
         self.live_page.session_view.break_requested.connect(self.start_break)
         self.live_page.session_view.more_time_requested.connect(self.more_time)
@@ -470,6 +468,15 @@ class MainWindow(QMainWindow):
             else:
                 self.sessions_page.set_sessions(list(reversed(infos)))
         self.pages.setCurrentWidget(self.sessions_page)
+
+    @property
+    def trends_page(self) -> TrendsPage:
+        """Made the first time it is asked for: six charts are a cost start-up need not pay."""
+        if self._trends_page is None:
+            self._trends_page = TrendsPage(self.store, self._ask_path)
+            self.pages.addWidget(self._trends_page)
+            self._trends_page.back_requested.connect(self.show_sessions)
+        return self._trends_page
 
     def show_trends(self) -> TrendsPage:
         """How the check-ins go over weeks, read afresh from the database."""
